@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Capped} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Capped.sol";
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {Votes} from "@openzeppelin/contracts/governance/utils/Votes.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {IRegionToken} from "../interfaces/IRegionToken.sol";
+
+/**
+ * @title RegionToken
+ * @notice Governance token of a town's DAO: ERC-20 + permit + ERC-5805 votes on a timestamp clock, hard-capped,
+ * minted only by accounts governance made minters. Members are vote-ready on receipt: an account that never chose
+ * a delegate counts as delegated to itself. Protocol contracts can be excluded so their balances never vote and
+ * never count towards quorum.
+ * @dev Delegation state is kept in one packed slot per account (delegate + mode), read once per transfer side,
+ * so a transfer between two default members costs the same as OpenZeppelin's ERC20Votes between two delegated
+ * members. Vote checkpoints, the total-supply checkpoint and signatures are OpenZeppelin's `Votes`.
+ */
+contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessControl, IRegionToken {
+    /// @notice Role allowed to mint (the activity-reward minter, a sale); granted and revoked by the timelock.
+    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+
+    uint8 private constant _MODE_DEFAULT = 0;
+    uint8 private constant _MODE_CHOSEN = 1;
+    uint8 private constant _MODE_EXCLUDED = 2;
+
+    struct VotingChoice {
+        address delegatee;
+        uint8 mode;
+    }
+
+    mapping(address account => VotingChoice) private _choices;
+
+    /**
+     * @param name_ Token name (also the EIP-712 domain name for permit and delegation signatures).
+     * @param symbol_ Token symbol.
+     * @param cap_ Hard cap on total supply, in base units.
+     * @param admin Account that receives `DEFAULT_ADMIN_ROLE` (the deployer during setup, then the timelock).
+     */
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        uint256 cap_,
+        address admin
+    ) ERC20(name_, symbol_) ERC20Capped(cap_) ERC20Permit(name_) {
+        if (admin == address(0)) revert RegionTokenZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ---------------------------------------------------------------- clock (ERC-6372)
+
+    /// @notice The token's clock: block timestamps, so voting periods are set in seconds on every chain.
+    function clock() public view override returns (uint48) {
+        return Time.timestamp();
+    }
+
+    /// @notice ERC-6372 clock description.
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() public pure override returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    // ---------------------------------------------------------------- minting
+
+    /// @inheritdoc IRegionToken
+    function cap() public view override(ERC20Capped, IRegionToken) returns (uint256) {
+        return super.cap();
+    }
+
+    /// @inheritdoc IRegionToken
+    function mint(address to, uint256 amount) external onlyRole(MINTER_ROLE) {
+        _mint(to, amount);
+    }
+
+    /// @inheritdoc IRegionToken
+    function mintBatch(address[] calldata recipients, uint256[] calldata amounts) external onlyRole(MINTER_ROLE) {
+        uint256 n = recipients.length;
+        if (n != amounts.length) revert RegionTokenLengthMismatch(n, amounts.length);
+        for (uint256 i = 0; i < n; ++i) {
+            _mint(recipients[i], amounts[i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- delegation
+
+    /**
+     * @notice The account whose votes `account`'s balance counts towards: itself if it never chose, its chosen
+     * delegate (address(0) when it opted out), or address(0) when it is excluded.
+     */
+    function delegates(address account) public view override returns (address) {
+        VotingChoice memory choice = _choices[account];
+        if (choice.mode == _MODE_DEFAULT) return account;
+        return choice.delegatee; // chosen delegate, or address(0) when opted out or excluded
+    }
+
+    /// @inheritdoc IRegionToken
+    function hasChosenDelegate(address account) external view returns (bool) {
+        return _choices[account].mode == _MODE_CHOSEN;
+    }
+
+    /// @inheritdoc IRegionToken
+    function isVotingExcluded(address account) public view returns (bool) {
+        return _choices[account].mode == _MODE_EXCLUDED;
+    }
+
+    /// @inheritdoc IRegionToken
+    function votingSupply() external view returns (uint256) {
+        return _getTotalSupply();
+    }
+
+    /// @inheritdoc IRegionToken
+    function setVotingExcluded(address account, bool excluded) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (account == address(0)) revert RegionTokenZeroAddress();
+        bool wasExcluded = isVotingExcluded(account);
+        if (wasExcluded == excluded) revert RegionTokenExclusionUnchanged(account, excluded);
+        uint256 units = balanceOf(account);
+        if (excluded) {
+            address oldDelegate = delegates(account);
+            _moveDelegateVotes(oldDelegate, address(0), units);
+            _choices[account] = VotingChoice(address(0), _MODE_EXCLUDED);
+            // Remove its balance from the voting supply (both sides resolve to no delegate: no vote move).
+            Votes._transferVotingUnits(account, address(0), units);
+            uint256 delegated = getVotes(account);
+            if (delegated != 0) revert RegionTokenExcludedAccountHasVotes(account, delegated);
+            emit DelegateChanged(account, oldDelegate, address(0));
+        } else {
+            _choices[account] = VotingChoice(address(0), _MODE_DEFAULT);
+            // Add its balance back to the voting supply and to its own (default) votes.
+            Votes._transferVotingUnits(address(0), account, units);
+            emit DelegateChanged(account, address(0), account);
+        }
+        emit VotingExclusionChanged(account, wasExcluded, excluded);
+    }
+
+    /**
+     * @dev Records an explicit choice. Delegating to address(0) opts out; delegating to oneself is allowed.
+     * Excluded accounts cannot delegate, and nobody can delegate to an excluded account.
+     */
+    function _delegate(address account, address delegatee) internal override {
+        if (_choices[account].mode == _MODE_EXCLUDED) revert RegionTokenAccountExcluded(account);
+        if (delegatee != address(0) && _choices[delegatee].mode == _MODE_EXCLUDED) {
+            revert RegionTokenDelegateeExcluded(delegatee);
+        }
+        address oldDelegate = delegates(account);
+        _choices[account] = VotingChoice(delegatee, _MODE_CHOSEN);
+        emit DelegateChanged(account, oldDelegate, delegatee);
+        _moveDelegateVotes(oldDelegate, delegatee, _getVotingUnits(account));
+    }
+
+    /**
+     * @dev Excluded accounts are outside the voting supply: a transfer from one is accounted like a mint of voting
+     * units, a transfer to one like a burn.
+     */
+    function _transferVotingUnits(address from, address to, uint256 amount) internal override {
+        if (from != address(0) && _choices[from].mode == _MODE_EXCLUDED) from = address(0);
+        if (to != address(0) && _choices[to].mode == _MODE_EXCLUDED) to = address(0);
+        if (from == address(0) && to == address(0)) return;
+        super._transferVotingUnits(from, to, amount);
+    }
+
+    // ---------------------------------------------------------------- required overrides
+
+    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Capped, ERC20Votes) {
+        super._update(from, to, value); // ERC20Capped reverts with ERC20ExceededCap past the cap
+
+    }
+
+    /// @inheritdoc ERC20Permit
+    function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
+        return super.nonces(owner);
+    }
+}

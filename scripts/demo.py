@@ -1,0 +1,23 @@
+"""`brownie run scripts/demo.py` — the end-to-end demo on the development chain (Anvil, started by Brownie)."""
+
+from pathlib import Path
+
+from brownie import accounts, network, web3
+
+from furusato.chain import UnlockedSender
+from furusato.demo import DemoActors, run_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    if not network.show_active().startswith("development"):
+        raise SystemExit("the demo runs on the development network only (it moves the chain's clock)")
+    actors = DemoActors(
+        deployer=UnlockedSender(accounts[0].address),
+        members=tuple(UnlockedSender(accounts[i].address) for i in range(1, 6)),
+        project=accounts[6].address,
+    )
+    result = run_demo(web3, actors, ROOT)
+    if result.state.name != "Executed":
+        raise SystemExit(f"demo failed: the proposal ended {result.state.name}")

@@ -1,0 +1,213 @@
+"""Talking to a chain: who sends transactions, sending them, decoding reverts, and checking EVM capabilities."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from eth_abi import decode as abi_decode
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError
+from web3.types import TxParams, TxReceipt
+
+from furusato.errors import ChainError, UnsupportedChainError
+
+Log = Callable[[str], None]
+
+#: Init-code probes, one per opcode family the contracts need. Each runs the opcode and stops.
+CAPABILITY_PROBES: dict[str, str] = {
+    "PUSH0 (Shanghai, EIP-3855)": "0x5f5000",
+    "TSTORE/TLOAD (Cancun, EIP-1153)": "0x600160005d60005c5000",
+    "MCOPY (Cancun, EIP-5656)": "0x6020600060205e00",
+    "BLOBBASEFEE (Cancun, EIP-7516)": "0x4a5000",
+}
+
+
+def missing_capabilities(w3: Web3) -> list[str]:
+    """The opcode families (see :data:`CAPABILITY_PROBES`) the connected chain does not execute."""
+    missing = []
+    for name, code in CAPABILITY_PROBES.items():
+        try:
+            w3.eth.call({"data": HexBytes(code), "gas": 100_000})
+        except (ContractLogicError, Web3RPCError, ValueError):
+            missing.append(name)
+    return missing
+
+
+def require_cancun(w3: Web3, where: str) -> None:
+    """Raise :class:`UnsupportedChainError` unless the chain executes every Cancun opcode OpenZeppelin 5.7 uses."""
+    missing = missing_capabilities(w3)
+    if missing:
+        raise UnsupportedChainError(
+            f"the chain at {where} (chain id {w3.eth.chain_id}) does not support "
+            + ", ".join(missing)
+            + ". RegionToken and RegionGovernor are built on OpenZeppelin Contracts 5.7 for the Cancun EVM "
+            "(they use MCOPY and transient storage), so they cannot run there. Use Anvil (the default local "
+            "chain) or a network that has activated Cancun. Nothing was deployed."
+        )
+
+
+class Sender(Protocol):
+    """An account that can send transactions."""
+
+    @property
+    def address(self) -> ChecksumAddress: ...
+
+    def send(self, w3: Web3, tx: TxParams) -> HexBytes:
+        """Sign (or have the node sign) and broadcast ``tx``; return its hash."""
+        ...
+
+
+@dataclass
+class UnlockedSender:
+    """An account the node holds unlocked (Anvil's development accounts): the node signs."""
+
+    address: ChecksumAddress
+
+    def send(self, w3: Web3, tx: TxParams) -> HexBytes:
+        return HexBytes(w3.eth.send_transaction(tx))
+
+
+@dataclass
+class LocalKeySender:
+    """An account whose key is held in memory (decrypted from a keystore); signs locally, tracks its nonce."""
+
+    account: LocalAccount
+    _nonce: int | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def address(self) -> ChecksumAddress:
+        return Web3.to_checksum_address(self.account.address)
+
+    def send(self, w3: Web3, tx: TxParams) -> HexBytes:
+        with self._lock:
+            if self._nonce is None:
+                self._nonce = w3.eth.get_transaction_count(self.address, "pending")
+            full: dict[str, Any] = dict(tx)
+            full.setdefault("chainId", w3.eth.chain_id)
+            full["nonce"] = self._nonce
+            if "gasPrice" not in full and "maxFeePerGas" not in full:
+                base = w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0
+                tip = w3.eth.max_priority_fee if base else 0
+                full["maxPriorityFeePerGas"] = tip
+                full["maxFeePerGas"] = 2 * base + tip
+            signed = self.account.sign_transaction(full)
+            tx_hash = HexBytes(w3.eth.send_raw_transaction(signed.raw_transaction))
+            self._nonce += 1
+            return tx_hash
+
+
+class ErrorDecoder:
+    """Turns revert data into ``ErrorName(arg, …)`` using the custom errors of known ABIs."""
+
+    def __init__(self, selectors: dict[str, dict[str, Any]] | None = None) -> None:
+        self.selectors = dict(selectors or {})
+
+    def add(self, selectors: dict[str, dict[str, Any]]) -> None:
+        self.selectors.update(selectors)
+
+    def decode(self, data: str | bytes | None) -> str:
+        if data is None:
+            return "reverted without data"
+        raw = HexBytes(data)
+        if len(raw) < 4:
+            return "reverted without a reason"
+        selector = "0x" + raw[:4].hex()
+        if selector == "0x08c379a0":
+            return f"Error({abi_decode(['string'], raw[4:])[0]!r})"
+        if selector == "0x4e487b71":
+            return f"Panic(0x{abi_decode(['uint256'], raw[4:])[0]:02x})"
+        item = self.selectors.get(selector)
+        if item is None:
+            return f"unknown custom error {raw.hex()}"
+        types = [i["type"] for i in item["inputs"]]
+        values = abi_decode(types, raw[4:])
+        shown = ", ".join(Web3.to_checksum_address(v) if t == "address" else repr(v) for t, v in zip(types, values))
+        return f"{item['name']}({shown})"
+
+
+DEFAULT_DECODER = ErrorDecoder()
+
+
+def _revert_data(exc: Exception) -> str | None:
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        return data
+    return None
+
+
+def transact(
+    w3: Web3,
+    sender: Sender,
+    call: ContractFunction | TxParams,
+    *,
+    value: int = 0,
+    label: str = "",
+    decoder: ErrorDecoder = DEFAULT_DECODER,
+    poll_latency: float = 0.01,
+    timeout: float = 300,
+) -> TxReceipt:
+    """Send a contract call (or a raw transaction) from ``sender`` and wait for a successful receipt.
+
+    Reverts are caught when gas is estimated, before anything is broadcast, and raised as :class:`ChainError`
+    naming the decoded custom error.
+    """
+    what = label or (call.fn_name if isinstance(call, ContractFunction) else "transaction")
+    try:
+        if isinstance(call, ContractFunction):
+            tx = call.build_transaction({"from": sender.address, "value": value})
+        else:
+            tx = dict(call)  # type: ignore[assignment]
+            tx.setdefault("from", sender.address)
+            if "gas" not in tx:
+                tx["gas"] = w3.eth.estimate_gas(tx)
+    except (ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError) as exc:
+        data = _revert_data(exc)
+        reason = decoder.decode(data) if data else str(exc)
+        raise ChainError(f"{what} would revert: {reason}") from exc
+    tx_hash = sender.send(w3, tx)
+    receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=timeout, poll_latency=poll_latency)
+    if receipt["status"] != 1:
+        raise ChainError(f"{what} reverted on chain (tx {tx_hash.to_0x_hex()})")
+    return receipt
+
+
+def deploy(
+    w3: Web3,
+    sender: Sender,
+    abi: list[dict[str, Any]],
+    bytecode: str,
+    args: list[Any],
+    *,
+    label: str,
+    decoder: ErrorDecoder = DEFAULT_DECODER,
+) -> tuple[ChecksumAddress, TxReceipt]:
+    """Deploy a contract; return its address and the receipt."""
+    factory = w3.eth.contract(abi=abi, bytecode=bytecode)
+    tx: TxParams = {"data": factory.constructor(*args).data_in_transaction, "from": sender.address}
+    receipt = transact(w3, sender, tx, label=f"deploy {label}", decoder=decoder)
+    address = receipt["contractAddress"]
+    if address is None:
+        raise ChainError(f"deploy {label}: the receipt has no contract address")
+    return Web3.to_checksum_address(address), receipt
+
+
+def advance_time(w3: Web3, seconds: int) -> int:
+    """Development chains only (Anvil): move the clock forward and mine a block; return the new timestamp."""
+    w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    return int(w3.eth.get_block("latest")["timestamp"])
+
+
+def send_eth(w3: Web3, sender: Sender, to: str, amount: int, label: str = "send ETH") -> TxReceipt:
+    """Plain ETH transfer from ``sender``."""
+    return transact(w3, sender, {"to": Web3.to_checksum_address(to), "value": amount}, label=label)

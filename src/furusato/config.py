@@ -1,0 +1,199 @@
+"""Deployment configuration: YAML with presets (`local`, `town`), validated into typed values."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+
+from furusato.errors import ConfigError
+
+DECIMALS = 18
+PRESETS = ("local", "town")
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)?\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: Any, field: str) -> int:
+    """Seconds from an int or a string like ``"90s"``, ``"5 minutes"``, ``"1 day"``, ``"2 weeks"``."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{field}: expected a duration, got {value!r}")
+    if isinstance(value, int):
+        seconds = value
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ConfigError(f"{field}: {value!r} is not a duration (use seconds or e.g. '7 days')")
+        unit = (match.group(2) or "s")[0]
+        seconds = int(match.group(1)) * _UNIT_SECONDS[unit]
+    if seconds < 0:
+        raise ConfigError(f"{field}: duration must not be negative, got {value!r}")
+    return seconds
+
+
+def parse_tokens(value: Any, field: str) -> int:
+    """Base units (18 decimals) from whole tokens given as an int or a decimal string (``"1000.5"``)."""
+    if isinstance(value, float | bool):
+        raise ConfigError(f"{field}: write token amounts as integers or quoted decimals, not {value!r}")
+    try:
+        amount = Decimal(str(value).replace("_", ""))
+    except InvalidOperation as exc:
+        raise ConfigError(f"{field}: {value!r} is not a number") from exc
+    if not amount.is_finite() or amount < 0:
+        raise ConfigError(f"{field}: {value!r} must be a finite, non-negative amount")
+    units = amount.scaleb(DECIMALS)
+    if units != units.to_integral_value():
+        raise ConfigError(f"{field}: {value!r} has more than {DECIMALS} decimal places")
+    return int(units)
+
+
+def parse_address(value: Any, field: str, *, allow_none: bool = False) -> str | None:
+    """A checksummed address; mixed-case input must carry a valid EIP-55 checksum."""
+    if value is None and allow_none:
+        return None
+    text = str(value)
+    if not is_hex_address(text):
+        raise ConfigError(f"{field}: {value!r} is not an address")
+    if text != text.lower() and text != text.upper().replace("0X", "0x") and not is_checksum_address(text):
+        raise ConfigError(f"{field}: {value!r} has a wrong EIP-55 checksum (a typo?)")
+    return to_checksum_address(text)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Tokens minted at deployment (genesis), before the deployer gives up its roles."""
+
+    to: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    """Everything `deploy` needs to know, validated."""
+
+    preset: str
+    token_name: str
+    token_symbol: str
+    token_cap: int
+    governor_name: str
+    voting_delay: int
+    voting_period: int
+    proposal_threshold: int
+    quorum_percent: int
+    late_quorum_extension: int
+    timelock_delay: int
+    guardian: str | None
+    genesis: tuple[Allocation, ...]
+
+    def digest(self) -> str:
+        """A stable hash of the configuration, stored in the deployment record."""
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+
+
+def load_preset(name: str) -> dict[str, Any]:
+    """The raw YAML mapping of a built-in preset."""
+    if name not in PRESETS:
+        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
+    text = resources.files("furusato").joinpath("presets", f"{name}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def load_config(path: Path | None = None, preset: str | None = None) -> DeployConfig:
+    """Load a config file (which may name a ``preset:`` it extends) or a bare preset, and validate it."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: expected a mapping at the top level")
+        raw = loaded
+    name = preset or raw.get("preset") or "local"
+    merged = _merge(load_preset(str(name)), {k: v for k, v in raw.items() if k != "preset"})
+    return validate(merged, preset=str(name), source=str(path or f"preset {name}"))
+
+
+def _section(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: section '{key}' is missing or not a mapping")
+    return value
+
+
+def _require(section: dict[str, Any], key: str, where: str) -> Any:
+    if key not in section or section[key] is None:
+        raise ConfigError(f"{where}.{key} is required")
+    return section[key]
+
+
+def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
+    """Turn a merged mapping into a :class:`DeployConfig`, naming the first problem found."""
+    known = {"token", "governor", "timelock", "genesis"}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
+    token = _section(data, "token", source)
+    gov = _section(data, "governor", source)
+    tl = _section(data, "timelock", source)
+    cap = parse_tokens(_require(token, "cap", "token"), "token.cap")
+    quorum = _require(gov, "quorum_percent", "governor")
+    if not isinstance(quorum, int) or isinstance(quorum, bool) or not 1 <= quorum <= 100:
+        raise ConfigError(f"governor.quorum_percent must be an integer from 1 to 100, got {quorum!r}")
+    voting_delay = parse_duration(_require(gov, "voting_delay", "governor"), "governor.voting_delay")
+    if voting_delay < 1:
+        raise ConfigError("governor.voting_delay must be at least 1 second (votes are read at the snapshot)")
+    voting_period = parse_duration(_require(gov, "voting_period", "governor"), "governor.voting_period")
+    if voting_period < 1 or voting_period > 2**32 - 1:
+        raise ConfigError("governor.voting_period must be between 1 second and about 136 years")
+    genesis_raw = data.get("genesis") or []
+    if not isinstance(genesis_raw, list):
+        raise ConfigError(f"{source}: 'genesis' must be a list of {{to, amount}}")
+    genesis = []
+    for i, item in enumerate(genesis_raw):
+        if not isinstance(item, dict):
+            raise ConfigError(f"genesis[{i}] must be a mapping with 'to' and 'amount'")
+        to = parse_address(_require(item, "to", f"genesis[{i}]"), f"genesis[{i}].to")
+        amount = parse_tokens(_require(item, "amount", f"genesis[{i}]"), f"genesis[{i}].amount")
+        if amount == 0:
+            raise ConfigError(f"genesis[{i}].amount must be positive")
+        assert to is not None
+        genesis.append(Allocation(to=to, amount=amount))
+    total = sum(a.amount for a in genesis)
+    if total > cap:
+        raise ConfigError(f"genesis mints {total} base units, more than token.cap ({cap})")
+    return DeployConfig(
+        preset=preset,
+        token_name=str(_require(token, "name", "token")),
+        token_symbol=str(_require(token, "symbol", "token")),
+        token_cap=cap,
+        governor_name=str(_require(gov, "name", "governor")),
+        voting_delay=voting_delay,
+        voting_period=voting_period,
+        proposal_threshold=parse_tokens(gov.get("proposal_threshold", 0), "governor.proposal_threshold"),
+        quorum_percent=quorum,
+        late_quorum_extension=parse_duration(gov.get("late_quorum_extension", 0), "governor.late_quorum_extension"),
+        timelock_delay=parse_duration(_require(tl, "min_delay", "timelock"), "timelock.min_delay"),
+        guardian=parse_address(gov.get("guardian"), "governor.guardian", allow_none=True),
+        genesis=tuple(genesis),
+    )

@@ -1,0 +1,139 @@
+"""The end-to-end demo on a development chain: deploy, fund, propose a treasury payment, vote, queue, execute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from web3 import Web3
+
+from furusato.artifacts import Artifacts
+from furusato.chain import Log, Sender, advance_time, send_eth
+from furusato.config import load_config
+from furusato.deploy import deploy_dao
+from furusato.governance import Governance, Proposal, ProposalState, Support, call_action
+from furusato.records import DeploymentRecord
+from furusato.report import table, units
+
+ETH = "0x0000000000000000000000000000000000000000"
+TREASURY_FUNDING = 10 * 10**18
+PAYMENT = 2 * 10**18
+DESCRIPTION = (
+    "# 古民家再生プロジェクトへの支援 / Support for the old-house renovation project\n\n"
+    "空き家になった古民家を交流拠点に改修する地域プロジェクトへ、トレジャリーから 2 ETH を支払います。\n"
+    "Pay 2 ETH from the treasury to the local project turning an empty farmhouse into a community space."
+)
+
+
+@dataclass(frozen=True)
+class DemoActors:
+    """Who plays which part (development accounts)."""
+
+    deployer: Sender
+    members: tuple[Sender, ...]  # five members with genesis tokens; members[0] proposes
+    project: str  # the local project that receives the payment
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo ends with."""
+
+    record: DeploymentRecord
+    proposal_id: int
+    state: ProposalState
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    quorum: int
+    treasury_balance: int
+    project_balance_before: int
+    project_balance_after: int
+    summary: str
+
+
+def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "development", log: Log = print) -> DemoResult:
+    """Run the whole demo; every step is a real transaction on the development chain."""
+    artifacts = Artifacts(root)
+    config = load_config(preset="local")
+    log("== 1. deploy the governance core (preset: local)")
+    record = deploy_dao(w3, actors.deployer, config, artifacts, network=network, development=True, root=root, log=log)
+
+    def at(name: str):  # type: ignore[no-untyped-def]
+        return w3.eth.contract(address=record.address(name), abi=artifacts.get(name).abi)
+
+    token, governor, treasury = at("RegionToken"), at("RegionGovernor"), at("Treasury")
+    gov = Governance(w3, governor)
+
+    log("== 2. fund the treasury")
+    send_eth(w3, actors.deployer, treasury.address, TREASURY_FUNDING, label="fund treasury")
+    log(f"  treasury holds {units(w3.eth.get_balance(treasury.address))} ETH")
+
+    log("== 3. a member proposes a treasury payment to a local project")
+    proposal = Proposal(
+        actions=(call_action(treasury, "pay", ETH, actors.project, PAYMENT, "古民家再生 / farmhouse renovation"),),
+        description=DESCRIPTION,
+    )
+    proposer = actors.members[0]
+    gov.propose(proposer, proposal)
+    pid = proposal.proposal_id
+    log(f"  proposal {pid:#x}: {gov.state(pid).name}")
+
+    log("== 4. voting opens; members vote from their wallets (no delegate transaction was needed)")
+    advance_time(w3, int(governor.functions.votingDelay().call()) + 1)
+    choices = (Support.For, Support.For, Support.Against, Support.Abstain, Support.For)
+    for member, support in zip(actors.members, choices, strict=True):
+        gov.cast_vote(member, pid, support)
+        weight = token.functions.getVotes(member.address).call()
+        log(f"  {member.address} voted {support.name:<7} with {units(weight)} votes")
+
+    log("== 5. voting ends, the proposal is queued in the timelock and executed after the delay")
+    advance_time(w3, gov.deadline(pid) - int(w3.eth.get_block("latest")["timestamp"]) + 1)
+    log(f"  state after voting: {gov.state(pid).name}")
+    gov.queue(proposer, proposal)
+    timelock = at("TimelockController")
+    advance_time(w3, int(timelock.functions.getMinDelay().call()) + 1)
+    before = w3.eth.get_balance(Web3.to_checksum_address(actors.project))
+    gov.execute(proposer, proposal)
+    after = w3.eth.get_balance(Web3.to_checksum_address(actors.project))
+
+    state = gov.state(pid)
+    tally = gov.tally(pid)
+    quorum = gov.quorum_at_snapshot(pid)
+    treasury_balance = w3.eth.get_balance(treasury.address)
+    summary = "\n".join(
+        [
+            "",
+            "==================== furusato-dao demo: result ====================",
+            table(
+                [
+                    ("proposal", f"{pid:#x}"[:18] + "…"),
+                    ("state", state.name),
+                    ("votes for", units(tally.for_)),
+                    ("votes against", units(tally.against)),
+                    ("votes abstain", units(tally.abstain)),
+                    ("quorum needed", f"{units(quorum)} ({governor.functions.quorumNumerator().call()}% of voting supply)"),
+                    ("treasury balance", f"{units(treasury_balance)} ETH"),
+                    ("project balance", f"{units(before)} ETH -> {units(after)} ETH"),
+                    ("RegionToken", record.address("RegionToken")),
+                    ("RegionGovernor", record.address("RegionGovernor")),
+                    ("TimelockController", record.address("TimelockController")),
+                    ("Treasury", record.address("Treasury")),
+                ]
+            ),
+            "===================================================================",
+        ]
+    )
+    log(summary)
+    return DemoResult(
+        record=record,
+        proposal_id=pid,
+        state=state,
+        votes_for=tally.for_,
+        votes_against=tally.against,
+        votes_abstain=tally.abstain,
+        quorum=quorum,
+        treasury_balance=treasury_balance,
+        project_balance_before=before,
+        project_balance_after=after,
+        summary=summary,
+    )

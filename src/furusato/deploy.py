@@ -1,0 +1,319 @@
+"""Deploy and wire the governance core (token, timelock, governor, treasury), check the wiring, record it.
+
+Every step is idempotent: it first reads the chain to see whether its effect is already there. A deployment that
+stopped half-way (crash, lost connection, out of gas) is resumed from ``deployments/<network>.partial.json`` by
+running the same command again; the deployer's powers are only given up in the last steps, after everything else
+is in place, and the final record is written only when every wiring check passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_typing import ChecksumAddress
+from web3 import Web3
+from web3.contract import Contract
+
+from furusato.accounts import refuse_public_test_account
+from furusato.artifacts import Artifacts, error_selectors
+from furusato.chain import ErrorDecoder, Log, Sender, deploy, require_cancun, transact
+from furusato.config import DeployConfig
+from furusato.errors import DeployError
+from furusato.records import ContractRecord, DeploymentRecord, read_record, record_path, write_record
+
+CORE_CONTRACTS = ("RegionToken", "TimelockController", "RegionGovernor", "Treasury")
+ZERO = "0x0000000000000000000000000000000000000000"
+ROLE_ADMIN = b"\x00" * 32
+ROLE_MINTER = Web3.keccak(text="MINTER_ROLE")
+ROLE_PROPOSER = Web3.keccak(text="PROPOSER_ROLE")
+ROLE_CANCELLER = Web3.keccak(text="CANCELLER_ROLE")
+ROLE_EXECUTOR = Web3.keccak(text="EXECUTOR_ROLE")
+
+
+@dataclass(frozen=True)
+class WiringCheck:
+    """One fact about the deployed system that must hold."""
+
+    description: str
+    ok: bool
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value) if abs(value) > 2**53 else value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+class Deployment:
+    """A deployment in progress: typed handles on the contracts plus the journal."""
+
+    def __init__(
+        self,
+        w3: Web3,
+        sender: Sender,
+        config: DeployConfig,
+        artifacts: Artifacts,
+        record: DeploymentRecord,
+        journal: Path,
+        log: Log,
+    ) -> None:
+        self.w3 = w3
+        self.sender = sender
+        self.config = config
+        self.artifacts = artifacts
+        self.record = record
+        self.journal = journal
+        self.log = log
+        self.decoder = ErrorDecoder(error_selectors([artifacts.get(n).abi for n in CORE_CONTRACTS]))
+
+    # -- helpers
+    def contract(self, name: str) -> Contract:
+        return self.w3.eth.contract(address=self.record.address(name), abi=self.artifacts.get(name).abi)
+
+    def _save(self) -> None:
+        write_record(self.journal, self.record)
+
+    def deploy_contract(self, name: str, args: list[Any]) -> ChecksumAddress:
+        existing = self.record.contracts.get(name)
+        if existing and self.w3.eth.get_code(Web3.to_checksum_address(existing.address)):
+            self.log(f"  {name}: already at {existing.address} (resumed)")
+            return Web3.to_checksum_address(existing.address)
+        art = self.artifacts.get(name)
+        address, receipt = deploy(self.w3, self.sender, art.abi, art.bytecode, args, label=name, decoder=self.decoder)
+        self.record.contracts[name] = ContractRecord(
+            address=address,
+            tx_hash=receipt["transactionHash"].to_0x_hex(),
+            block=receipt["blockNumber"],
+            constructor_args=_jsonable(args),
+            gas_used=receipt["gasUsed"],
+        )
+        if not self.record.deploy_block:
+            self.record.deploy_block = receipt["blockNumber"]
+        self._save()
+        self.log(f"  {name}: {address}  tx {receipt['transactionHash'].to_0x_hex()}  gas {receipt['gasUsed']:,}")
+        return address
+
+    def step(self, name: str, done: Callable[[], bool], action: Callable[[], Any]) -> None:
+        """Run one wiring step unless the chain shows it is already done."""
+        if done():
+            self.record.wiring.setdefault(name, "")
+            self.log(f"  {name}: already in place")
+            return
+        receipt = transact(self.w3, self.sender, action(), label=name, decoder=self.decoder)
+        self.record.wiring[name] = receipt["transactionHash"].to_0x_hex()
+        self._save()
+        self.log(f"  {name}: tx {receipt['transactionHash'].to_0x_hex()}")
+
+
+def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]:
+    """Human-readable lines describing what a deployment will do (printed before anything is sent)."""
+    lines = [
+        f"network {network}, deployer {deployer}, preset {config.preset}",
+        f"RegionToken '{config.token_name}' ({config.token_symbol}), cap {config.token_cap / 10**18:,.0f} tokens",
+        f"RegionGovernor '{config.governor_name}': voting delay {config.voting_delay}s, period {config.voting_period}s,"
+        f" quorum {config.quorum_percent}%, threshold {config.proposal_threshold / 10**18:,.0f} tokens,"
+        f" late-quorum extension {config.late_quorum_extension}s, guardian {config.guardian or 'none'}",
+        f"TimelockController: min delay {config.timelock_delay}s; proposer/canceller/executor = governor only",
+        "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",
+        f"genesis: {len(config.genesis)} allocation(s), {sum(a.amount for a in config.genesis) / 10**18:,.0f} tokens",
+        "then the deployer renounces every role it held",
+    ]
+    return lines
+
+
+def deploy_dao(
+    w3: Web3,
+    sender: Sender,
+    config: DeployConfig,
+    artifacts: Artifacts,
+    *,
+    network: str,
+    development: bool,
+    root: Path,
+    log: Log = print,
+    force: bool = False,
+    dry_run: bool = False,
+) -> DeploymentRecord:
+    """Deploy the governance core, wire it, check the wiring and write ``deployments/<network>.json``."""
+    where = f"network '{network}'"
+    require_cancun(w3, where)
+    deployer = sender.address
+    if not development:
+        refuse_public_test_account(deployer, network)
+    final_path = record_path(root, network)
+    journal = record_path(root, network, partial=True)
+    chain_id = w3.eth.chain_id
+    if final_path.exists() and not development and not force:
+        existing = read_record(final_path)
+        raise DeployError(
+            f"{final_path} already records a DAO on {network} (chain {existing.chain_id}, token "
+            f"{existing.contracts.get('RegionToken', ContractRecord('?', '', 0, [], 0)).address}); "
+            "pass --force to deploy another one (the old record is kept as .replaced.json)"
+        )
+    balance = w3.eth.get_balance(deployer)
+    if balance == 0:
+        raise DeployError(f"the deployer {deployer} has no ETH on {network} to pay for gas")
+    for line in plan_summary(config, deployer, network):
+        log(line)
+    if dry_run:
+        log("dry run: nothing was sent")
+        return DeploymentRecord(network, chain_id, deployer, config.preset, config.digest())
+
+    record = DeploymentRecord(
+        network=network, chain_id=chain_id, deployer=deployer, preset=config.preset, config_digest=config.digest()
+    )
+    if journal.exists() and not development:
+        previous = read_record(journal)
+        if (previous.chain_id, previous.deployer, previous.config_digest) != (chain_id, deployer, config.digest()):
+            raise DeployError(
+                f"{journal} holds an unfinished deployment with another chain, deployer or config; "
+                "finish it with the same settings, or remove the file to start over"
+            )
+        record = previous
+        log(f"resuming the unfinished deployment from {journal}")
+    d = Deployment(w3, sender, config, artifacts, record, journal, log)
+    _deploy_contracts(d)
+    _wire(d)
+    checks = check_wiring(w3, artifacts, record, config)
+    failed = [c.description for c in checks if not c.ok]
+    if failed:
+        raise DeployError("the deployed system does not check out:\n  - " + "\n  - ".join(failed))
+    log(f"wiring checks: {len(checks)} passed")
+    first = artifacts.get("RegionToken")
+    record.compiler = {
+        "version": first.compiler_version,
+        "evmVersion": first.evm_version,
+        "optimizer": first.optimizer,
+        "remappings": artifacts.remappings(),
+    }
+    record.verification = {
+        "contracts": {n: f"{artifacts.get(n).source_path}:{n}" for n in CORE_CONTRACTS},
+        "standardJsonInput": artifacts.standard_json_input(list(CORE_CONTRACTS)),
+    }
+    record.complete = True
+    if final_path.exists():
+        final_path.replace(final_path.with_suffix(".replaced.json"))
+    write_record(final_path, record)
+    journal.unlink(missing_ok=True)
+    log(f"deployment record written to {final_path}")
+    return record
+
+
+def _deploy_contracts(d: Deployment) -> None:
+    c = d.config
+    me = d.sender.address
+    token = d.deploy_contract("RegionToken", [c.token_name, c.token_symbol, c.token_cap, me])
+    timelock = d.deploy_contract("TimelockController", [c.timelock_delay, [], [], me])
+    params = (
+        c.governor_name,
+        c.voting_delay,
+        c.voting_period,
+        c.proposal_threshold,
+        c.quorum_percent,
+        c.late_quorum_extension,
+        c.guardian or ZERO,
+    )
+    d.deploy_contract("RegionGovernor", [token, timelock, params])
+    d.deploy_contract("Treasury", [timelock])
+
+
+def _wire(d: Deployment) -> None:
+    me = d.sender.address
+    token, timelock, governor = d.contract("RegionToken"), d.contract("TimelockController"), d.contract("RegionGovernor")
+    gov, tl, treasury = governor.address, timelock.address, d.record.address("Treasury")
+    for role, label in ((ROLE_PROPOSER, "proposer"), (ROLE_CANCELLER, "canceller"), (ROLE_EXECUTOR, "executor")):
+        d.step(
+            f"timelock: governor is {label}",
+            lambda r=role: bool(timelock.functions.hasRole(r, gov).call()),
+            lambda r=role: timelock.functions.grantRole(r, gov),
+        )
+    for name, addr in (("Treasury", treasury), ("TimelockController", tl), ("RegionGovernor", gov)):
+        d.step(
+            f"token: {name} excluded from voting",
+            lambda a=addr: bool(token.functions.isVotingExcluded(a).call()),
+            lambda a=addr: token.functions.setVotingExcluded(a, True),
+        )
+    if d.config.genesis:
+        genesis_done = lambda: token.functions.totalSupply().call() > 0  # noqa: E731 - genesis is the first mint
+        d.step(
+            "token: deployer may mint genesis",
+            lambda: genesis_done() or bool(token.functions.hasRole(ROLE_MINTER, me).call()),
+            lambda: token.functions.grantRole(ROLE_MINTER, me),
+        )
+        d.step(
+            "token: genesis minted",
+            genesis_done,
+            lambda: token.functions.mintBatch([a.to for a in d.config.genesis], [a.amount for a in d.config.genesis]),
+        )
+    d.step(
+        "token: deployer is no longer minter",
+        lambda: not token.functions.hasRole(ROLE_MINTER, me).call(),
+        lambda: token.functions.revokeRole(ROLE_MINTER, me),
+    )
+    d.step(
+        "token: timelock is admin",
+        lambda: bool(token.functions.hasRole(ROLE_ADMIN, tl).call()),
+        lambda: token.functions.grantRole(ROLE_ADMIN, tl),
+    )
+    d.step(
+        "token: deployer renounced admin",
+        lambda: not token.functions.hasRole(ROLE_ADMIN, me).call(),
+        lambda: token.functions.renounceRole(ROLE_ADMIN, me),
+    )
+    d.step(
+        "timelock: deployer renounced admin",
+        lambda: not timelock.functions.hasRole(ROLE_ADMIN, me).call(),
+        lambda: timelock.functions.renounceRole(ROLE_ADMIN, me),
+    )
+
+
+def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, config: DeployConfig) -> list[WiringCheck]:
+    """Read the chain and check every role, owner, exclusion and setting the DAO depends on."""
+
+    def at(name: str) -> Contract:
+        return w3.eth.contract(address=record.address(name), abi=artifacts.get(name).abi)
+
+    token, timelock, governor, treasury = (at(n) for n in CORE_CONTRACTS)
+    me = record.deployer
+    tl, gov = timelock.address, governor.address
+    t, g, tlf = token.functions, governor.functions, timelock.functions
+    checks = [
+        ("token clock is timestamps", t.CLOCK_MODE().call() == "mode=timestamp"),
+        ("token cap as configured", t.cap().call() == config.token_cap),
+        ("token admin is the timelock", t.hasRole(ROLE_ADMIN, tl).call()),
+        ("deployer holds no token admin role", not t.hasRole(ROLE_ADMIN, me).call()),
+        ("deployer holds no minter role", not t.hasRole(ROLE_MINTER, me).call()),
+        ("treasury excluded from voting", t.isVotingExcluded(treasury.address).call()),
+        ("timelock excluded from voting", t.isVotingExcluded(tl).call()),
+        ("governor excluded from voting", t.isVotingExcluded(gov).call()),
+        ("timelock administers itself", tlf.hasRole(ROLE_ADMIN, tl).call()),
+        ("deployer holds no timelock admin role", not tlf.hasRole(ROLE_ADMIN, me).call()),
+        ("governor is the timelock's proposer", tlf.hasRole(ROLE_PROPOSER, gov).call()),
+        ("governor is the timelock's canceller", tlf.hasRole(ROLE_CANCELLER, gov).call()),
+        ("governor is the timelock's executor", tlf.hasRole(ROLE_EXECUTOR, gov).call()),
+        ("deployer is not a timelock proposer", not tlf.hasRole(ROLE_PROPOSER, me).call()),
+        ("anyone-may-execute is off", not tlf.hasRole(ROLE_EXECUTOR, ZERO).call()),
+        ("timelock delay as configured", tlf.getMinDelay().call() == config.timelock_delay),
+        ("treasury is owned by the timelock", treasury.functions.owner().call() == tl),
+        ("governor reads votes from the token", g.token().call() == token.address),
+        ("governor executes through the timelock", g.timelock().call() == tl),
+        ("governor clock is timestamps", g.CLOCK_MODE().call() == "mode=timestamp"),
+        ("voting delay as configured", g.votingDelay().call() == config.voting_delay),
+        ("voting period as configured", g.votingPeriod().call() == config.voting_period),
+        ("proposal threshold as configured", g.proposalThreshold().call() == config.proposal_threshold),
+        ("quorum as configured", w3.eth.contract(address=gov, abi=governor.abi).get_function_by_signature("quorumNumerator()")().call() == config.quorum_percent),
+        ("late-quorum extension as configured", g.lateQuorumVoteExtension().call() == config.late_quorum_extension),
+        ("proposal guardian as configured", g.proposalGuardian().call() == (config.guardian or ZERO)),
+    ]
+    for alloc in config.genesis:
+        checks.append((f"genesis balance of {alloc.to}", t.balanceOf(alloc.to).call() >= alloc.amount))
+    return [WiringCheck(description, bool(ok)) for description, ok in checks]

@@ -1,0 +1,140 @@
+"""Proposals: ids, states, and the propose → vote → queue → execute steps, over web3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from eth_abi import encode as abi_encode
+from web3 import Web3
+from web3.contract import Contract
+from web3.types import TxReceipt
+
+from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
+
+
+class ProposalState(IntEnum):
+    """OpenZeppelin's IGovernor.ProposalState."""
+
+    Pending = 0
+    Active = 1
+    Canceled = 2
+    Defeated = 3
+    Succeeded = 4
+    Queued = 5
+    Expired = 6
+    Executed = 7
+
+
+class Support(IntEnum):
+    """GovernorCountingSimple's vote types."""
+
+    Against = 0
+    For = 1
+    Abstain = 2
+
+
+@dataclass(frozen=True)
+class Action:
+    """One call a proposal makes through the timelock."""
+
+    target: str
+    value: int
+    calldata: bytes
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal's actions and description, from which its id and description hash follow."""
+
+    actions: tuple[Action, ...]
+    description: str
+
+    @property
+    def targets(self) -> list[str]:
+        return [a.target for a in self.actions]
+
+    @property
+    def values(self) -> list[int]:
+        return [a.value for a in self.actions]
+
+    @property
+    def calldatas(self) -> list[bytes]:
+        return [a.calldata for a in self.actions]
+
+    @property
+    def description_hash(self) -> bytes:
+        return bytes(Web3.keccak(text=self.description))
+
+    @property
+    def proposal_id(self) -> int:
+        """The id OpenZeppelin's Governor.hashProposal gives this proposal."""
+        encoded = abi_encode(
+            ["address[]", "uint256[]", "bytes[]", "bytes32"],
+            [self.targets, self.values, self.calldatas, self.description_hash],
+        )
+        return int.from_bytes(Web3.keccak(encoded), "big")
+
+    def args(self) -> list[Any]:
+        return [self.targets, self.values, self.calldatas]
+
+
+def call_action(contract: Contract, fn_name: str, *args: Any, value: int = 0) -> Action:
+    """An :class:`Action` calling ``contract.fn_name(*args)``."""
+    data = contract.encode_abi(fn_name, args=list(args))
+    return Action(target=contract.address, value=value, calldata=bytes.fromhex(data[2:]))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Vote totals of a proposal."""
+
+    against: int
+    for_: int
+    abstain: int
+
+
+class Governance:
+    """The steps of a proposal's life on one governor."""
+
+    def __init__(self, w3: Web3, governor: Contract, decoder: ErrorDecoder = DEFAULT_DECODER) -> None:
+        self.w3 = w3
+        self.governor = governor
+        self.decoder = decoder
+
+    def propose(self, sender: Sender, proposal: Proposal) -> TxReceipt:
+        fn = self.governor.functions.propose(*proposal.args(), proposal.description)
+        return transact(self.w3, sender, fn, label="propose", decoder=self.decoder)
+
+    def cast_vote(self, sender: Sender, proposal_id: int, support: Support, reason: str = "") -> TxReceipt:
+        if reason:
+            fn = self.governor.functions.castVoteWithReason(proposal_id, int(support), reason)
+        else:
+            fn = self.governor.functions.castVote(proposal_id, int(support))
+        return transact(self.w3, sender, fn, label=f"castVote({support.name})", decoder=self.decoder)
+
+    def queue(self, sender: Sender, proposal: Proposal) -> TxReceipt:
+        fn = self.governor.functions.queue(*proposal.args(), proposal.description_hash)
+        return transact(self.w3, sender, fn, label="queue", decoder=self.decoder)
+
+    def execute(self, sender: Sender, proposal: Proposal) -> TxReceipt:
+        value = sum(proposal.values)
+        fn = self.governor.functions.execute(*proposal.args(), proposal.description_hash)
+        return transact(self.w3, sender, fn, value=value, label="execute", decoder=self.decoder)
+
+    def state(self, proposal_id: int) -> ProposalState:
+        return ProposalState(self.governor.functions.state(proposal_id).call())
+
+    def tally(self, proposal_id: int) -> Tally:
+        against, for_, abstain = self.governor.functions.proposalVotes(proposal_id).call()
+        return Tally(against, for_, abstain)
+
+    def snapshot(self, proposal_id: int) -> int:
+        return int(self.governor.functions.proposalSnapshot(proposal_id).call())
+
+    def deadline(self, proposal_id: int) -> int:
+        return int(self.governor.functions.proposalDeadline(proposal_id).call())
+
+    def quorum_at_snapshot(self, proposal_id: int) -> int:
+        return int(self.governor.functions.quorum(self.snapshot(proposal_id)).call())
