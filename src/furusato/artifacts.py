@@ -88,7 +88,11 @@ class Artifacts:
         artifacts = [self.get(n) for n in names]
         first = artifacts[0]
         for a in artifacts[1:]:
-            if (a.compiler_version, a.evm_version, a.optimizer) != (first.compiler_version, first.evm_version, first.optimizer):
+            if (a.compiler_version, a.evm_version, a.optimizer) != (
+                first.compiler_version,
+                first.evm_version,
+                first.optimizer,
+            ):
                 raise ArtifactError(f"{a.name} and {first.name} were compiled with different settings")
         paths = sorted({p for a in artifacts for p in a.all_source_paths})
         sources = {p: {"content": (self.root / p).read_text()} for p in paths}
@@ -106,11 +110,12 @@ class Artifacts:
 
 def error_selectors(abis: list[list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Map 4-byte selectors (``0x…``) to custom-error ABI entries, for decoding reverts."""
-    from eth_utils import function_abi_to_4byte_selector
+    from eth_utils.abi import function_abi_to_4byte_selector
 
     out: dict[str, dict[str, Any]] = {}
     for abi in abis:
         for item in abi:
             if item.get("type") == "error":
-                out["0x" + function_abi_to_4byte_selector(item).hex()] = item
+                selector = function_abi_to_4byte_selector(item)  # type: ignore[arg-type]
+                out["0x" + selector.hex()] = item
     return out

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from eth_abi import decode as abi_decode
+from eth_abi.abi import decode as abi_decode
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError
-from web3.types import TxParams, TxReceipt
+from web3.types import TxParams, TxReceipt, Wei
 
 from furusato.errors import ChainError, UnsupportedChainError
 
@@ -129,7 +129,9 @@ class ErrorDecoder:
             return f"unknown custom error {raw.hex()}"
         types = [i["type"] for i in item["inputs"]]
         values = abi_decode(types, raw[4:])
-        shown = ", ".join(Web3.to_checksum_address(v) if t == "address" else repr(v) for t, v in zip(types, values))
+        shown = ", ".join(
+            Web3.to_checksum_address(v) if t == "address" else repr(v) for t, v in zip(types, values, strict=True)
+        )
         return f"{item['name']}({shown})"
 
 
@@ -164,7 +166,7 @@ def transact(
     what = label or (call.fn_name if isinstance(call, ContractFunction) else "transaction")
     try:
         if isinstance(call, ContractFunction):
-            tx = call.build_transaction({"from": sender.address, "value": value})
+            tx = call.build_transaction({"from": sender.address, "value": Wei(value)})
         else:
             tx = dict(call)  # type: ignore[assignment]
             tx.setdefault("from", sender.address)
@@ -210,4 +212,5 @@ def advance_time(w3: Web3, seconds: int) -> int:
 
 def send_eth(w3: Web3, sender: Sender, to: str, amount: int, label: str = "send ETH") -> TxReceipt:
     """Plain ETH transfer from ``sender``."""
-    return transact(w3, sender, {"to": Web3.to_checksum_address(to), "value": amount}, label=label)
+    tx: TxParams = {"to": Web3.to_checksum_address(to), "value": Wei(amount)}
+    return transact(w3, sender, tx, label=label)

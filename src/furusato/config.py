@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
 from furusato.errors import ConfigError
 

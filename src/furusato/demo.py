@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from web3 import Web3
+from web3.contract import Contract
 
 from furusato.artifacts import Artifacts
 from furusato.chain import Log, Sender, advance_time, send_eth
@@ -56,9 +57,18 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
     artifacts = Artifacts(root)
     config = load_config(preset="local")
     log("== 1. deploy the governance core (preset: local)")
-    record = deploy_dao(w3, actors.deployer, config, artifacts, network=network, development=True, root=root, log=log)
+    record = deploy_dao(
+        w3,
+        actors.deployer,
+        config,
+        artifacts,
+        network=network,
+        development=True,
+        records_dir=root / "deployments",
+        log=log,
+    )
 
-    def at(name: str):  # type: ignore[no-untyped-def]
+    def at(name: str) -> Contract:
         return w3.eth.contract(address=record.address(name), abi=artifacts.get(name).abi)
 
     token, governor, treasury = at("RegionToken"), at("RegionGovernor"), at("Treasury")
@@ -111,7 +121,10 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
                     ("votes for", units(tally.for_)),
                     ("votes against", units(tally.against)),
                     ("votes abstain", units(tally.abstain)),
-                    ("quorum needed", f"{units(quorum)} ({governor.functions.quorumNumerator().call()}% of voting supply)"),
+                    (
+                        "quorum needed",
+                        f"{units(quorum)} ({governor.functions.quorumNumerator().call()}% of voting supply)",
+                    ),
                     ("treasury balance", f"{units(treasury_balance)} ETH"),
                     ("project balance", f"{units(before)} ETH -> {units(after)} ETH"),
                     ("RegionToken", record.address("RegionToken")),

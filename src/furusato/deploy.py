@@ -16,6 +16,7 @@ from typing import Any
 from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.contract import Contract
+from web3.contract.contract import ContractFunction
 
 from furusato.accounts import refuse_public_test_account
 from furusato.artifacts import Artifacts, error_selectors
@@ -102,7 +103,7 @@ class Deployment:
         self.log(f"  {name}: {address}  tx {receipt['transactionHash'].to_0x_hex()}  gas {receipt['gasUsed']:,}")
         return address
 
-    def step(self, name: str, done: Callable[[], bool], action: Callable[[], Any]) -> None:
+    def step(self, name: str, done: Callable[[], bool], action: Callable[[], ContractFunction]) -> None:
         """Run one wiring step unless the chain shows it is already done."""
         if done():
             self.record.wiring.setdefault(name, "")
@@ -138,19 +139,19 @@ def deploy_dao(
     *,
     network: str,
     development: bool,
-    root: Path,
+    records_dir: Path,
     log: Log = print,
     force: bool = False,
     dry_run: bool = False,
 ) -> DeploymentRecord:
-    """Deploy the governance core, wire it, check the wiring and write ``deployments/<network>.json``."""
+    """Deploy the governance core, wire it, check the wiring and write ``<records_dir>/<network>.json``."""
     where = f"network '{network}'"
     require_cancun(w3, where)
     deployer = sender.address
     if not development:
         refuse_public_test_account(deployer, network)
-    final_path = record_path(root, network)
-    journal = record_path(root, network, partial=True)
+    final_path = record_path(records_dir, network)
+    journal = record_path(records_dir, network, partial=True)
     chain_id = w3.eth.chain_id
     if final_path.exists() and not development and not force:
         existing = read_record(final_path)
@@ -228,52 +229,66 @@ def _deploy_contracts(d: Deployment) -> None:
 
 def _wire(d: Deployment) -> None:
     me = d.sender.address
-    token, timelock, governor = d.contract("RegionToken"), d.contract("TimelockController"), d.contract("RegionGovernor")
-    gov, tl, treasury = governor.address, timelock.address, d.record.address("Treasury")
+    token, timelock = d.contract("RegionToken"), d.contract("TimelockController")
+    gov, tl, treasury = d.record.address("RegionGovernor"), timelock.address, d.record.address("Treasury")
+
+    def has_role(contract: Contract, role: bytes, who: str) -> Callable[[], bool]:
+        return lambda: bool(contract.functions.hasRole(role, who).call())
+
+    def lacks_role(contract: Contract, role: bytes, who: str) -> Callable[[], bool]:
+        return lambda: not contract.functions.hasRole(role, who).call()
+
+    def call(fn: ContractFunction) -> Callable[[], ContractFunction]:
+        return lambda: fn
+
     for role, label in ((ROLE_PROPOSER, "proposer"), (ROLE_CANCELLER, "canceller"), (ROLE_EXECUTOR, "executor")):
         d.step(
             f"timelock: governor is {label}",
-            lambda r=role: bool(timelock.functions.hasRole(r, gov).call()),
-            lambda r=role: timelock.functions.grantRole(r, gov),
+            has_role(timelock, role, gov),
+            call(timelock.functions.grantRole(role, gov)),
         )
     for name, addr in (("Treasury", treasury), ("TimelockController", tl), ("RegionGovernor", gov)):
         d.step(
             f"token: {name} excluded from voting",
-            lambda a=addr: bool(token.functions.isVotingExcluded(a).call()),
-            lambda a=addr: token.functions.setVotingExcluded(a, True),
+            _excluded(token, addr),
+            call(token.functions.setVotingExcluded(addr, True)),
         )
-    if d.config.genesis:
-        genesis_done = lambda: token.functions.totalSupply().call() > 0  # noqa: E731 - genesis is the first mint
+    genesis = d.config.genesis
+    if genesis:
+
+        def genesis_done() -> bool:  # genesis is the token's first mint
+            return bool(token.functions.totalSupply().call() > 0)
+
         d.step(
             "token: deployer may mint genesis",
-            lambda: genesis_done() or bool(token.functions.hasRole(ROLE_MINTER, me).call()),
-            lambda: token.functions.grantRole(ROLE_MINTER, me),
+            lambda: genesis_done() or has_role(token, ROLE_MINTER, me)(),
+            call(token.functions.grantRole(ROLE_MINTER, me)),
         )
         d.step(
             "token: genesis minted",
             genesis_done,
-            lambda: token.functions.mintBatch([a.to for a in d.config.genesis], [a.amount for a in d.config.genesis]),
+            call(token.functions.mintBatch([a.to for a in genesis], [a.amount for a in genesis])),
         )
     d.step(
         "token: deployer is no longer minter",
-        lambda: not token.functions.hasRole(ROLE_MINTER, me).call(),
-        lambda: token.functions.revokeRole(ROLE_MINTER, me),
+        lacks_role(token, ROLE_MINTER, me),
+        call(token.functions.revokeRole(ROLE_MINTER, me)),
     )
-    d.step(
-        "token: timelock is admin",
-        lambda: bool(token.functions.hasRole(ROLE_ADMIN, tl).call()),
-        lambda: token.functions.grantRole(ROLE_ADMIN, tl),
-    )
+    d.step("token: timelock is admin", has_role(token, ROLE_ADMIN, tl), call(token.functions.grantRole(ROLE_ADMIN, tl)))
     d.step(
         "token: deployer renounced admin",
-        lambda: not token.functions.hasRole(ROLE_ADMIN, me).call(),
-        lambda: token.functions.renounceRole(ROLE_ADMIN, me),
+        lacks_role(token, ROLE_ADMIN, me),
+        call(token.functions.renounceRole(ROLE_ADMIN, me)),
     )
     d.step(
         "timelock: deployer renounced admin",
-        lambda: not timelock.functions.hasRole(ROLE_ADMIN, me).call(),
-        lambda: timelock.functions.renounceRole(ROLE_ADMIN, me),
+        lacks_role(timelock, ROLE_ADMIN, me),
+        call(timelock.functions.renounceRole(ROLE_ADMIN, me)),
     )
+
+
+def _excluded(token: Contract, who: str) -> Callable[[], bool]:
+    return lambda: bool(token.functions.isVotingExcluded(who).call())
 
 
 def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, config: DeployConfig) -> list[WiringCheck]:
@@ -310,7 +325,11 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
         ("voting delay as configured", g.votingDelay().call() == config.voting_delay),
         ("voting period as configured", g.votingPeriod().call() == config.voting_period),
         ("proposal threshold as configured", g.proposalThreshold().call() == config.proposal_threshold),
-        ("quorum as configured", w3.eth.contract(address=gov, abi=governor.abi).get_function_by_signature("quorumNumerator()")().call() == config.quorum_percent),
+        (
+            "quorum as configured",
+            w3.eth.contract(address=gov, abi=governor.abi).get_function_by_signature("quorumNumerator()")().call()
+            == config.quorum_percent,
+        ),
         ("late-quorum extension as configured", g.lateQuorumVoteExtension().call() == config.late_quorum_extension),
         ("proposal guardian as configured", g.proposalGuardian().call() == (config.guardian or ZERO)),
     ]

@@ -41,7 +41,9 @@ def domain_of(contract: Contract) -> dict[str, Any]:
     return {"name": name, "version": version, "chainId": int(chain_id), "verifyingContract": verifying}
 
 
-def _typed(primary: str, fields: list[dict[str, str]], domain: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+def _typed(
+    primary: str, fields: list[dict[str, str]], domain: dict[str, Any], message: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "types": {"EIP712Domain": EIP712_DOMAIN, primary: fields},
         "domain": domain,

@@ -9,6 +9,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eth_typing import ChecksumAddress
+from web3 import Web3
+
 from furusato.errors import ConfigError
 
 RECORD_FORMAT = "furusato-deployment-v1"
@@ -41,10 +44,10 @@ class DeploymentRecord:
     compiler: dict[str, Any] = field(default_factory=dict)
     verification: dict[str, Any] = field(default_factory=dict)
 
-    def address(self, name: str) -> str:
+    def address(self, name: str) -> ChecksumAddress:
         """The address of contract ``name``; ConfigError if the record has none."""
         try:
-            return self.contracts[name].address
+            return Web3.to_checksum_address(self.contracts[name].address)
         except KeyError:
             raise ConfigError(f"the deployment on {self.network} has no {name}") from None
 
@@ -61,10 +64,13 @@ class DeploymentRecord:
         return cls(**fields)
 
 
-def record_path(root: Path, network: str, *, partial: bool = False) -> Path:
-    """``deployments/<network>.json`` (or ``.partial.json`` while a deployment is in progress)."""
+def record_path(records_dir: Path, network: str, *, partial: bool = False) -> Path:
+    """``<records_dir>/<network>.json`` (or ``.partial.json`` while a deployment is in progress).
+
+    ``records_dir`` is the project's ``deployments/`` folder unless a caller chooses another.
+    """
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in network)
-    return root / "deployments" / (f"{safe}.partial.json" if partial else f"{safe}.json")
+    return records_dir / (f"{safe}.partial.json" if partial else f"{safe}.json")
 
 
 def write_record(path: Path, record: DeploymentRecord) -> None:

@@ -1,0 +1,80 @@
+# furusato-dao — every target works on a fresh clone: it installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT        := $(CURDIR)
+VENV        := $(ROOT)/.venv
+PY          := $(VENV)/bin/python
+TOOLS       := $(ROOT)/.tools
+PYTHON      ?= python3
+SOLC_VERSION = $(shell node -p "require('./package.json').devDependencies.solc")
+# Put Anvil (linked by tools/setup-toolchain.sh) and the venv first on PATH; point py-solc-x at our compiler folder.
+export PATH := $(TOOLS)/bin:$(VENV)/bin:$(PATH)
+export SOLCX_BINARY_PATH := $(TOOLS)/solcx
+export BROWNIE_NOCOMPILE := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+BROWNIE := $(VENV)/bin/brownie
+# Brownie's compiler warnings about OpenZeppelin's own sources are noise here; errors still stop the build.
+QUIET_SOLC := grep -v -E '"at" will be promoted|Relevant source part|^ *\|' || true
+
+
+.PHONY: port-free help install compile test test-fast lint format demo bench clean distclean
+
+help:
+	@echo "make demo    deploy a DAO on a local Anvil and run a proposal end to end"
+	@echo "make test    the whole test suite (also run by .ci/run)"
+	@echo "make lint    ruff, mypy, prettier-plugin-solidity and solhint"
+	@echo "make bench   gas and speed figures -> bench/results.json"
+	@echo "make install venv + pinned Python deps, npm ci, compiler and Anvil links"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(TOOLS)/.installed: node_modules/.installed tools/setup-toolchain.sh tools/solc-js.cjs package.json
+	bash tools/setup-toolchain.sh
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed $(TOOLS)/.installed
+
+compile: install
+	@set -o pipefail; $(BROWNIE) compile 2>&1 | $(QUIET_SOLC)
+
+# Brownie silently attaches to whatever already listens on its port; a stale chain would taint the run.
+port-free:
+	@if (exec 3<>/dev/tcp/127.0.0.1/8545) 2>/dev/null; then \
+	  echo "port 8545 is in use (a leftover Anvil?): stop it first, e.g. pkill -f 'anvil.*8545'" >&2; exit 1; fi
+
+test: compile port-free
+	$(BROWNIE) test -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/ruff format --check src tests scripts
+	$(VENV)/bin/mypy
+	node_modules/.bin/prettier --check 'contracts/**/*.sol' 'interfaces/**/*.sol'
+	node_modules/.bin/solhint --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
+
+format: install
+	$(VENV)/bin/ruff format src tests scripts
+	$(VENV)/bin/ruff check --fix src tests scripts
+	node_modules/.bin/prettier --write 'contracts/**/*.sol' 'interfaces/**/*.sol'
+
+demo: compile port-free
+	$(BROWNIE) run scripts/demo.py
+
+bench: compile port-free
+	$(BROWNIE) run scripts/bench.py
+
+clean:
+	rm -rf build reports .hypothesis deployments/development.json
+
+distclean: clean
+	rm -rf $(VENV) node_modules $(TOOLS)

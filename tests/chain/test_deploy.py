@@ -1,0 +1,220 @@
+"""`deploy_dao`: the record it writes, reproducible bytecode, resuming, and every refusal before anything is sent."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from brownie import accounts, web3
+from eth_account import Account
+from web3 import HTTPProvider, Web3
+
+from furusato.accounts import public_test_addresses
+from furusato.chain import LocalKeySender, UnlockedSender, missing_capabilities
+from furusato.deploy import CORE_CONTRACTS, check_wiring, deploy_dao
+from furusato.errors import AccountError, DeployError, UnsupportedChainError
+from furusato.records import read_record, record_path
+
+ROOT = Path(__file__).resolve().parents[2]
+WIRING_TXS = 3 + 3 + 3 + 3  # timelock roles, exclusions, genesis (grant, mint, revoke), admin hand-over
+TOTAL_TXS = len(CORE_CONTRACTS) + WIRING_TXS
+
+
+def fresh_key_sender(fund_eth: int = 100) -> LocalKeySender:
+    """A new keystore-style account (not from the public mnemonic), funded from a development account."""
+    account = Account.create()
+    accounts[0].transfer(account.address, fund_eth * 10**18)
+    return LocalKeySender(account)
+
+
+class CrashingSender:
+    """Wraps a sender and dies (like a killed process) after ``limit`` transactions."""
+
+    def __init__(self, inner: LocalKeySender, limit: int) -> None:
+        self.inner, self.limit, self.sent = inner, limit, 0
+
+    @property
+    def address(self):
+        return self.inner.address
+
+    def send(self, w3, tx):
+        if self.sent >= self.limit:
+            raise KeyboardInterrupt("simulated crash")
+        self.sent += 1
+        return self.inner.send(w3, tx)
+
+
+def test_record_has_addresses_transactions_and_compiler_settings(dao):
+    record = dao.record
+    assert record.complete
+    assert record.chain_id == web3.eth.chain_id
+    assert record.deployer == accounts[0].address
+    assert set(record.contracts) == set(CORE_CONTRACTS)
+    for name, entry in record.contracts.items():
+        receipt = web3.eth.get_transaction_receipt(entry.tx_hash)
+        assert receipt["contractAddress"] == entry.address, name
+        assert receipt["blockNumber"] == entry.block
+        assert web3.eth.get_code(entry.address), name
+    assert record.deploy_block == min(c.block for c in record.contracts.values())
+    assert record.compiler["version"].startswith("0.8.37+commit.")
+    assert record.compiler["evmVersion"] == "cancun"
+    assert record.compiler["optimizer"] == {"enabled": True, "runs": 200}
+    assert len([h for h in record.wiring.values() if h]) == WIRING_TXS
+    assert record.contracts["Treasury"].constructor_args == [record.address("TimelockController")]
+
+
+def test_record_file_round_trips(dao, tmp_path):
+    from furusato.records import write_record
+
+    path = tmp_path / "x.json"
+    write_record(path, dao.record)
+    assert read_record(path) == dao.record
+    assert json.loads(path.read_text())["format"] == "furusato-deployment-v1"
+
+
+def test_verification_input_reproduces_the_deployed_creation_code(dao, artifacts):
+    """Compile the recorded standard-JSON input afresh: creation code + constructor args == each deploy tx's input."""
+    record = dao.record
+    solc = ROOT / ".tools" / "solcx" / f"solc-v{record.compiler['version'].split('+')[0]}"
+    standard_input = record.verification["standardJsonInput"]
+    out = subprocess.run(
+        [str(solc), "--standard-json", "--allow-paths", str(ROOT)],
+        input=json.dumps(standard_input),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    output = json.loads(out.stdout)
+    assert not [e for e in output.get("errors", []) if e["severity"] == "error"]
+    for name in CORE_CONTRACTS:
+        path, contract_name = record.verification["contracts"][name].rsplit(":", 1)
+        bytecode = output["contracts"][path][contract_name]["evm"]["bytecode"]["object"]
+        tx_input = bytes(web3.eth.get_transaction(record.contracts[name].tx_hash)["input"]).hex()
+        assert tx_input.startswith(bytecode), f"{name}: recompiled creation code differs from what was deployed"
+        assert len(tx_input) > len(bytecode) or name == "__none__"
+
+
+def test_wiring_check_catches_a_broken_setting(dao, artifacts):
+    from dataclasses import replace
+
+    wrong = replace(dao.config, quorum_percent=dao.config.quorum_percent + 1)
+    failed = [c.description for c in check_wiring(web3, artifacts, dao.record, wrong) if not c.ok]
+    assert failed == ["quorum as configured"]
+
+
+def test_dry_run_sends_nothing(local_config, artifacts, tmp_path):
+    nonce = web3.eth.get_transaction_count(accounts[0].address)
+    record = deploy_dao(
+        web3,
+        UnlockedSender(accounts[0].address),
+        local_config,
+        artifacts,
+        network="development",
+        development=True,
+        records_dir=tmp_path,
+        log=lambda _l: None,
+        dry_run=True,
+    )
+    assert record.contracts == {}
+    assert web3.eth.get_transaction_count(accounts[0].address) == nonce
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("crash_after", [2, 6, 11, TOTAL_TXS - 1])
+def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifacts, tmp_path, crash_after):
+    sender = fresh_key_sender()
+    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
+    with pytest.raises(KeyboardInterrupt):
+        deploy_dao(web3, CrashingSender(sender, crash_after), local_config, artifacts, **kwargs)
+    journal = record_path(tmp_path, "testnet", partial=True)
+    assert journal.exists()
+    assert not record_path(tmp_path, "testnet").exists()
+    half = read_record(journal)
+
+    record = deploy_dao(web3, sender, local_config, artifacts, **kwargs)
+
+    assert record.complete
+    assert not journal.exists()
+    for name, entry in half.contracts.items():
+        assert record.contracts[name].address == entry.address, f"{name} was deployed twice"
+    assert web3.eth.get_transaction_count(sender.address) == TOTAL_TXS
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, local_config))
+
+
+def test_resume_refuses_a_journal_from_another_config(local_config, artifacts, tmp_path):
+    from dataclasses import replace
+
+    sender = fresh_key_sender()
+    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
+    with pytest.raises(KeyboardInterrupt):
+        deploy_dao(web3, CrashingSender(sender, 3), local_config, artifacts, **kwargs)
+    other = replace(local_config, quorum_percent=10)
+    with pytest.raises(DeployError, match="unfinished deployment with another chain, deployer or config"):
+        deploy_dao(web3, sender, other, artifacts, **kwargs)
+
+
+def test_live_record_is_not_overwritten_without_force(local_config, artifacts, tmp_path):
+    sender = fresh_key_sender()
+    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
+    first = deploy_dao(web3, sender, local_config, artifacts, **kwargs)
+    nonce = web3.eth.get_transaction_count(sender.address)
+    with pytest.raises(DeployError, match="already records a DAO on testnet"):
+        deploy_dao(web3, sender, local_config, artifacts, **kwargs)
+    assert web3.eth.get_transaction_count(sender.address) == nonce
+    second = deploy_dao(web3, sender, local_config, artifacts, force=True, **kwargs)
+    assert second.address("RegionToken") != first.address("RegionToken")
+    assert read_record(tmp_path / "testnet.replaced.json").address("RegionToken") == first.address("RegionToken")
+
+
+def test_public_test_mnemonic_account_is_refused_on_a_live_network(local_config, artifacts, tmp_path):
+    assert accounts[0].address.lower() in public_test_addresses()
+    nonce = web3.eth.get_transaction_count(accounts[0].address)
+    with pytest.raises(AccountError, match="public test mnemonic"):
+        deploy_dao(
+            web3,
+            UnlockedSender(accounts[0].address),
+            local_config,
+            artifacts,
+            network="testnet",
+            development=False,
+            records_dir=tmp_path,
+            log=lambda _l: None,
+        )
+    assert web3.eth.get_transaction_count(accounts[0].address) == nonce
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_development_anvil_has_every_cancun_capability():
+    assert missing_capabilities(web3) == []
+
+
+def test_chain_without_cancun_is_refused_before_anything_is_sent(start_anvil, local_config, artifacts, tmp_path):
+    url = start_anvil("--hardfork", "shanghai")
+    w3 = Web3(HTTPProvider(url))
+    deployer = Web3.to_checksum_address(w3.eth.accounts[0])
+    missing = missing_capabilities(w3)
+    assert "MCOPY (Cancun, EIP-5656)" in missing
+    assert "TSTORE/TLOAD (Cancun, EIP-1153)" in missing
+    assert "PUSH0 (Shanghai, EIP-3855)" not in missing
+    with pytest.raises(UnsupportedChainError, match=r"does not support .*MCOPY") as exc:
+        deploy_dao(
+            w3,
+            UnlockedSender(deployer),
+            local_config,
+            artifacts,
+            network="old-chain",
+            development=True,
+            records_dir=tmp_path,
+            log=lambda _l: None,
+        )
+    assert "Nothing was deployed" in str(exc.value)
+    assert w3.eth.get_transaction_count(deployer) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pre_shanghai_chain_is_reported_missing_push0_too(start_anvil):
+    w3 = Web3(HTTPProvider(start_anvil("--hardfork", "paris")))
+    assert "PUSH0 (Shanghai, EIP-3855)" in missing_capabilities(w3)

@@ -1,0 +1,284 @@
+"""Fixture library for the whole suite (Curve/Yearn style).
+
+Layout: isolation → actors (role accounts) → configuration → deployments in dependency order → factories.
+Every chain test runs on Anvil started by Brownie, inside a snapshot that is reverted afterwards (fn_isolation),
+so tests never see each other's transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from brownie import Contract, RegionGovernor, RegionToken, TimelockController, Treasury, accounts, chain, web3
+from eth_account import Account
+
+from furusato.artifacts import Artifacts
+from furusato.chain import UnlockedSender
+from furusato.config import DeployConfig, load_config
+from furusato.deploy import deploy_dao
+from furusato.governance import Proposal, Support, call_action
+
+ROOT = Path(__file__).resolve().parent.parent
+ETH = "0x0000000000000000000000000000000000000000"
+TOKEN = 10**18
+
+
+# ------------------------------------------------------------------------------------------------ isolation
+
+
+@pytest.fixture(scope="module", autouse=True)
+def mod_isolation(module_isolation: Any) -> None:
+    """Each test module starts from the same empty chain."""
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation: Any) -> None:
+    """Each test runs in a snapshot that is reverted afterwards."""
+
+
+# ------------------------------------------------------------------------------------------------ actors
+
+
+@pytest.fixture(scope="session")
+def deployer() -> Any:
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def members() -> list[Any]:
+    """Five members who receive genesis tokens in the `local` preset (50k, 30k, 20k, 10k, 5k)."""
+    return [accounts[i] for i in range(1, 6)]
+
+
+@pytest.fixture(scope="session")
+def alice(members: list[Any]) -> Any:
+    return members[0]
+
+
+@pytest.fixture(scope="session")
+def bob(members: list[Any]) -> Any:
+    return members[1]
+
+
+@pytest.fixture(scope="session")
+def carol(members: list[Any]) -> Any:
+    return members[2]
+
+
+@pytest.fixture(scope="session")
+def project() -> Any:
+    """A local project that receives treasury payments."""
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def outsider() -> Any:
+    """An account with ETH and no tokens or roles."""
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def steward() -> Any:
+    """A budget-line steward (e.g. a festival committee)."""
+    return accounts[8]
+
+
+@pytest.fixture(scope="session")
+def guardian() -> Any:
+    """The resident council (proposal guardian) of the `local` preset."""
+    return accounts[9]
+
+
+@pytest.fixture(scope="session")
+def signer() -> Any:
+    """A member whose private key the test holds (for permit / EIP-712 signatures)."""
+    return Account.create("furusato-test-signer")
+
+
+# ------------------------------------------------------------------------------------------------ configuration
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Artifacts:
+    return Artifacts(ROOT)
+
+
+@pytest.fixture(scope="session")
+def local_config() -> DeployConfig:
+    return load_config(preset="local")
+
+
+# ------------------------------------------------------------------------------------------------ deployments
+
+
+@dataclass
+class Dao:
+    """The deployed governance core as Brownie contract objects, plus its deployment record."""
+
+    token: Any
+    timelock: Any
+    governor: Any
+    treasury: Any
+    record: Any
+    config: DeployConfig
+
+
+@pytest.fixture(scope="module")
+def dao(deployer: Any, artifacts: Artifacts, local_config: DeployConfig, tmp_path_factory: Any) -> Dao:
+    """The governance core deployed and wired by the same code as `furusato deploy` (preset `local`)."""
+    record = deploy_dao(
+        web3,
+        UnlockedSender(deployer.address),
+        local_config,
+        artifacts,
+        network="development",
+        development=True,
+        records_dir=tmp_path_factory.mktemp("records"),
+        log=lambda _line: None,
+    )
+    return Dao(
+        token=RegionToken.at(record.address("RegionToken")),
+        timelock=TimelockController.at(record.address("TimelockController")),
+        governor=RegionGovernor.at(record.address("RegionGovernor")),
+        treasury=Treasury.at(record.address("Treasury")),
+        record=record,
+        config=local_config,
+    )
+
+
+@pytest.fixture(scope="module")
+def token(dao: Dao) -> Any:
+    return dao.token
+
+
+@pytest.fixture(scope="module")
+def governor(dao: Dao) -> Any:
+    return dao.governor
+
+
+@pytest.fixture(scope="module")
+def timelock(dao: Dao) -> Any:
+    return dao.timelock
+
+
+@pytest.fixture(scope="module")
+def treasury(dao: Dao) -> Any:
+    return dao.treasury
+
+
+@pytest.fixture(scope="module")
+def funded_treasury(treasury: Any, deployer: Any) -> Any:
+    """The treasury holding 10 ETH."""
+    deployer.transfer(treasury, 10 * TOKEN)
+    return treasury
+
+
+# ------------------------------------------------------------------------------------------------ factories
+
+
+def _web3_contract(brownie_contract: Any) -> Any:
+    return web3.eth.contract(address=brownie_contract.address, abi=brownie_contract.abi)
+
+
+@pytest.fixture
+def make_proposal(governor: Any) -> Any:
+    """Factory: a :class:`Proposal` from ``(brownie_contract, fn_name, args...)`` calls and a description."""
+
+    def make(*calls: tuple[Any, ...], description: str = "a proposal", value: int = 0) -> Proposal:
+        actions = tuple(call_action(_web3_contract(c[0]), c[1], *c[2:], value=value) for c in calls)
+        return Proposal(actions=actions, description=description)
+
+    return make
+
+
+@pytest.fixture
+def run_proposal(governor: Any, timelock: Any, members: list[Any]) -> Any:
+    """Factory: propose, vote (all members for), queue and execute; returns the proposal id."""
+
+    def run(proposal: Proposal, proposer: Any = None, voters: list[Any] | None = None, execute: bool = True) -> int:
+        proposer = proposer or members[0]
+        governor.propose(*proposal.args(), proposal.description, {"from": proposer})
+        pid = proposal.proposal_id
+        advance(governor.votingDelay() + 1)
+        for voter in voters if voters is not None else members:
+            governor.castVote(pid, Support.For, {"from": voter})
+        advance(governor.proposalDeadline(pid) - chain.time() + 1)
+        if execute:
+            governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
+            advance(timelock.getMinDelay() + 1)
+            governor.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
+        return pid
+
+    return run
+
+
+def advance(seconds: int) -> None:
+    """Move the chain clock forward by ``seconds`` and mine a block (Anvil)."""
+    chain.sleep(max(int(seconds), 0))
+    chain.mine()
+
+
+@pytest.fixture
+def at() -> Any:
+    """Factory: a Brownie contract object for an address and ABI."""
+    return lambda name, address, abi: Contract.from_abi(name, address, abi)
+
+
+# ------------------------------------------------------------------------------------------------ other chains
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def start_anvil() -> Any:
+    """Factory: start a separate Anvil (e.g. with ``--hardfork shanghai``, or standing in for a live network).
+
+    Returns its RPC URL; every Anvil started here is stopped after the test.
+    """
+    import shutil
+    import subprocess
+    import time
+
+    from web3 import HTTPProvider, Web3
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str) -> str:
+        binary = shutil.which("anvil")
+        assert binary, "anvil is not on PATH: run the tests through `make test`"
+        port = _free_port()
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--silent", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        started.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        w3 = Web3(HTTPProvider(url))
+        for _ in range(200):
+            if proc.poll() is not None:
+                raise RuntimeError(f"anvil {' '.join(args)} exited with {proc.returncode}")
+            try:
+                w3.eth.chain_id  # noqa: B018 - probing readiness
+                return url
+            except Exception:
+                time.sleep(0.05)
+        raise RuntimeError("anvil did not start within 10 s")
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

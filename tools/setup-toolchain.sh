@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Links the local chain and the Solidity compiler where Brownie and py-solc-x look for them:
+#   .tools/bin/anvil                   the native Anvil binary shipped in npm's @foundry-rs/anvil-<platform>
+#   .tools/solcx/solc-v<version>       the compiler py-solc-x finds through SOLCX_BINARY_PATH:
+#                                      a native solc of the same version if SOLC=/path/to/solc is given (or `solc`
+#                                      on PATH reports that version), else tools/solc-js.cjs over npm's solc-js.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+version=$(node -p "require('./package.json').devDependencies.solc")
+mkdir -p .tools/bin .tools/solcx
+
+anvil=$(ls -d node_modules/@foundry-rs/anvil-*/bin/anvil 2>/dev/null | head -n 1 || true)
+if [ -z "$anvil" ]; then
+  echo "setup-toolchain: no native Anvil under node_modules/@foundry-rs (run npm ci; is this platform supported?)" >&2
+  exit 1
+fi
+ln -sfn "$root/$anvil" .tools/bin/anvil
+
+target=.tools/solcx/solc-v$version
+rm -f "$target"
+native=${SOLC:-$(command -v solc || true)}
+if [ -n "$native" ] && "$native" --version 2>/dev/null | grep -q "Version: $version+"; then
+  ln -s "$native" "$target"
+  echo "setup-toolchain: using native solc $version at $native"
+else
+  printf '#!/bin/sh\nexec node "%s/tools/solc-js.cjs" "$@"\n' "$root" > "$target"
+  chmod +x "$target"
+  echo "setup-toolchain: using solc-js $version from npm (tools/solc-js.cjs)"
+fi
+"$target" --version | tail -n 1
+"$root/.tools/bin/anvil" --version | head -n 1
