@@ -60,7 +60,7 @@ lint: install
 	$(VENV)/bin/ruff format --check src tests scripts
 	$(VENV)/bin/mypy
 	node_modules/.bin/prettier --check 'contracts/**/*.sol' 'interfaces/**/*.sol'
-	node_modules/.bin/solhint --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
+	node_modules/.bin/solhint --disc --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
 
 format: install
 	$(VENV)/bin/ruff format src tests scripts

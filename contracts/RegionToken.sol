@@ -167,7 +167,6 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
 
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Capped, ERC20Votes) {
         super._update(from, to, value); // ERC20Capped reverts with ERC20ExceededCap past the cap
-
     }
 
     /// @inheritdoc ERC20Permit

@@ -77,7 +77,16 @@ contract Treasury is ITreasury, Ownable, ReentrancyGuardTransient {
         if (amount > remainingBefore) revert TreasuryBudgetExceeded(lineId, amount, remainingBefore);
         line.spent += amount; // effects before the transfer out
         uint256 balanceAfter = _transferOut(line.token, to, amount);
-        emit BudgetLineSpent(lineId, to, line.token, amount, remainingBefore, remainingBefore - amount, balanceAfter, memo);
+        emit BudgetLineSpent(
+            lineId,
+            to,
+            line.token,
+            amount,
+            remainingBefore,
+            remainingBefore - amount,
+            balanceAfter,
+            memo
+        );
     }
 
     /// @inheritdoc ITreasury

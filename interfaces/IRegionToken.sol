@@ -4,8 +4,8 @@ pragma solidity ^0.8.24;
 /**
  * @title IRegionToken
  * @notice What a furusato-dao governance token adds to ERC-20 + ERC-2612 (permit) + ERC-5805 (votes):
- * a hard supply cap (minting past it reverts with OpenZeppelin's `ERC20ExceededCap`), role-gated minting, vote-ready-on-receipt delegation and voting exclusions for protocol
- * contracts.
+ * a hard supply cap (minting past it reverts with OpenZeppelin's `ERC20ExceededCap`), role-gated minting,
+ * vote-ready-on-receipt delegation and voting exclusions for protocol contracts.
  *
  * Delegation has three states per account:
  * - default: the account never chose; it counts as delegated to itself, so tokens it receives can vote at once;

@@ -69,9 +69,7 @@ contract LateQuorumReference is
     // The functions below are overrides required by Solidity.
 
     /// @inheritdoc Governor
-    function state(
-        uint256 proposalId
-    ) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
+    function state(uint256 proposalId) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
         return super.state(proposalId);
     }
 

@@ -14,3 +14,8 @@ def test_members_are_vote_ready_without_delegating(token, members):
         assert token.delegates(member) == member
         assert token.getVotes(member) == token.balanceOf(member) > 0
         assert not token.hasChosenDelegate(member)
+
+
+def test_python_proposal_id_matches_the_governor(governor, treasury, make_proposal, alice):
+    proposal = make_proposal((treasury, "pay", "0x" + "00" * 20, alice.address, 1, "memo"), description="id check")
+    assert governor.hashProposal(*proposal.args(), proposal.description_hash) == proposal.proposal_id
