@@ -17,6 +17,7 @@ def main() -> None:
         deployer=UnlockedSender(accounts[0].address),
         members=tuple(UnlockedSender(accounts[i].address) for i in range(1, 6)),
         project=accounts[6].address,
+        coordinator=UnlockedSender(accounts[8].address),
     )
     result = run_demo(web3, actors, ROOT)
     if result.state.name != "Executed":

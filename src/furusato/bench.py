@@ -92,12 +92,11 @@ def run_governance_bench(w3: Web3, root: Path, a: BenchActors, log: Callable[[st
         log=lambda _l: None,
     )  # fmt: skip
     results: dict[str, float] = {f"gas.deploy.{n}": float(c.gas_used) for n, c in record.contracts.items()}
-    ours = System(
-        "",
-        *(_contract(w3, artifacts, n, record.address(n)) for n in ("RegionToken", "RegionGovernor")),
-        _contract(w3, artifacts, "TimelockController", record.address("TimelockController")),
-        _contract(w3, artifacts, "Treasury", record.address("Treasury")),
+    token, governor, timelock, treasury = (
+        _contract(w3, artifacts, n, record.address(n))
+        for n in ("RegionToken", "RegionGovernor", "TimelockController", "Treasury")
     )
+    ours = System("", token, governor, timelock, treasury)
     ref = _deploy_reference(w3, artifacts, a, config.voting_delay, config.voting_period, config.timelock_delay)
     m = a.members
     # Reference members get the same balances as our genesis and must delegate to themselves to vote.
@@ -188,7 +187,8 @@ def format_comparison(results: dict[str, float]) -> str:
             continue
         ratio = ours / ref
         target = TARGET_RATIO.get(op)
-        verdict = "" if target is None else (f"  (target <= {target:.2f}: " + ("met)" if ratio <= target else "MISSED)"))
+        met = "met" if target is not None and ratio <= target else "MISSED"
+        verdict = "" if target is None else f"  (target <= {target:.2f}: {met})"
         rows.append((f"gas.{op}", f"{ours:>12,.0f}  ref {ref:>12,.0f}  ratio {ratio:5.3f}{verdict}"))
     compared = {f"gas.{op}" for op in OPS} | {f"ref.gas.{op}" for op in OPS}
     for key in sorted(results):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from furusato import __version__
-from furusato.errors import FurusatoError
+from furusato.errors import ChainError, FurusatoError
+
+if TYPE_CHECKING:
+    from web3.contract import Contract
+
+    from furusato.chain import ErrorDecoder, Sender
+    from furusato.doors import Connection
 
 
 class Context:
@@ -137,6 +144,189 @@ def deploy(
                 click.secho(f"deployed on {network} (chain {record.chain_id}):", fg="green")
                 for name, contract in record.contracts.items():
                     click.echo(f"  {name:<20} {contract.address}")
+        finally:
+            disconnect()
+    except FurusatoError as exc:
+        _fail(exc)
+
+
+# ------------------------------------------------------------------------------------------------ rewards
+
+
+@main.group()
+def rewards() -> None:
+    """Activity rewards: plan an epoch from an activity log, publish its root, pay members."""
+
+
+@rewards.command("plan")
+@click.argument("log", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--policy", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--epoch", help="YYYY-MM (epoch id YYYYMM); default: the policy's epoch.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a different plan already in --out.")
+def rewards_plan(log: Path, policy: Path, epoch: str | None, out_dir: Path, force: bool) -> None:
+    """Turn LOG (CSV in UTF-8, UTF-8 with BOM or Shift_JIS, or JSON) into allocations and a Merkle tree in --out."""
+    from furusato.report import units
+    from furusato.rewards import plan
+
+    try:
+        result = plan(log, policy, epoch, out_dir, overwrite=force)
+    except FurusatoError as exc:
+        _fail(exc)
+    click.echo(result.files["summary.txt"].decode("utf-8"))
+    click.secho(
+        f"planned epoch {result.epoch.id}: {len(result.tree.values)} members, {units(result.allocation.total)} tokens,"
+        f" root {result.tree.root} -> {out_dir}",
+        fg="green",
+    )
+
+
+@dataclass
+class RewardsSession:
+    """A connection, the ActivityRewards contract of the network's deployment record, and the sender."""
+
+    conn: Connection
+    rewards: Contract
+    decoder: ErrorDecoder
+    sender: Sender
+
+
+def open_rewards(
+    obj: Context,
+    network: str,
+    records_dir: Path | None,
+    keystore: Path | None,
+    account_id: str | None,
+    password_file: Path | None,
+    dev_index: int,
+) -> RewardsSession:
+    """Connect to ``network`` and find ActivityRewards from ``deployments/<network>.json``, refusing mismatches."""
+    from furusato.artifacts import Artifacts, error_selectors
+    from furusato.chain import ErrorDecoder
+    from furusato.doors import choose_sender, connect
+    from furusato.records import read_record, record_path
+
+    record = read_record(record_path(records_dir or obj.root / "deployments", network))
+    conn = connect(network, obj.root)
+    chain_id = conn.w3.eth.chain_id
+    if chain_id != record.chain_id:
+        raise ChainError(
+            f"network '{network}' is chain {chain_id}, but its deployment record is for chain {record.chain_id}"
+        )
+    address = record.address("ActivityRewards")
+    if not conn.w3.eth.get_code(address):
+        raise ChainError(f"no ActivityRewards contract at {address} on '{network}' (was the chain reset?)")
+    abi = Artifacts(obj.root).get("ActivityRewards").abi
+    sender = choose_sender(
+        conn, keystore=keystore, account_id=account_id, password_file=password_file, dev_index=dev_index
+    )
+    return RewardsSession(
+        conn=conn,
+        rewards=conn.w3.eth.contract(address=address, abi=abi),
+        decoder=ErrorDecoder(error_selectors([abi])),
+        sender=sender,
+    )
+
+
+def rewards_chain_command(fn: F) -> F:
+    """The options every on-chain rewards command takes, plus the plan folder argument."""
+    fn = click.option("--dev-account", "dev_index", type=int, default=0, show_default=True,
+                      help="Development network only: which Anvil account signs.")(fn)  # fmt: skip
+    fn = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")(fn)
+    fn = click.option("--dry-run", is_flag=True, help="Read the chain and say what would be sent; send nothing.")(fn)
+    fn = click.option("--deployments", "records_dir", type=click.Path(file_okay=False, path_type=Path),
+                      help="Folder of deployment records (default: the project's deployments/).")(fn)  # fmt: skip
+    fn = with_accounts(fn)
+    fn = network_option(fn)
+    fn = click.argument("plan_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))(fn)
+    return fn
+
+
+def _confirm(question: str, yes: bool, dry_run: bool) -> None:
+    if yes or dry_run:
+        return
+    if not sys.stdin.isatty():
+        raise click.UsageError("not on a terminal: pass --yes to send without confirmation")
+    click.confirm(question, abort=True)
+
+
+@rewards.command("publish")
+@rewards_chain_command
+@click.pass_obj
+def rewards_publish(obj: Context, plan_dir: Path, network: str, keystore: Path | None, account_id: str | None,
+                    password_file: Path | None, records_dir: Path | None, dry_run: bool, yes: bool,
+                    dev_index: int) -> None:  # fmt: skip
+    """Publish PLAN_DIR's Merkle root for its epoch (a coordinator's transaction); idempotent."""
+    from furusato.doors import disconnect
+    from furusato.rewards.onchain import load_plan_folder, publish
+
+    try:
+        folder = load_plan_folder(plan_dir)
+        s = open_rewards(obj, network, records_dir, keystore, account_id, password_file, dev_index)
+        try:
+            _confirm(f"Publish epoch {folder.epoch} ({folder.leaf_count} members) on '{network}'?", yes, dry_run)
+            publish(s.conn.w3, s.sender, s.rewards, folder, network=network, decoder=s.decoder, dry_run=dry_run,
+                    log=click.echo)  # fmt: skip
+        finally:
+            disconnect()
+    except FurusatoError as exc:
+        _fail(exc)
+
+
+@rewards.command("distribute")
+@rewards_chain_command
+@click.option(
+    "--batch-size", type=click.IntRange(1, 1000), help="Leaves per transaction (default: from the gas limit)."
+)
+@click.pass_obj
+def rewards_distribute(obj: Context, plan_dir: Path, network: str, keystore: Path | None, account_id: str | None,
+                       password_file: Path | None, records_dir: Path | None, dry_run: bool, yes: bool,
+                       dev_index: int, batch_size: int | None) -> None:  # fmt: skip
+    """Pay every member of PLAN_DIR not paid yet (push); resumable, never pays a leaf twice."""
+    from furusato.doors import disconnect
+    from furusato.rewards.onchain import distribute, epoch_state, load_plan_folder
+
+    try:
+        folder = load_plan_folder(plan_dir)
+        s = open_rewards(obj, network, records_dir, keystore, account_id, password_file, dev_index)
+        try:
+            state = epoch_state(s.rewards, folder.epoch)
+            left = max(state.leaf_count - state.cursor, 0)
+            _confirm(f"Pay up to {left} member(s) of epoch {folder.epoch} on '{network}'?", yes, dry_run)
+            with click.progressbar(length=left, label="paying", file=sys.stderr) as bar:
+                result = distribute(s.conn.w3, s.sender, s.rewards, folder, network=network, decoder=s.decoder,
+                                    batch_size=batch_size, dry_run=dry_run, log=click.echo,
+                                    progress=bar.update)  # fmt: skip
+            if not dry_run:
+                click.secho(
+                    f"epoch {folder.epoch}: {result.state.cursor}/{result.state.leaf_count} leaves settled, "
+                    f"{result.state.minted} of {result.state.total} base units minted",
+                    fg="green",
+                )
+        finally:
+            disconnect()
+    except FurusatoError as exc:
+        _fail(exc)
+
+
+@rewards.command("claim")
+@rewards_chain_command
+@click.option("--member", required=True, help="Whose reward to claim (tokens always go to the member).")
+@click.pass_obj
+def rewards_claim(obj: Context, plan_dir: Path, network: str, keystore: Path | None, account_id: str | None,
+                  password_file: Path | None, records_dir: Path | None, dry_run: bool, yes: bool, dev_index: int,
+                  member: str) -> None:  # fmt: skip
+    """Claim one member's reward with its Merkle proof (the sender pays gas; the member receives the tokens)."""
+    from furusato.doors import disconnect
+    from furusato.rewards.onchain import claim, load_plan_folder
+
+    try:
+        folder = load_plan_folder(plan_dir)
+        s = open_rewards(obj, network, records_dir, keystore, account_id, password_file, dev_index)
+        try:
+            _confirm(f"Claim {member}'s reward for epoch {folder.epoch} on '{network}'?", yes, dry_run)
+            claim(s.conn.w3, s.sender, s.rewards, folder, member, network=network, decoder=s.decoder,
+                  dry_run=dry_run, log=click.echo)  # fmt: skip
         finally:
             disconnect()
     except FurusatoError as exc:

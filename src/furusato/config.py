@@ -77,6 +77,16 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class RewardsConfig:
+    """The ActivityRewards minter: deployed when the config has a ``rewards`` section."""
+
+    challenge_window: int
+    member_cap: int
+    standing_budget: int
+    coordinators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DeployConfig:
     """Everything `deploy` needs to know, validated."""
 
@@ -93,6 +103,7 @@ class DeployConfig:
     timelock_delay: int
     guardian: str | None
     genesis: tuple[Allocation, ...]
+    rewards: RewardsConfig | None = None
 
     def digest(self) -> str:
         """A stable hash of the configuration, stored in the deployment record."""
@@ -149,7 +160,7 @@ def _require(section: dict[str, Any], key: str, where: str) -> Any:
 
 def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     """Turn a merged mapping into a :class:`DeployConfig`, naming the first problem found."""
-    known = {"token", "governor", "timelock", "genesis"}
+    known = {"token", "governor", "timelock", "genesis", "rewards"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
@@ -182,7 +193,9 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     total = sum(a.amount for a in genesis)
     if total > cap:
         raise ConfigError(f"genesis mints {total} base units, more than token.cap ({cap})")
+    rewards = _rewards(data.get("rewards"), source)
     return DeployConfig(
+        rewards=rewards,
         preset=preset,
         token_name=str(_require(token, "name", "token")),
         token_symbol=str(_require(token, "symbol", "token")),
@@ -196,4 +209,28 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         timelock_delay=parse_duration(_require(tl, "min_delay", "timelock"), "timelock.min_delay"),
         guardian=parse_address(gov.get("guardian"), "governor.guardian", allow_none=True),
         genesis=tuple(genesis),
+    )
+
+
+def _rewards(raw: Any, source: str) -> RewardsConfig | None:
+    if raw is None or raw is False:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: 'rewards' must be a mapping (or null for no reward minter)")
+    coordinators = raw.get("coordinators") or []
+    if not isinstance(coordinators, list):
+        raise ConfigError("rewards.coordinators must be a list of addresses")
+    addresses = []
+    for i, c in enumerate(coordinators):
+        address = parse_address(c, f"rewards.coordinators[{i}]")
+        assert address is not None
+        addresses.append(address)
+    window = parse_duration(_require(raw, "challenge_window", "rewards"), "rewards.challenge_window")
+    if window > 2**64 - 1:
+        raise ConfigError("rewards.challenge_window is too long")
+    return RewardsConfig(
+        challenge_window=window,
+        member_cap=parse_tokens(_require(raw, "member_cap", "rewards"), "rewards.member_cap"),
+        standing_budget=parse_tokens(raw.get("standing_budget", 0), "rewards.standing_budget"),
+        coordinators=tuple(addresses),
     )

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from web3 import Web3
 from web3.contract import Contract
 
-from furusato.artifacts import Artifacts
-from furusato.chain import Log, Sender, advance_time, send_eth
+from furusato.artifacts import Artifacts, error_selectors
+from furusato.chain import ErrorDecoder, Log, Sender, advance_time, send_eth
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.governance import Governance, Proposal, ProposalState, Support, call_action
 from furusato.records import DeploymentRecord
 from furusato.report import table, units
+from furusato.rewards.onchain import load_plan_folder
+from furusato.rewards.pipeline import run_epoch
 
 ETH = "0x0000000000000000000000000000000000000000"
 TREASURY_FUNDING = 10 * 10**18
@@ -33,6 +36,7 @@ class DemoActors:
     deployer: Sender
     members: tuple[Sender, ...]  # five members with genesis tokens; members[0] proposes
     project: str  # the local project that receives the payment
+    coordinator: Sender  # the town's reward coordinator (COORDINATOR_ROLE in the `local` preset)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class DemoResult:
     """What the demo ends with."""
 
     record: DeploymentRecord
+    rewards_minted: int
     proposal_id: int
     state: ProposalState
     votes_for: int
@@ -74,11 +79,36 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
     token, governor, treasury = at("RegionToken"), at("RegionGovernor"), at("Treasury")
     gov = Governance(w3, governor)
 
-    log("== 2. fund the treasury")
+    log("== 2. activity rewards: the month's log becomes tokens in members' wallets")
+    out = root / "build" / "demo" / "rewards-2026-12"
+    if out.exists():
+        shutil.rmtree(out)  # the demo's own scratch folder: a fresh chain needs a fresh plan folder
+    rewards = at("ActivityRewards")
+    decoder = ErrorDecoder(error_selectors([artifacts.get("ActivityRewards").abi]))
+
+    def pass_window(payable_at: int) -> bool:
+        advance_time(w3, payable_at - int(w3.eth.get_block("latest")["timestamp"]) + 1)
+        log("  (challenge window passed: nobody voided the root)")
+        return True
+
+    result = run_epoch(
+        w3, actors.coordinator, rewards, decoder,
+        log_path=root / "examples" / "activity-2026-12.csv", policy_path=root / "examples" / "rewards-policy.yaml",
+        epoch="2026-12", out_dir=out, network=network, wait_window=pass_window, log=log,
+    )  # fmt: skip
+    assert result is not None
+    folder = load_plan_folder(out)
+    for index in range(folder.leaf_count):
+        _i, account, amount = folder.leaf(index)
+        log(
+            f"  {account} earned {units(amount):>8} tokens; votes now {units(token.functions.getVotes(account).call())}"
+        )
+
+    log("== 3. fund the treasury")
     send_eth(w3, actors.deployer, treasury.address, TREASURY_FUNDING, label="fund treasury")
     log(f"  treasury holds {units(w3.eth.get_balance(treasury.address))} ETH")
 
-    log("== 3. a member proposes a treasury payment to a local project")
+    log("== 4. a member proposes a treasury payment to a local project")
     proposal = Proposal(
         actions=(call_action(treasury, "pay", ETH, actors.project, PAYMENT, "古民家再生 / farmhouse renovation"),),
         description=DESCRIPTION,
@@ -88,7 +118,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
     pid = proposal.proposal_id
     log(f"  proposal {pid:#x}: {gov.state(pid).name}")
 
-    log("== 4. voting opens; members vote from their wallets (no delegate transaction was needed)")
+    log("== 5. voting opens; members vote from their wallets (no delegate transaction was needed)")
     advance_time(w3, int(governor.functions.votingDelay().call()) + 1)
     choices = (Support.For, Support.For, Support.Against, Support.Abstain, Support.For)
     for member, support in zip(actors.members, choices, strict=True):
@@ -96,7 +126,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
         weight = token.functions.getVotes(member.address).call()
         log(f"  {member.address} voted {support.name:<7} with {units(weight)} votes")
 
-    log("== 5. voting ends, the proposal is queued in the timelock and executed after the delay")
+    log("== 6. voting ends, the proposal is queued in the timelock and executed after the delay")
     advance_time(w3, gov.deadline(pid) - int(w3.eth.get_block("latest")["timestamp"]) + 1)
     log(f"  state after voting: {gov.state(pid).name}")
     gov.queue(proposer, proposal)
@@ -116,6 +146,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
             "==================== furusato-dao demo: result ====================",
             table(
                 [
+                    ("rewards minted", f"{units(result.state.minted)} tokens to {folder.leaf_count} members"),
                     ("proposal", f"{pid:#x}"[:18] + "…"),
                     ("state", state.name),
                     ("votes for", units(tally.for_)),
@@ -131,6 +162,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
                     ("RegionGovernor", record.address("RegionGovernor")),
                     ("TimelockController", record.address("TimelockController")),
                     ("Treasury", record.address("Treasury")),
+                    ("ActivityRewards", record.address("ActivityRewards")),
                 ]
             ),
             "===================================================================",
@@ -139,6 +171,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
     log(summary)
     return DemoResult(
         record=record,
+        rewards_minted=result.state.minted,
         proposal_id=pid,
         state=state,
         votes_for=tally.for_,

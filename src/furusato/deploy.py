@@ -26,12 +26,20 @@ from furusato.errors import DeployError
 from furusato.records import ContractRecord, DeploymentRecord, read_record, record_path, write_record
 
 CORE_CONTRACTS = ("RegionToken", "TimelockController", "RegionGovernor", "Treasury")
+REWARDS = "ActivityRewards"
 ZERO = "0x0000000000000000000000000000000000000000"
 ROLE_ADMIN = b"\x00" * 32
 ROLE_MINTER = Web3.keccak(text="MINTER_ROLE")
 ROLE_PROPOSER = Web3.keccak(text="PROPOSER_ROLE")
 ROLE_CANCELLER = Web3.keccak(text="CANCELLER_ROLE")
 ROLE_EXECUTOR = Web3.keccak(text="EXECUTOR_ROLE")
+ROLE_COORDINATOR = Web3.keccak(text="COORDINATOR_ROLE")
+ROLE_GUARDIAN = Web3.keccak(text="GUARDIAN_ROLE")
+
+
+def contract_names(config: DeployConfig) -> tuple[str, ...]:
+    """The contracts a deployment with ``config`` consists of, in deployment order."""
+    return CORE_CONTRACTS + ((REWARDS,) if config.rewards else ())
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ class Deployment:
         self.record = record
         self.journal = journal
         self.log = log
-        self.decoder = ErrorDecoder(error_selectors([artifacts.get(n).abi for n in CORE_CONTRACTS]))
+        self.decoder = ErrorDecoder(error_selectors([artifacts.get(n).abi for n in contract_names(config)]))
 
     # -- helpers
     def contract(self, name: str) -> Contract:
@@ -125,6 +133,16 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
         f" late-quorum extension {config.late_quorum_extension}s, guardian {config.guardian or 'none'}",
         f"TimelockController: min delay {config.timelock_delay}s; proposer/canceller/executor = governor only",
         "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",
+        *(
+            [
+                f"ActivityRewards: minter, excluded from voting; challenge window {config.rewards.challenge_window}s,"
+                f" member cap {config.rewards.member_cap / 10**18:,.0f}, standing budget"
+                f" {config.rewards.standing_budget / 10**18:,.0f} tokens/epoch,"
+                f" {len(config.rewards.coordinators)} coordinator(s)"
+            ]
+            if config.rewards
+            else []
+        ),
         f"genesis: {len(config.genesis)} allocation(s), {sum(a.amount for a in config.genesis) / 10**18:,.0f} tokens",
         "then the deployer renounces every role it held",
     ]
@@ -196,9 +214,10 @@ def deploy_dao(
         "optimizer": first.optimizer,
         "remappings": artifacts.remappings(),
     }
+    names = list(contract_names(config))
     record.verification = {
-        "contracts": {n: f"{artifacts.get(n).source_path}:{n}" for n in CORE_CONTRACTS},
-        "standardJsonInput": artifacts.standard_json_input(list(CORE_CONTRACTS)),
+        "contracts": {n: f"{artifacts.get(n).source_path}:{n}" for n in names},
+        "standardJsonInput": artifacts.standard_json_input(names),
     }
     record.complete = True
     if final_path.exists():
@@ -225,6 +244,10 @@ def _deploy_contracts(d: Deployment) -> None:
     )
     d.deploy_contract("RegionGovernor", [token, timelock, params])
     d.deploy_contract("Treasury", [timelock])
+    if c.rewards:
+        r = c.rewards
+        args = [token, me, c.guardian or ZERO, r.challenge_window, r.member_cap, r.standing_budget]
+        d.deploy_contract(REWARDS, args)
 
 
 def _wire(d: Deployment) -> None:
@@ -247,7 +270,10 @@ def _wire(d: Deployment) -> None:
             has_role(timelock, role, gov),
             call(timelock.functions.grantRole(role, gov)),
         )
-    for name, addr in (("Treasury", treasury), ("TimelockController", tl), ("RegionGovernor", gov)):
+    excluded = [("Treasury", treasury), ("TimelockController", tl), ("RegionGovernor", gov)]
+    if d.config.rewards:
+        excluded.append((REWARDS, d.record.address(REWARDS)))
+    for name, addr in excluded:
         d.step(
             f"token: {name} excluded from voting",
             _excluded(token, addr),
@@ -269,6 +295,8 @@ def _wire(d: Deployment) -> None:
             genesis_done,
             call(token.functions.mintBatch([a.to for a in genesis], [a.amount for a in genesis])),
         )
+    if d.config.rewards:
+        _wire_rewards(d, token, has_role, lacks_role, call)
     d.step(
         "token: deployer is no longer minter",
         lacks_role(token, ROLE_MINTER, me),
@@ -284,6 +312,39 @@ def _wire(d: Deployment) -> None:
         "timelock: deployer renounced admin",
         lacks_role(timelock, ROLE_ADMIN, me),
         call(timelock.functions.renounceRole(ROLE_ADMIN, me)),
+    )
+
+
+def _wire_rewards(
+    d: Deployment,
+    token: Contract,
+    has_role: Callable[[Contract, bytes, str], Callable[[], bool]],
+    lacks_role: Callable[[Contract, bytes, str], Callable[[], bool]],
+    call: Callable[[ContractFunction], Callable[[], ContractFunction]],
+) -> None:
+    assert d.config.rewards is not None
+    me, tl = d.sender.address, d.record.address("TimelockController")
+    rewards = d.contract(REWARDS)
+    d.step(
+        "token: ActivityRewards is minter",
+        has_role(token, ROLE_MINTER, rewards.address),
+        call(token.functions.grantRole(ROLE_MINTER, rewards.address)),
+    )
+    for coordinator in d.config.rewards.coordinators:
+        d.step(
+            f"rewards: {coordinator} is coordinator",
+            has_role(rewards, ROLE_COORDINATOR, coordinator),
+            call(rewards.functions.grantRole(ROLE_COORDINATOR, coordinator)),
+        )
+    d.step(
+        "rewards: timelock is admin",
+        has_role(rewards, ROLE_ADMIN, tl),
+        call(rewards.functions.grantRole(ROLE_ADMIN, tl)),
+    )
+    d.step(
+        "rewards: deployer renounced admin",
+        lacks_role(rewards, ROLE_ADMIN, me),
+        call(rewards.functions.renounceRole(ROLE_ADMIN, me)),
     )
 
 
@@ -335,4 +396,21 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
     ]
     for alloc in config.genesis:
         checks.append((f"genesis balance of {alloc.to}", t.balanceOf(alloc.to).call() >= alloc.amount))
+    if config.rewards:
+        r = config.rewards
+        rewards = at(REWARDS)
+        rf = rewards.functions
+        checks += [
+            ("ActivityRewards mints in the token", rf.token().call() == token.address),
+            ("ActivityRewards is a minter", t.hasRole(ROLE_MINTER, rewards.address).call()),
+            ("ActivityRewards excluded from voting", t.isVotingExcluded(rewards.address).call()),
+            ("rewards admin is the timelock", rf.hasRole(ROLE_ADMIN, tl).call()),
+            ("deployer holds no rewards admin role", not rf.hasRole(ROLE_ADMIN, me).call()),
+            ("rewards challenge window as configured", rf.challengeWindow().call() == r.challenge_window),
+            ("rewards member cap as configured", rf.memberCap().call() == r.member_cap),
+            ("rewards standing budget as configured", rf.standingBudget().call() == r.standing_budget),
+            ("rewards guardian is the proposal guardian",
+             config.guardian is None or rf.hasRole(ROLE_GUARDIAN, config.guardian).call()),
+        ]  # fmt: skip
+        checks += [(f"{c} is a rewards coordinator", rf.hasRole(ROLE_COORDINATOR, c).call()) for c in r.coordinators]
     return [WiringCheck(description, bool(ok)) for description, ok in checks]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
 from web3 import Web3
 
 from furusato.accounts import load_keystore, read_password, refuse_public_test_account

@@ -13,13 +13,17 @@ from web3 import HTTPProvider, Web3
 
 from furusato.accounts import public_test_addresses
 from furusato.chain import LocalKeySender, UnlockedSender, missing_capabilities
-from furusato.deploy import CORE_CONTRACTS, check_wiring, deploy_dao
+from furusato.config import load_config
+from furusato.deploy import check_wiring, contract_names, deploy_dao
 from furusato.errors import AccountError, DeployError, UnsupportedChainError
 from furusato.records import read_record, record_path
 
 ROOT = Path(__file__).resolve().parents[2]
-WIRING_TXS = 3 + 3 + 3 + 3  # timelock roles, exclusions, genesis (grant, mint, revoke), admin hand-over
-TOTAL_TXS = len(CORE_CONTRACTS) + WIRING_TXS
+# timelock roles, 4 exclusions, genesis (grant, mint, revoke), rewards (minter, coordinator, admin, renounce),
+# token and timelock admin hand-over
+WIRING_TXS = 3 + 4 + 3 + 4 + 3
+CONTRACTS = contract_names(load_config(preset="local"))
+TOTAL_TXS = len(CONTRACTS) + WIRING_TXS
 
 
 def fresh_key_sender(fund_eth: int = 100) -> LocalKeySender:
@@ -51,7 +55,7 @@ def test_record_has_addresses_transactions_and_compiler_settings(dao):
     assert record.complete
     assert record.chain_id == web3.eth.chain_id
     assert record.deployer == accounts[0].address
-    assert set(record.contracts) == set(CORE_CONTRACTS)
+    assert set(record.contracts) == set(CONTRACTS)
     for name, entry in record.contracts.items():
         receipt = web3.eth.get_transaction_receipt(entry.tx_hash)
         assert receipt["contractAddress"] == entry.address, name
@@ -89,7 +93,7 @@ def test_verification_input_reproduces_the_deployed_creation_code(dao, artifacts
     )
     output = json.loads(out.stdout)
     assert not [e for e in output.get("errors", []) if e["severity"] == "error"]
-    for name in CORE_CONTRACTS:
+    for name in CONTRACTS:
         path, contract_name = record.verification["contracts"][name].rsplit(":", 1)
         bytecode = output["contracts"][path][contract_name]["evm"]["bytecode"]["object"]
         tx_input = bytes(web3.eth.get_transaction(record.contracts[name].tx_hash)["input"]).hex()

@@ -70,7 +70,9 @@ vote = st.tuples(st.integers(0, 4), st.sampled_from([0, 1, 2]), st.integers(0, 7
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(votes=st.lists(vote, min_size=1, max_size=5, unique_by=lambda v: v[0]))
-def test_deadlines_match_openzeppelin_for_any_vote_sequence(governor, reference, treasury, small_voters, members, votes):
+def test_deadlines_match_openzeppelin_for_any_vote_sequence(
+    governor, reference, treasury, small_voters, members, votes
+):
     voters = [*small_voters, members[3], members[4]]  # 1.5k, 2k, 2.5k, 10k, 5k tokens
     ours, ref = w3c(governor), w3c(reference)
     proposal = Proposal(
@@ -94,9 +96,7 @@ def test_deadlines_match_openzeppelin_for_any_vote_sequence(governor, reference,
         if target > now:
             sleep(target - now - 1)
         voter = voters[who].address
-        in_one_block(
-            [(ours.functions.castVote(pid, support), voter), (ref.functions.castVote(pid, support), voter)]
-        )
+        in_one_block([(ours.functions.castVote(pid, support), voter), (ref.functions.castVote(pid, support), voter)])
         assert ours.functions.proposalDeadline(pid).call() == ref.functions.proposalDeadline(pid).call()
         assert ours.functions.proposalVotes(pid).call() == ref.functions.proposalVotes(pid).call()
         assert ours.functions.state(pid).call() == ref.functions.state(pid).call()

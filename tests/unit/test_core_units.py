@@ -76,7 +76,8 @@ def test_error_decoder_names_custom_errors_with_arguments():
 
 def test_capability_probes_are_valid_init_code():
     for name, code in CAPABILITY_PROBES.items():
-        assert code.startswith("0x") and len(code) % 2 == 0, name
+        assert code.startswith("0x"), name
+        assert len(code) % 2 == 0, name
         assert code.endswith("00"), f"{name} must STOP"
 
 

@@ -1,0 +1,323 @@
+"""Publishing a plan's root and paying it out on chain — unattended, idempotent and resumable.
+
+The chain is the source of truth: every command first reads the epoch's state from ``ActivityRewards``
+(root, push cursor, minted total) and does only what is left. A second run pays nothing; a run killed after k of n
+batches pays exactly the rest when started again. Every transaction is appended to ``transactions.jsonl`` in the
+plan folder (one JSON object a line: time, network, action, epoch, leaf range, hash, gas used) and printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract import Contract
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from furusato.chain import ErrorDecoder, Log, Sender, transact
+from furusato.errors import ChainError, ConfigError, InputError
+from furusato.merkle import StandardMerkleTree
+from furusato.rewards.tree import LEAF_ENCODING
+
+TX_LOG = "transactions.jsonl"
+ROLE_COORDINATOR = Web3.keccak(text="COORDINATOR_ROLE")
+#: Gas a push costs per leaf at most (a new member: balance, first vote checkpoint, events, multiproof share),
+#: and per batch (the call, the cursor and minted updates, the mintBatch call). Measured figures are lower.
+GAS_PER_LEAF = 100_000
+GAS_PER_BATCH = 200_000
+MAX_BATCH = 300
+
+
+@dataclass(frozen=True)
+class PlanFolder:
+    """A plan written by ``furusato rewards plan``, checked for consistency."""
+
+    path: Path
+    epoch: int
+    root: str
+    total: int
+    tree: StandardMerkleTree
+
+    @property
+    def leaf_count(self) -> int:
+        return len(self.tree.values)
+
+    def leaf(self, index: int) -> tuple[int, str, int]:
+        """``(index, account, amount)`` of leaf ``index``."""
+        _epoch, i, account, amount = self.tree.values[index]
+        return int(i), str(account), int(amount)
+
+
+def load_plan_folder(path: Path) -> PlanFolder:
+    """Read ``plan.json`` and ``tree.json`` and check that they describe the same tree."""
+    try:
+        plan = json.loads((path / "plan.json").read_text(encoding="utf-8"))
+        tree_data = json.loads((path / "tree.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"{path} is not a reward plan folder ({exc.filename} is missing): run `rewards plan`"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: damaged plan file ({exc})") from exc
+    tree = StandardMerkleTree.load(tree_data, source=str(path / "tree.json"))
+    if tuple(tree.leaf_encoding) != LEAF_ENCODING:
+        raise ConfigError(f"{path}/tree.json: leaf encoding {tree.leaf_encoding} is not {list(LEAF_ENCODING)}")
+    epoch = int(plan["epoch"]["id"])
+    total = int(plan["total"])
+    if tree.root != plan["root"]:
+        raise ConfigError(f"{path}: tree.json's root {tree.root} differs from plan.json's {plan['root']}")
+    values = tree.values
+    if [int(v[1]) for v in values] != list(range(len(values))):
+        raise ConfigError(f"{path}/tree.json: leaf indices are not 0..{len(values) - 1} in order")
+    if any(int(v[0]) != epoch for v in values):
+        raise ConfigError(f"{path}/tree.json: a leaf belongs to another epoch than {epoch}")
+    if sum(int(v[3]) for v in values) != total:
+        raise ConfigError(f"{path}: the leaves do not add up to plan.json's total {total}")
+    return PlanFolder(path=path, epoch=epoch, root=tree.root, total=total, tree=tree)
+
+
+@dataclass(frozen=True)
+class EpochState:
+    """``ActivityRewards.epochInfo`` of one epoch."""
+
+    root: str
+    total: int
+    minted: int
+    leaf_count: int
+    payable_at: int
+    cursor: int
+    voided: bool
+
+    @property
+    def published(self) -> bool:
+        return self.root != "0x" + "00" * 32 and not self.voided
+
+
+def epoch_state(rewards: Contract, epoch: int) -> EpochState:
+    root, total, minted, leaf_count, payable_at, cursor, voided = rewards.functions.epochInfo(epoch).call()
+    return EpochState("0x" + bytes(root).hex(), total, minted, leaf_count, payable_at, cursor, voided)
+
+
+def local_time(timestamp: int, tz: dt.tzinfo | None = None) -> str:
+    """A chain timestamp in local time (JST unless told otherwise)."""
+    zone = tz or dt.timezone(dt.timedelta(hours=9), "JST")
+    return dt.datetime.fromtimestamp(timestamp, zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+class TxJournal:
+    """Appends one JSON line per transaction to the plan folder's ``transactions.jsonl``."""
+
+    def __init__(self, folder: Path, network: str, log: Log) -> None:
+        self.path = folder / TX_LOG
+        self.network = network
+        self.log = log
+
+    def record(self, action: str, receipt: TxReceipt, **fields: Any) -> None:
+        entry = {
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "network": self.network,
+            "action": action,
+            **fields,
+            "tx": receipt["transactionHash"].to_0x_hex(),
+            "block": receipt["blockNumber"],
+            "gas_used": receipt["gasUsed"],
+        }
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry) + "\n")
+            fh.flush()
+        self.log(f"  {action} {fields.get('leaves', '')} tx {entry['tx']} gas {receipt['gasUsed']:,}".rstrip())
+
+
+def _require_coordinator(rewards: Contract, sender: Sender) -> None:
+    if not rewards.functions.hasRole(ROLE_COORDINATOR, sender.address).call():
+        raise ChainError(
+            f"{sender.address} is not a coordinator of ActivityRewards {rewards.address}: governance grants "
+            "COORDINATOR_ROLE (or name the coordinator's keystore)"
+        )
+
+
+def publish(
+    w3: Web3,
+    sender: Sender,
+    rewards: Contract,
+    folder: PlanFolder,
+    *,
+    network: str,
+    decoder: ErrorDecoder,
+    dry_run: bool = False,
+    log: Log = print,
+) -> EpochState:
+    """Publish the plan's root for its epoch, unless that exact root is already live. Returns the epoch's state."""
+    state = epoch_state(rewards, folder.epoch)
+    if state.published and state.root == folder.root:
+        log(
+            f"epoch {folder.epoch}: root {folder.root} is already published;"
+            f" payable from {local_time(state.payable_at)}"
+        )
+        return state
+    if state.published:
+        raise ChainError(
+            f"epoch {folder.epoch} already has another root {state.root} on chain (total {state.total}); a wrong "
+            "root can be voided by the council or governance during its challenge window, then published again"
+        )
+    budget = int(rewards.functions.budgetOf(folder.epoch).call())
+    if folder.total > budget:
+        raise InputError(
+            f"{folder.path}: the plan pays {folder.total} base units, more than epoch {folder.epoch}'s approved "
+            f"budget of {budget}; governance must approve a larger budget (setEpochBudget) first"
+        )
+    _require_coordinator(rewards, sender)
+    log(f"epoch {folder.epoch}: publishing root {folder.root}, {folder.leaf_count} members, total {folder.total}")
+    if dry_run:
+        log("dry run: nothing was sent")
+        return state
+    fn = rewards.functions.publish(folder.epoch, HexBytes(folder.root), folder.total, folder.leaf_count)
+    receipt = transact(w3, sender, fn, label="publish", decoder=decoder)
+    TxJournal(folder.path, network, log).record("publish", receipt, epoch=folder.epoch, root=folder.root)
+    state = epoch_state(rewards, folder.epoch)
+    log(f"epoch {folder.epoch}: payable from {local_time(state.payable_at)} (after the challenge window)")
+    return state
+
+
+def batch_size_for(w3: Web3) -> int:
+    """How many leaves one push may carry: half the block gas limit at the worst-case cost per leaf."""
+    gas_limit = int(w3.eth.get_block("latest")["gasLimit"])
+    return max(1, min(MAX_BATCH, (gas_limit // 2 - GAS_PER_BATCH) // GAS_PER_LEAF))
+
+
+def batches(start: int, end: int, size: int) -> Iterator[range]:
+    for first in range(start, end, size):
+        yield range(first, min(first + size, end))
+
+
+@dataclass(frozen=True)
+class DistributeResult:
+    """What a ``distribute`` run did, and the epoch's state afterwards."""
+
+    batches_sent: int
+    leaves_settled: int
+    paid: int
+    skipped: int
+    amount: int
+    state: EpochState
+
+
+def _wait_for_pending(w3: Web3, sender: Sender, log: Log, timeout: float = 300) -> None:
+    """A previous run killed after sending may have left transactions in the mempool: let them land first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pending = w3.eth.get_transaction_count(sender.address, "pending")
+        mined = w3.eth.get_transaction_count(sender.address, "latest")
+        if pending <= mined:
+            return
+        if time.monotonic() > deadline:
+            raise ChainError(f"{pending - mined} earlier transaction(s) of {sender.address} are still pending")
+        log(f"waiting for {pending - mined} pending transaction(s) from an earlier run")
+        time.sleep(1)
+
+
+def distribute(
+    w3: Web3,
+    sender: Sender,
+    rewards: Contract,
+    folder: PlanFolder,
+    *,
+    network: str,
+    decoder: ErrorDecoder,
+    batch_size: int | None = None,
+    dry_run: bool = False,
+    log: Log = print,
+    progress: Callable[[int], None] | None = None,
+) -> DistributeResult:
+    """Push every leaf the chain has not settled yet, in batches, from the epoch's push cursor."""
+    state = epoch_state(rewards, folder.epoch)
+    if not state.published:
+        raise ChainError(f"epoch {folder.epoch} has no live root on chain: run `rewards publish` first")
+    if state.root != folder.root:
+        raise ChainError(f"epoch {folder.epoch}'s root on chain is {state.root}, not this plan's {folder.root}")
+    now = int(w3.eth.get_block("latest")["timestamp"])
+    if now < state.payable_at:
+        raise ChainError(
+            f"epoch {folder.epoch} is in its challenge window until {local_time(state.payable_at)}; "
+            "payments start after it (run distribute again then)"
+        )
+    size = batch_size or batch_size_for(w3)
+    todo = list(batches(state.cursor, state.leaf_count, size))
+    remaining = state.leaf_count - state.cursor
+    if not todo:
+        log(f"epoch {folder.epoch}: all {state.leaf_count} leaves are already settled; nothing to pay")
+        return DistributeResult(0, 0, 0, 0, 0, state)
+    log(f"epoch {folder.epoch}: {remaining} of {state.leaf_count} leaves to push, {len(todo)} batch(es) of ≤{size}")
+    if dry_run:
+        log("dry run: nothing was sent")
+        return DistributeResult(0, 0, 0, 0, 0, state)
+    _require_coordinator(rewards, sender)
+    _wait_for_pending(w3, sender, log)
+    journal = TxJournal(folder.path, network, log)
+    event = rewards.events.RewardsDistributed()
+    paid = skipped = amount = settled = 0
+    for chunk in todo:
+        multi = folder.tree.get_multi_proof(list(chunk))
+        leaves = [(int(v[1]), str(v[2]), int(v[3])) for v in multi.leaves]
+        proof = [HexBytes(p) for p in multi.proof]
+        fn = rewards.functions.distribute(folder.epoch, leaves, proof, multi.proof_flags)
+        receipt = transact(w3, sender, fn, label=f"distribute {chunk.start}-{chunk.stop - 1}", decoder=decoder)
+        (summary,) = event.process_receipt(receipt, errors=DISCARD)
+        args = summary["args"]
+        paid += args["paid"]
+        skipped += len(chunk) - args["paid"]
+        amount += args["amount"]
+        settled += len(chunk)
+        journal.record(
+            "distribute",
+            receipt,
+            epoch=folder.epoch,
+            leaves=f"{chunk.start}-{chunk.stop - 1}",
+            paid=args["paid"],
+            amount=str(args["amount"]),
+        )
+        if progress:
+            progress(len(chunk))
+    final = epoch_state(rewards, folder.epoch)
+    log(f"epoch {folder.epoch}: pushed {paid} payment(s), skipped {skipped} already claimed; minted {final.minted}")
+    return DistributeResult(len(todo), settled, paid, skipped, amount, final)
+
+
+def claim(
+    w3: Web3,
+    sender: Sender,
+    rewards: Contract,
+    folder: PlanFolder,
+    member: str,
+    *,
+    network: str,
+    decoder: ErrorDecoder,
+    dry_run: bool = False,
+    log: Log = print,
+) -> TxReceipt | None:
+    """Claim ``member``'s leaf (anyone may send it; the tokens go to the member). None when already paid."""
+    member = Web3.to_checksum_address(member)
+    matches = [i for i, v in enumerate(folder.tree.values) if Web3.to_checksum_address(str(v[2])) == member]
+    if not matches:
+        raise InputError(f"{member} has no reward in epoch {folder.epoch} ({folder.path})")
+    index, account, amount = folder.leaf(matches[0])
+    if rewards.functions.isPaid(folder.epoch, index).call():
+        log(f"{member}: epoch {folder.epoch} reward already paid")
+        return None
+    proof = [HexBytes(p) for p in folder.tree.get_proof(index)]
+    log(f"{member}: claiming {amount} base units for epoch {folder.epoch} (leaf {index})")
+    if dry_run:
+        log("dry run: nothing was sent")
+        return None
+    fn = rewards.functions.claim(folder.epoch, index, account, amount, proof)
+    receipt = transact(w3, sender, fn, label="claim", decoder=decoder)
+    TxJournal(folder.path, network, log).record("claim", receipt, epoch=folder.epoch, leaves=str(index), member=member)
+    return receipt
