@@ -5,8 +5,9 @@ from pathlib import Path
 from brownie import accounts, web3
 from eth_account import Account
 
-from furusato.bench import BenchActors, format_comparison, merge_results, run_governance_bench
+from furusato.bench import BenchActors, format_comparison, merge_results, run_governance_bench, run_rewards_bench
 from furusato.chain import UnlockedSender
+from furusato.rewards.bench import bench_merkle
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -20,7 +21,16 @@ def main() -> None:
         signer=Account.from_key(b"\x01" * 32),
         recipient=accounts[6].address,
     )
+    print("governance gas, ours and OpenZeppelin's reference ...")
     results = run_governance_bench(web3, ROOT, actors)
+    print("activity rewards: CSV -> plan -> publish -> challenge window -> push ...")
+    results.update(
+        run_rewards_bench(
+            web3, ROOT, actors.deployer, UnlockedSender(accounts[8].address), actors.relayer, ROOT / "build" / "bench"
+        )
+    )
+    print("Merkle tree of 100,000 leaves with every proof ...")
+    results["time.merkle.100000"] = round(bench_merkle(100_000), 3)
     merged = merge_results(RESULTS, results)
     print(f"\nbenchmark results ({RESULTS.relative_to(ROOT)}):")
     print(format_comparison(merged))

@@ -196,3 +196,112 @@ def format_comparison(results: dict[str, float]) -> str:
             value = results[key]
             rows.append((key, f"{value:>12,.0f}" if value >= 100 else f"{value:>12.3f}"))
     return table(rows)
+
+
+# ------------------------------------------------------------------------------------------------ rewards
+
+
+def write_activity_csv(path: Path, members: list[str], date: str, quantity: str = "0.01") -> None:
+    """A synthetic activity log: one grass-cutting row per member (1 token each with the example policy)."""
+    lines = ["member,activity,quantity,date,note"]
+    lines += [f"{m},grass_cutting,{quantity},{date},bench" for m in members]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def synthetic_members(n: int, salt: str) -> list[str]:
+    """``n`` distinct, deterministic addresses that hold nothing yet."""
+    return [Web3.to_checksum_address(Web3.keccak(text=f"{salt}:{i}")[:20]) for i in range(n)]
+
+
+def run_rewards_bench(
+    w3: Web3,
+    root: Path,
+    deployer: Sender,
+    coordinator: Sender,
+    claimer: Sender,
+    work: Path,
+    sizes: tuple[int, ...] = (1_000, 10_000),
+    log: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Time ``CSV → last receipt`` for each size on a fresh local DAO, and the gas per pushed / claimed leaf."""
+    import shutil
+    import time as _time
+
+    from furusato.artifacts import error_selectors
+    from furusato.chain import ErrorDecoder
+    from furusato.rewards.onchain import claim as claim_reward
+    from furusato.rewards.onchain import load_plan_folder
+    from furusato.rewards.pipeline import run_epoch
+
+    artifacts = Artifacts(root)
+    record = deploy_dao(
+        w3, deployer, load_config(preset="local"), artifacts, network="bench-rewards", development=True,
+        records_dir=work, log=lambda _l: None,
+    )  # fmt: skip
+    abi = artifacts.get("ActivityRewards").abi
+    rewards = w3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
+    decoder = ErrorDecoder(error_selectors([abi]))
+    policy = root / "examples" / "rewards-policy.yaml"
+    quiet: Callable[[str], None] = lambda _l: None  # noqa: E731
+
+    def pass_window(payable_at: int) -> bool:
+        advance_time(w3, payable_at - int(w3.eth.get_block("latest")["timestamp"]) + 1)
+        return True
+
+    def epoch_run(members: list[str], month: str) -> tuple[float, list[TxReceipt]]:
+        out = work / f"rewards-{month}"
+        if out.exists():
+            shutil.rmtree(out)
+        csv = work / f"activity-{month}.csv"
+        write_activity_csv(csv, members, f"{month}-15")
+        start = _time.perf_counter()
+        result = run_epoch(
+            w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
+            network="bench", wait_window=pass_window, log=quiet,
+        )  # fmt: skip
+        elapsed = _time.perf_counter() - start
+        if result is None or result.paid != len(members):
+            raise RuntimeError(f"bench epoch {month} was not fully paid: {result}")
+        lines = [json.loads(x) for x in (out / "transactions.jsonl").read_text().splitlines()]
+        receipts = [w3.eth.get_transaction_receipt(x["tx"]) for x in lines if x["action"] == "distribute"]
+        return elapsed, receipts
+
+    results: dict[str, float] = {}
+    months = iter(f"2027-{m:02d}" for m in range(1, 13))
+    first_members: list[str] = []
+    for n in sizes:
+        members = synthetic_members(n, f"bench-{n}")
+        first_members = first_members or members
+        elapsed, receipts = epoch_run(members, next(months))
+        results[f"time.reward.distribute.{n}"] = round(elapsed, 3)
+        log(f"  {n:>6} members: CSV to last receipt {elapsed:.2f} s, {len(receipts)} push transaction(s)")
+        if n == sizes[0]:
+            full = receipts[0]  # a full batch of new members
+            per_leaf = full["gasUsed"] / _leaves_in(full, rewards)
+            results["gas.reward.push.new"] = round(per_leaf)
+    # The same members again in another epoch: returning members (balance and vote checkpoints exist).
+    _elapsed, receipts = epoch_run(first_members, next(months))
+    results["gas.reward.push.returning"] = round(receipts[0]["gasUsed"] / _leaves_in(receipts[0], rewards))
+    # A claim: one new member of a fresh epoch claims (on behalf, by a third party) before any push.
+    month = next(months)
+    members = synthetic_members(64, "bench-claim")
+    out = work / f"rewards-{month}"
+    csv = work / f"activity-{month}.csv"
+    write_activity_csv(csv, members, f"{month}-15")
+    run_epoch(
+        w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
+        network="bench", wait_window=lambda _t: False, log=quiet,
+    )  # fmt: skip
+    pass_window(int(rewards.functions.epochInfo(int(month.replace("-", ""))).call()[4]))
+    folder = load_plan_folder(out)
+    receipt = claim_reward(w3, claimer, rewards, folder, members[0], network="bench", decoder=decoder, log=quiet)
+    assert receipt is not None
+    results["gas.reward.claim"] = float(receipt["gasUsed"])
+    return results
+
+
+def _leaves_in(receipt: TxReceipt, rewards: Contract) -> int:
+    from web3.logs import DISCARD
+
+    (event,) = rewards.events.RewardsDistributed().process_receipt(receipt, errors=DISCARD)
+    return int(event["args"]["paid"])

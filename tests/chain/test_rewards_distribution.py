@@ -1,0 +1,185 @@
+"""The rewards driver on chain: publish, challenge window, push in batches, claims, idempotence and refusals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from brownie import web3
+
+from furusato.artifacts import error_selectors
+from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
+from furusato.errors import ChainError, InputError
+from furusato.rewards import plan
+from furusato.rewards.onchain import claim, distribute, epoch_state, load_plan_folder, publish
+from furusato.rewards.pipeline import plan_or_reuse
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+QUIET = {"log": lambda _line: None}
+
+
+def w3c(contract):
+    return web3.eth.contract(address=contract.address, abi=contract.abi)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    plan(EXAMPLES / "activity-2026-12.csv", EXAMPLES / "rewards-policy.yaml", "2026-12", tmp_path / "plan")
+    return load_plan_folder(tmp_path / "plan")
+
+
+@pytest.fixture
+def env(rewards, coordinator):
+    """Keyword arguments shared by the driver calls."""
+    return {"network": "development", "decoder": ErrorDecoder(error_selectors([rewards.abi])), **QUIET}
+
+
+@pytest.fixture
+def sender(coordinator):
+    return UnlockedSender(coordinator.address)
+
+
+def pass_window(rewards, epoch):
+    payable_at = epoch_state(w3c(rewards), epoch).payable_at
+    advance_time(web3, payable_at - web3.eth.get_block("latest")["timestamp"] + 1)
+
+
+def journal(folder):
+    return [json.loads(line) for line in (folder.path / "transactions.jsonl").read_text().splitlines()]
+
+
+def test_plan_publish_distribute_pays_every_member_exactly(rewards, token, folder, sender, env):
+    before = {folder.leaf(i)[1]: token.balanceOf(folder.leaf(i)[1]) for i in range(folder.leaf_count)}
+    publish(web3, sender, w3c(rewards), folder, **env)
+    with pytest.raises(ChainError, match="challenge window until"):
+        distribute(web3, sender, w3c(rewards), folder, **env)
+    pass_window(rewards, folder.epoch)
+
+    result = distribute(web3, sender, w3c(rewards), folder, batch_size=2, **env)
+
+    assert (result.batches_sent, result.paid, result.skipped) == (3, folder.leaf_count, 0)
+    for i in range(folder.leaf_count):
+        _index, account, amount = folder.leaf(i)
+        assert token.balanceOf(account) == before[account] + amount
+        assert token.getVotes(account) == token.balanceOf(account)  # vote-ready, no delegate transaction
+    state = epoch_state(w3c(rewards), folder.epoch)
+    assert state.minted == folder.total == result.amount
+    assert state.cursor == state.leaf_count == folder.leaf_count
+    actions = [entry["action"] for entry in journal(folder)]
+    assert actions == ["publish", "distribute", "distribute", "distribute"]
+    assert all(web3.eth.get_transaction_receipt(e["tx"])["status"] == 1 for e in journal(folder))
+
+
+def test_running_again_pays_nothing_and_sends_nothing(rewards, token, folder, sender, env):
+    publish(web3, sender, w3c(rewards), folder, **env)
+    pass_window(rewards, folder.epoch)
+    distribute(web3, sender, w3c(rewards), folder, **env)
+    nonce = web3.eth.get_transaction_count(sender.address)
+    supply = token.totalSupply()
+
+    publish(web3, sender, w3c(rewards), folder, **env)
+    again = distribute(web3, sender, w3c(rewards), folder, **env)
+
+    assert (again.batches_sent, again.paid) == (0, 0)
+    assert web3.eth.get_transaction_count(sender.address) == nonce
+    assert token.totalSupply() == supply
+
+
+def test_claims_before_the_push_are_skipped_and_nothing_is_paid_twice(
+    rewards, token, folder, sender, env, outsider, members
+):
+    publish(web3, sender, w3c(rewards), folder, **env)
+    pass_window(rewards, folder.epoch)
+    _i, claimed_member, claimed_amount = folder.leaf(2)
+    balance = token.balanceOf(claimed_member)
+    receipt = claim(web3, UnlockedSender(outsider.address), w3c(rewards), folder, claimed_member, **env)
+    assert receipt is not None
+    assert token.balanceOf(claimed_member) == balance + claimed_amount  # paid to the member, sent by an outsider
+    assert token.balanceOf(outsider) == 0
+
+    result = distribute(web3, sender, w3c(rewards), folder, **env)
+
+    assert (result.paid, result.skipped) == (folder.leaf_count - 1, 1)
+    assert token.balanceOf(claimed_member) == balance + claimed_amount
+    assert epoch_state(w3c(rewards), folder.epoch).minted == folder.total
+    assert claim(web3, UnlockedSender(outsider.address), w3c(rewards), folder, claimed_member, **env) is None
+
+
+def test_claim_for_someone_without_a_reward_is_named(rewards, folder, env, outsider):
+    with pytest.raises(InputError, match="has no reward in epoch 202612"):
+        claim(web3, UnlockedSender(outsider.address), w3c(rewards), folder, outsider.address, **env)
+
+
+def test_a_different_root_for_a_live_epoch_is_refused(rewards, folder, sender, env, tmp_path):
+    publish(web3, sender, w3c(rewards), folder, **env)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text((EXAMPLES / "rewards-policy.yaml").read_text(encoding="utf-8").replace("rate: 100", "rate: 90"))
+    plan(EXAMPLES / "activity-2026-12.csv", policy, "2026-12", tmp_path / "other")
+    other = load_plan_folder(tmp_path / "other")
+    assert other.root != folder.root
+    with pytest.raises(ChainError, match="already has another root"):
+        publish(web3, sender, w3c(rewards), other, **env)
+    pass_window(rewards, folder.epoch)
+    with pytest.raises(ChainError, match="root on chain is"):
+        distribute(web3, sender, w3c(rewards), other, **env)
+
+
+def test_a_plan_over_the_approved_budget_is_refused_before_sending(rewards, sender, env, tmp_path):
+    members = [web3.to_checksum_address(web3.keccak(text=f"m{i}")[:20]) for i in range(16)]
+    rows = "".join(f"{m},草刈り,8,2026/12/0{day},x\n" for m in members for day in (2, 3))  # 1,600 tokens each
+    log = tmp_path / "log.csv"
+    log.write_text("member,activity,quantity,date,note\n" + rows)
+    policy = tmp_path / "policy.yaml"
+    text = (EXAMPLES / "rewards-policy.yaml").read_text(encoding="utf-8")
+    policy.write_text(text.replace("epoch_budget: 20000", "epoch_budget: 30000"))
+    plan(log, policy, "2026-12", tmp_path / "big")
+    folder = load_plan_folder(tmp_path / "big")
+    assert folder.total > rewards.budgetOf(folder.epoch)
+    nonce = web3.eth.get_transaction_count(sender.address)
+    with pytest.raises(InputError, match="more than epoch 202612's approved budget"):
+        publish(web3, sender, w3c(rewards), folder, **env)
+    assert web3.eth.get_transaction_count(sender.address) == nonce
+
+
+def test_only_a_coordinator_may_publish_or_push(rewards, folder, sender, env, outsider):
+    with pytest.raises(ChainError, match="is not a coordinator"):
+        publish(web3, UnlockedSender(outsider.address), w3c(rewards), folder, **env)
+    publish(web3, sender, w3c(rewards), folder, **env)
+    pass_window(rewards, folder.epoch)
+    with pytest.raises(ChainError, match="is not a coordinator"):
+        distribute(web3, UnlockedSender(outsider.address), w3c(rewards), folder, **env)
+
+
+def test_a_voided_root_cannot_be_paid(rewards, folder, sender, env, guardian):
+    publish(web3, sender, w3c(rewards), folder, **env)
+    rewards.voidEpoch(folder.epoch, {"from": guardian})
+    pass_window(rewards, folder.epoch)
+    with pytest.raises(ChainError, match="has no live root"):
+        distribute(web3, sender, w3c(rewards), folder, **env)
+
+
+def test_a_damaged_plan_folder_is_named(folder, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(folder.path, broken)
+    data = json.loads((broken / "plan.json").read_text())
+    data["total"] = str(int(data["total"]) + 1)
+    (broken / "plan.json").write_text(json.dumps(data))
+    with pytest.raises(Exception, match="do not add up"):
+        load_plan_folder(broken)
+    with pytest.raises(Exception, match="is not a reward plan folder"):
+        load_plan_folder(tmp_path / "nothing")
+
+
+def test_a_changed_log_is_not_planned_over_a_published_epoch(folder, tmp_path):
+    log = tmp_path / "log.csv"
+    shutil.copy(EXAMPLES / "activity-2026-12.csv", log)
+    out = tmp_path / "scheduled"
+    policy = EXAMPLES / "rewards-policy.yaml"
+    first = plan_or_reuse(log, policy, "2026-12", out, lambda _l: None)
+    assert plan_or_reuse(log, policy, "2026-12", out, lambda _l: None).root == first.root
+    log.write_text(log.read_text(encoding="utf-8").replace(",3,2026/12/01", ",4,2026/12/01", 1), encoding="utf-8")
+    with pytest.raises(InputError, match="planned from another version"):
+        plan_or_reuse(log, policy, "2026-12", out, lambda _l: None)
