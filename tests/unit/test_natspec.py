@@ -34,7 +34,12 @@ def docs() -> dict:
     standard = artifacts.standard_json_input(DEPLOYABLE)
     standard["settings"]["optimizer"] = {"enabled": False}
     standard["settings"]["outputSelection"] = {"*": {"*": ["abi", "userdoc", "devdoc"]}}
-    solc = ROOT / ".tools" / "solcx" / f"solc-v{json.loads((ROOT / 'package.json').read_text())['devDependencies']['solc']}"
+    solc = (
+        ROOT
+        / ".tools"
+        / "solcx"
+        / f"solc-v{json.loads((ROOT / 'package.json').read_text())['devDependencies']['solc']}"
+    )
     out = subprocess.run(
         [str(solc), "--standard-json"], input=json.dumps(standard), capture_output=True, text=True, cwd=ROOT, check=True
     )

@@ -59,7 +59,9 @@ def standard_input(source: str) -> str:
 
 def test_standard_json_compiles_with_imports_from_allowed_paths(tmp_path: Path):
     (tmp_path / "lib").mkdir()
-    (tmp_path / "lib" / "B.sol").write_text("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\ncontract B {}\n")
+    (tmp_path / "lib" / "B.sol").write_text(
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\ncontract B {}\n"
+    )
     src = '// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\nimport "lib/B.sol";\ncontract A is B {}\n'
     out = run("--standard-json", "--allow-paths", str(tmp_path), stdin=standard_input(src), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
