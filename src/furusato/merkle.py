@@ -24,6 +24,11 @@ mixed-case address must carry a valid EIP-55 checksum — or 20 raw bytes). Supp
 ``intN``, ``address``, ``bool``, ``bytesN``, ``bytes``, ``string`` and arrays of them (``T[]``, ``T[k]``);
 tuples are not supported.
 
+Multiproofs: :meth:`StandardMerkleTree.get_multi_proof` returns what the JS library's ``getMultiProof`` returns
+(the leaves in the order OpenZeppelin's ``MerkleProof.multiProofVerify`` consumes them — by tree position,
+deepest and right-most first, which is unrelated to value order —, the proof and the proof flags), and
+:meth:`StandardMerkleTree.verify_multi_proof` / :func:`verify_multi_proof` check one as ``processMultiProof`` does.
+
 Errors: building from bad values raises :class:`ValueError`; loading a bad dump raises
 :class:`furusato.errors.InputError` naming the source and the problem. :meth:`StandardMerkleTree.load` is
 stricter than the JS library in one respect: every leaf must carry exactly one value, so a dump cannot hide
@@ -33,9 +38,11 @@ leaves that nobody can see.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import pairwise
+from typing import Any, NamedTuple
 
 from eth_abi.abi import encode as abi_encode
 from eth_hash.backends.pysha3 import keccak256
@@ -43,7 +50,7 @@ from faster_eth_utils.address import to_checksum_address
 
 from furusato.errors import InputError
 
-__all__ = ["FORMAT", "StandardMerkleTree", "verify"]
+__all__ = ["FORMAT", "MultiProof", "StandardMerkleTree", "verify", "verify_multi_proof"]
 
 FORMAT = "standard-v1"
 
@@ -246,6 +253,40 @@ def _process_proof(leaf: bytes, proof: Iterable[str | bytes]) -> bytes:
     return node
 
 
+class MultiProof(NamedTuple):
+    """A multiproof, as the JS library's ``getMultiProof`` returns it."""
+
+    leaves: list[tuple[Any, ...]]
+    """The proven values (normalised), in the order the verifier consumes them: by tree index descending."""
+    proof: list[str]
+    """Sibling hashes (0x hex) the verifier takes when a flag is false, in order."""
+    proof_flags: list[bool]
+    """One per hash step: true takes the second operand from the leaves/computed queue, false from ``proof``."""
+
+
+def _process_multi_proof(leaves: Sequence[bytes], proof: Sequence[str | bytes], proof_flags: Sequence[bool]) -> bytes:
+    """The root a multiproof gives, as ``processMultiProof`` in the JS library (and in OpenZeppelin's Solidity)."""
+    nodes = [_to_node(node) for node in proof]
+    flags = list(proof_flags)
+    if any(not isinstance(flag, bool) for flag in flags):
+        raise ValueError("Invalid multiproof format: proof flags must be booleans")
+    if len(nodes) < flags.count(False):
+        raise ValueError("Invalid multiproof format")
+    if len(leaves) + len(nodes) != len(flags) + 1:
+        raise ValueError("Provided leaves and multiproof are not compatible")
+    queue = deque(leaves)
+    siblings = deque(nodes)
+    for flag in flags:
+        if len(queue) < (2 if flag else 1):
+            raise ValueError("Invalid multiproof format")
+        a = queue.popleft()
+        b = queue.popleft() if flag else siblings.popleft()
+        queue.append(_node_hash(a, b))
+    if len(queue) + len(siblings) != 1:
+        raise ValueError("Invalid multiproof format")
+    return queue.pop() if queue else siblings.popleft()
+
+
 class StandardMerkleTree:
     """A Merkle tree of ABI-encoded values, compatible with OpenZeppelin's ``StandardMerkleTree``.
 
@@ -406,6 +447,50 @@ class StandardMerkleTree:
             leaf = self._values[self._value_index(leaf)]
         return _process_proof(self._codec.leaf_hash(self._codec.normalize(leaf)), proof) == self._tree[0]
 
+    def get_multi_proof(self, leaves: Sequence[int | Sequence[Any]]) -> MultiProof:
+        """One proof for several values (each given by its index or by the value itself), as ``getMultiProof``.
+
+        The returned leaves are ordered by tree index descending — the order OpenZeppelin's
+        ``MerkleProof.multiProofVerify`` (and ``multiProofVerifyCalldata``) must receive them in —, which is
+        unrelated to the order given. Raises IndexError for an index out of bounds, ValueError for a value not in
+        the tree or a value given twice ("Cannot prove duplicated index"). No values gives the JS library's
+        answer too: no leaves, the root as the only proof node, no flags.
+        """
+        tree_indices = [self._tree_indices[self._value_index(leaf)] for leaf in leaves]
+        tree_indices.sort(reverse=True)
+        if any(a == b for a, b in pairwise(tree_indices)):
+            raise ValueError("Cannot prove duplicated index")
+        hex_nodes = self._hex
+        stack = deque(tree_indices)
+        proof: list[str] = []
+        proof_flags: list[bool] = []
+        while stack and stack[0] > 0:
+            j = stack.popleft()
+            sibling = j + 1 if j % 2 else j - 1
+            if stack and stack[0] == sibling:
+                proof_flags.append(True)
+                stack.popleft()
+            else:
+                proof_flags.append(False)
+                proof.append(hex_nodes[sibling])
+            stack.append((j - 1) // 2)
+        if not tree_indices:
+            proof.append(hex_nodes[0])
+        value_at = {t: i for i, t in enumerate(self._tree_indices)}
+        multi = MultiProof([self._values[value_at[t]] for t in tree_indices], proof, proof_flags)
+        if not self.verify_multi_proof(multi):
+            raise AssertionError("Unable to prove values")  # the tree was checked when built: cannot happen
+        return multi
+
+    def verify_multi_proof(self, multi_proof: MultiProof) -> bool:
+        """Whether ``multi_proof`` (leaves as values, in verifier order) proves its leaves in this tree.
+
+        Raises ValueError for a malformed multiproof (lengths that do not fit), as the JS library does.
+        """
+        codec = self._codec
+        leaves = [codec.leaf_hash(codec.normalize(leaf)) for leaf in multi_proof.leaves]
+        return _process_multi_proof(leaves, multi_proof.proof, multi_proof.proof_flags) == self._tree[0]
+
     def dump(self) -> dict[str, Any]:
         """The ``standard-v1`` dump, ready for ``json.dumps`` (and for JS ``StandardMerkleTree.load``)."""
         to_json = self._codec.to_json
@@ -423,3 +508,20 @@ def verify(root: str | bytes, leaf_encoding: Sequence[str], leaf: Sequence[Any],
     """Whether ``proof`` proves ``leaf`` under ``root`` — the JS library's static ``StandardMerkleTree.verify``."""
     codec = _LeafCodec(leaf_encoding)
     return _process_proof(codec.leaf_hash(codec.normalize(leaf)), proof) == _to_node(root)
+
+
+def verify_multi_proof(
+    root: str | bytes,
+    leaf_encoding: Sequence[str],
+    leaves: Sequence[Sequence[Any]],
+    proof: Sequence[str | bytes],
+    proof_flags: Sequence[bool],
+) -> bool:
+    """Whether a multiproof proves ``leaves`` (values, in verifier order) under ``root``.
+
+    The check OpenZeppelin's ``MerkleProof.multiProofVerify`` makes on chain (and the JS library's
+    ``processMultiProof``); raises ValueError for a malformed multiproof (lengths that do not fit).
+    """
+    codec = _LeafCodec(leaf_encoding)
+    hashes = [codec.leaf_hash(codec.normalize(leaf)) for leaf in leaves]
+    return _process_multi_proof(hashes, proof, proof_flags) == _to_node(root)

@@ -125,7 +125,8 @@ def test_tree_has_one_leaf_per_recipient_by_address() -> None:
     rows = _rows((A1, "work", "2"), (A2, "work", "0"), (A3, "work", "1"))
     tree = build_tree(allocate(rows, _policy(), DECEMBER))
     assert tree.leaf_encoding == LEAF_ENCODING
-    assert tree.values == ((202612, A1, 2), (202612, A3, 1))
+    assert LEAF_ENCODING == ("uint256", "uint256", "address", "uint256")
+    assert tree.values == ((202612, 0, A1, 2), (202612, 1, A3, 1))
 
 
 def test_no_tree_when_nobody_earned_anything() -> None:

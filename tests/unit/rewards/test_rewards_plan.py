@@ -44,7 +44,7 @@ def test_plan_of_the_example(tmp_path: Path) -> None:
         "format": "furusato-rewards-plan-v1",
         "epoch": {"id": 202612, "start": "2026-12-01", "end": "2026-12-31"},
         "root": result.tree.root,
-        "leaf_encoding": ["uint256", "address", "uint256"],
+        "leaf_encoding": ["uint256", "uint256", "address", "uint256"],
         "count": 5,
         "total": str(7745 * 10**18),
         "budget": str(20000 * 10**18),
@@ -57,10 +57,14 @@ def test_plan_of_the_example(tmp_path: Path) -> None:
 
     tree = StandardMerkleTree.load(json.loads((out / "tree.json").read_text(encoding="utf-8")))
     assert tree.root == result.tree.root
-    amounts = {member: amount for _, member, amount in tree.values}
+    amounts = {member: amount for _, _, member, amount in tree.values}
     assert amounts[ALICE] == 2500 * 10**18  # earned 2740, capped at 2500
     assert amounts[BOB] == 1315 * 10**18
-    assert {epoch for epoch, _, _ in tree.values} == {202612}
+    assert {epoch for epoch, _, _, _ in tree.values} == {202612}
+    # index = position in tree.json's values = members by address ascending
+    assert [index for _, index, _, _ in tree.values] == list(range(5))
+    members = [member for _, _, member, _ in tree.values]
+    assert members == sorted(members, key=str.lower)
 
     raw = (out / "allocation.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -161,7 +165,7 @@ def test_epoch_from_the_policy_and_scaling(tmp_path: Path) -> None:
     policy.write_text(text + "epoch:\n  id: 9\n  start: 2026-12-01\n  end: 2026-12-31\n", encoding="utf-8")
     result = plan(LOG, policy, None, tmp_path / "out")
     assert result.epoch.id == 9
-    assert {epoch for epoch, _, _ in result.tree.values} == {9}
+    assert {epoch for epoch, _, _, _ in result.tree.values} == {9}
     assert result.allocation.scaled
     assert result.allocation.total == 7000 * 10**18
     document = json.loads(result.files["plan.json"])

@@ -97,8 +97,9 @@ def test_budget_and_caps_hold_and_amounts_are_exact(scenario: tuple[Policy, list
             assert abs(m.amount - share) < 1
     if result.recipients:
         tree = build_tree(result)
-        assert sum(amount for _, _, amount in tree.values) == result.total
-        assert {member for _, member, _ in tree.values} == {m.member for m in result.recipients}
+        assert sum(amount for _, _, _, amount in tree.values) == result.total
+        assert [member for _, _, member, _ in tree.values] == [m.member for m in result.recipients]
+        assert [index for _, index, _, _ in tree.values] == list(range(len(result.recipients)))
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IActivityRewards} from "../interfaces/IActivityRewards.sol";
+import {IRegionToken} from "../interfaces/IRegionToken.sol";
+
+/**
+ * @title ActivityRewards
+ * @notice Mints each epoch's activity rewards against a Merkle root published by a coordinator, within a budget
+ * set by governance, after a challenge window in which the resident council or governance can void the root.
+ * Holds `MINTER_ROLE` on the token (granted by governance) and should be excluded from voting.
+ * @dev Roles: `DEFAULT_ADMIN_ROLE` is the timelock (budgets, cap, window, and granting the other roles);
+ * `COORDINATOR_ROLE` publishes and pushes; `GUARDIAN_ROLE` (the resident council) may void during the window.
+ *
+ * Push (`distribute`) verifies a batch with one OpenZeppelin multiproof and mints it with one `mintBatch` call.
+ * The multiproof fixes the leaf order (tree index descending, as `getMultiProof` returns them), which is
+ * unrelated to leaf indices, so the batch is accepted in that order and its index set is checked instead: every
+ * index must lie in `[cursor, cursor + n)` and none may repeat (a bitmap in memory), so by counting the set is
+ * exactly the range. The multiproof proves that the leaves are distinct leaves of the tree.
+ */
+contract ActivityRewards is IActivityRewards, AccessControl {
+    using BitMaps for BitMaps.BitMap;
+
+    /// @notice Role that publishes roots and pushes rewards; granted and revoked by the admin (the timelock).
+    bytes32 public constant COORDINATOR_ROLE = keccak256("COORDINATOR_ROLE");
+
+    /// @notice Role that may void a root during its challenge window (the resident council); managed by the admin.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    /// @dev Per-epoch state in three slots: root | total, minted | leafCount, cursor, payableAt, voided.
+    struct EpochState {
+        bytes32 root;
+        uint128 total;
+        uint128 minted;
+        uint64 leafCount;
+        uint64 cursor;
+        uint64 payableAt;
+        bool voided;
+    }
+
+    /// @dev An epoch's own budget; `isSet` tells "set to 0" from "unset".
+    struct BudgetOverride {
+        bool isSet;
+        uint248 amount;
+    }
+
+    /// @dev What one pushed batch pays (memory only).
+    struct Batch {
+        bytes32[] hashes;
+        address[] recipients;
+        uint256[] amounts;
+        uint256 paid;
+        uint256 amount;
+    }
+
+    IRegionToken private immutable _token;
+
+    mapping(uint256 epoch => EpochState) private _epochs;
+    mapping(uint256 epoch => BitMaps.BitMap) private _claimed;
+    mapping(uint256 epoch => BudgetOverride) private _epochBudgets;
+    uint256 private _standingBudget;
+    uint256 private _memberCap;
+    uint64 private _challengeWindow;
+
+    /**
+     * @param token_ The token rewards are minted in (this contract needs its `MINTER_ROLE`).
+     * @param admin Receives `DEFAULT_ADMIN_ROLE`: the DAO's timelock.
+     * @param guardian Receives `GUARDIAN_ROLE` (the resident council); address(0) for none.
+     * @param challengeWindow_ Seconds between publishing a root and payments starting.
+     * @param memberCap_ The most one leaf may pay.
+     * @param standingBudget_ The budget of every epoch without its own.
+     */
+    constructor(
+        IRegionToken token_,
+        address admin,
+        address guardian,
+        uint64 challengeWindow_,
+        uint256 memberCap_,
+        uint256 standingBudget_
+    ) {
+        if (address(token_) == address(0) || admin == address(0)) revert RewardsZeroAddress();
+        _token = token_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
+        _setChallengeWindow(challengeWindow_);
+        _setMemberCap(memberCap_);
+        _setStandingBudget(standingBudget_);
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    /// @inheritdoc IActivityRewards
+    function publish(
+        uint256 epoch,
+        bytes32 root,
+        uint256 total,
+        uint256 leafCount
+    ) external onlyRole(COORDINATOR_ROLE) {
+        EpochState storage state = _epochs[epoch];
+        if (state.root != bytes32(0) && !state.voided) revert RewardsEpochAlreadyPublished(epoch, state.root);
+        if (root == bytes32(0) || leafCount == 0) revert RewardsEmptyTree(epoch);
+        uint256 budget = budgetOf(epoch);
+        if (total > budget) revert RewardsEpochBudgetExceeded(epoch, total, budget);
+        uint64 payableAt = SafeCast.toUint64(block.timestamp + _challengeWindow);
+        // Nothing of a voided root was ever paid (payments start when voiding ends), so minted and cursor are 0
+        // and the claim bitmap is empty: the epoch starts afresh.
+        state.root = root;
+        state.total = SafeCast.toUint128(total);
+        state.leafCount = SafeCast.toUint64(leafCount);
+        state.payableAt = payableAt;
+        state.voided = false;
+        emit EpochPublished(epoch, root, total, leafCount, payableAt);
+    }
+
+    /// @inheritdoc IActivityRewards
+    function voidEpoch(uint256 epoch) external {
+        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert RewardsUnauthorizedVoider(msg.sender);
+        }
+        EpochState storage state = _liveEpoch(epoch);
+        uint64 payableAt = state.payableAt;
+        if (block.timestamp >= payableAt) revert RewardsChallengeWindowClosed(epoch, payableAt);
+        state.voided = true;
+        emit EpochVoided(epoch, state.root, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- paying
+
+    /// @inheritdoc IActivityRewards
+    function distribute(
+        uint256 epoch,
+        Leaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external onlyRole(COORDINATOR_ROLE) returns (uint256 paid, uint256 amount) {
+        EpochState storage state = _payableEpoch(epoch);
+        uint256 cursor = state.cursor;
+        Batch memory batch = _readBatch(epoch, cursor, state.leafCount, leaves);
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, state.root, batch.hashes)) {
+            revert RewardsInvalidProof(epoch);
+        }
+        paid = batch.paid;
+        amount = batch.amount;
+        uint256 mintedAfter = _addMinted(state, epoch, amount);
+        uint256 end = cursor + leaves.length;
+        state.cursor = uint64(end); // end <= leafCount, a uint64
+        emit RewardsDistributed(epoch, cursor, end, paid, amount, mintedAfter);
+        if (paid != 0) _token.mintBatch(batch.recipients, batch.amounts);
+    }
+
+    /// @inheritdoc IActivityRewards
+    function claim(uint256 epoch, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external {
+        EpochState storage state = _payableEpoch(epoch);
+        if (index >= state.leafCount) revert RewardsIndexOutOfRange(epoch, index, state.leafCount);
+        BitMaps.BitMap storage claimed = _claimed[epoch];
+        if (index < state.cursor || claimed.get(index)) revert RewardsAlreadyPaid(epoch, index);
+        if (account == address(0)) revert RewardsZeroAddress();
+        uint256 cap = _memberCap;
+        if (amount > cap) revert RewardsMemberCapExceeded(epoch, account, amount, cap);
+        if (!MerkleProof.verifyCalldata(proof, state.root, _leafHash(epoch, index, account, amount))) {
+            revert RewardsInvalidProof(epoch);
+        }
+        claimed.set(index);
+        _addMinted(state, epoch, amount);
+        emit RewardPaid(epoch, index, account, amount);
+        _token.mint(account, amount);
+    }
+
+    // ---------------------------------------------------------------- governance settings
+
+    /// @inheritdoc IActivityRewards
+    function setStandingBudget(uint256 budget) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setStandingBudget(budget);
+    }
+
+    /// @inheritdoc IActivityRewards
+    function setEpochBudget(uint256 epoch, uint256 budget) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setEpochBudget(epoch, BudgetOverride(true, SafeCast.toUint248(budget)));
+    }
+
+    /// @inheritdoc IActivityRewards
+    function clearEpochBudget(uint256 epoch) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setEpochBudget(epoch, BudgetOverride(false, 0));
+    }
+
+    /// @inheritdoc IActivityRewards
+    function setMemberCap(uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setMemberCap(cap);
+    }
+
+    /// @inheritdoc IActivityRewards
+    function setChallengeWindow(uint64 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setChallengeWindow(window);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IActivityRewards
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    /// @inheritdoc IActivityRewards
+    function epochInfo(uint256 epoch) external view returns (EpochInfo memory) {
+        EpochState storage state = _epochs[epoch];
+        return
+            EpochInfo({
+                root: state.root,
+                total: state.total,
+                minted: state.minted,
+                leafCount: state.leafCount,
+                payableAt: state.payableAt,
+                cursor: state.cursor,
+                voided: state.voided
+            });
+    }
+
+    /// @inheritdoc IActivityRewards
+    function isPaid(uint256 epoch, uint256 index) external view returns (bool) {
+        return index < _epochs[epoch].cursor || _claimed[epoch].get(index);
+    }
+
+    /// @inheritdoc IActivityRewards
+    function budgetOf(uint256 epoch) public view returns (uint256) {
+        BudgetOverride memory own = _epochBudgets[epoch];
+        return own.isSet ? own.amount : _standingBudget;
+    }
+
+    /// @inheritdoc IActivityRewards
+    function epochBudget(uint256 epoch) external view returns (bool isSet, uint256 budget) {
+        BudgetOverride memory own = _epochBudgets[epoch];
+        return (own.isSet, own.amount);
+    }
+
+    /// @inheritdoc IActivityRewards
+    function standingBudget() external view returns (uint256) {
+        return _standingBudget;
+    }
+
+    /// @inheritdoc IActivityRewards
+    function memberCap() external view returns (uint256) {
+        return _memberCap;
+    }
+
+    /// @inheritdoc IActivityRewards
+    function challengeWindow() external view returns (uint64) {
+        return _challengeWindow;
+    }
+
+    /// @notice ERC-165: AccessControl's interfaces plus `IActivityRewards`.
+    /// @param interfaceId The interface id.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IActivityRewards).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The epoch's state if it has a live (published, not voided) root.
+    function _liveEpoch(uint256 epoch) private view returns (EpochState storage state) {
+        state = _epochs[epoch];
+        if (state.root == bytes32(0) || state.voided) revert RewardsEpochNotPublished(epoch);
+    }
+
+    /// @dev The epoch's state if it has a live root whose challenge window has closed.
+    function _payableEpoch(uint256 epoch) private view returns (EpochState storage state) {
+        state = _liveEpoch(epoch);
+        uint64 payableAt = state.payableAt;
+        if (block.timestamp < payableAt) revert RewardsChallengeWindowOpen(epoch, payableAt);
+    }
+
+    /// @dev Adds `amount` to the epoch's minted total, never beyond the published total; returns the new value.
+    function _addMinted(EpochState storage state, uint256 epoch, uint256 amount) private returns (uint256 mintedAfter) {
+        uint256 minted = state.minted;
+        uint256 total = state.total;
+        mintedAfter = minted + amount;
+        if (mintedAfter > total) revert RewardsMintExceedsTotal(epoch, minted, amount, total);
+        state.minted = uint128(mintedAfter); // <= total, a uint128
+    }
+
+    /**
+     * @dev Checks one pushed batch and collects what it pays: every index in `[cursor, cursor + n)` exactly once
+     * (in any order), each leaf hashed for the multiproof, leaves claimed meanwhile skipped, the others checked
+     * against the cap and emitted as `RewardPaid`. The proof is checked by the caller (the whole transaction
+     * reverts if it fails, events included).
+     */
+    function _readBatch(
+        uint256 epoch,
+        uint256 cursor,
+        uint256 leafCount,
+        Leaf[] calldata leaves
+    ) private returns (Batch memory batch) {
+        uint256 n = leaves.length;
+        if (n == 0) revert RewardsEmptyBatch(epoch);
+        if (cursor + n > leafCount) revert RewardsIndexOutOfRange(epoch, cursor + n - 1, leafCount);
+        batch.hashes = new bytes32[](n);
+        batch.recipients = new address[](n);
+        batch.amounts = new uint256[](n);
+        uint256[] memory seen = new uint256[]((n + 255) >> 8);
+        BitMaps.BitMap storage claimed = _claimed[epoch];
+        uint256 cap = _memberCap;
+        for (uint256 i = 0; i < n; ++i) {
+            Leaf calldata leaf = leaves[i];
+            uint256 index = leaf.index;
+            _markInBatch(seen, epoch, index, cursor, n);
+            batch.hashes[i] = _leafHash(epoch, index, leaf.account, leaf.amount);
+            if (!claimed.get(index)) _addPayment(batch, epoch, leaf, cap); // else claimed meanwhile: skipped
+        }
+        address[] memory recipients = batch.recipients;
+        uint256[] memory amounts = batch.amounts;
+        uint256 paid = batch.paid;
+        // Only the first `paid` entries are filled: shorten both arrays in place.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(recipients, paid)
+            mstore(amounts, paid)
+        }
+    }
+
+    /// @dev Adds one pushed leaf to the batch's payments after checking its account and the cap.
+    function _addPayment(Batch memory batch, uint256 epoch, Leaf calldata leaf, uint256 cap) private {
+        address account = leaf.account;
+        uint256 value = leaf.amount;
+        if (value > cap) revert RewardsMemberCapExceeded(epoch, account, value, cap);
+        if (account == address(0)) revert RewardsZeroAddress();
+        uint256 paid = batch.paid;
+        batch.recipients[paid] = account;
+        batch.amounts[paid] = value;
+        batch.paid = paid + 1;
+        batch.amount += value;
+        emit RewardPaid(epoch, leaf.index, account, value);
+    }
+
+    /// @dev Marks `index` in the batch's bitmap `seen`; reverts unless it lies in `[cursor, cursor + n)` and is new.
+    function _markInBatch(uint256[] memory seen, uint256 epoch, uint256 index, uint256 cursor, uint256 n) private pure {
+        uint256 offset;
+        unchecked {
+            offset = index - cursor; // wraps for index < cursor, so the range check catches it
+        }
+        if (offset >= n) revert RewardsOutOfOrder(epoch, index, cursor, n);
+        uint256 word = seen[offset >> 8];
+        uint256 bit = 1 << (offset & 0xff);
+        if (word & bit != 0) revert RewardsDuplicateIndex(epoch, index);
+        seen[offset >> 8] = word | bit;
+    }
+
+    /**
+     * @dev The StandardMerkleTree leaf `keccak256(bytes.concat(keccak256(abi.encode(epoch, index, account, amount))))`,
+     * computed in scratch memory past the free memory pointer (nothing allocated: one leaf per pushed reward).
+     */
+    function _leafHash(
+        uint256 epoch,
+        uint256 index,
+        address account,
+        uint256 amount
+    ) private pure returns (bytes32 leaf) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, epoch)
+            mstore(add(ptr, 0x20), index)
+            mstore(add(ptr, 0x40), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x60), amount)
+            mstore(0x00, keccak256(ptr, 0x80))
+            leaf := keccak256(0x00, 0x20)
+        }
+    }
+
+    function _setStandingBudget(uint256 budget) private {
+        emit StandingBudgetChanged(_standingBudget, budget);
+        _standingBudget = budget;
+    }
+
+    function _setEpochBudget(uint256 epoch, BudgetOverride memory budget) private {
+        BudgetOverride memory old = _epochBudgets[epoch];
+        _epochBudgets[epoch] = budget;
+        emit EpochBudgetChanged(epoch, old.isSet, old.amount, budget.isSet, budget.amount);
+    }
+
+    function _setMemberCap(uint256 cap) private {
+        emit MemberCapChanged(_memberCap, cap);
+        _memberCap = cap;
+    }
+
+    function _setChallengeWindow(uint64 window) private {
+        emit ChallengeWindowChanged(_challengeWindow, window);
+        _challengeWindow = window;
+    }
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/**
+ * @title IActivityRewards
+ * @notice Monthly activity rewards (活動報酬) minted as governance tokens against a Merkle root.
+ *
+ * Each epoch (the tools use `YYYYMM`, e.g. 202612) a coordinator publishes the root of the epoch's reward tree,
+ * its total and its leaf count; the total must fit the epoch's budget set by governance. A challenge window
+ * follows in which the resident council (guardian) or governance can void the root; a coordinator may then
+ * publish a corrected one. Once the window has closed, rewards are paid by push (`distribute`, coordinator
+ * only, leaves in index order) or by pull (`claim`, anyone, tokens always go to the leaf's account). No leaf is
+ * ever paid twice, whichever way, and no epoch ever mints more than its published total.
+ *
+ * Leaves are OpenZeppelin `StandardMerkleTree` leaves with the encoding
+ * `["uint256", "uint256", "address", "uint256"]` = (epoch, index, account, amount):
+ * `keccak256(bytes.concat(keccak256(abi.encode(epoch, index, account, amount))))`. `index` is the leaf's position
+ * in the tree file's `values` array, `0 .. leafCount - 1` (members by address ascending).
+ *
+ * Paid tracking: a per-epoch push cursor (every index below it is settled: paid by push, or skipped by push
+ * because it had been claimed) plus a per-epoch claim bitmap for indices at or beyond the cursor.
+ */
+interface IActivityRewards {
+    /// @notice One reward leaf (the epoch is given separately).
+    struct Leaf {
+        uint256 index;
+        address account;
+        uint256 amount;
+    }
+
+    /// @notice What is known about one epoch.
+    struct EpochInfo {
+        bytes32 root;
+        uint256 total;
+        uint256 minted;
+        uint256 leafCount;
+        uint64 payableAt;
+        uint256 cursor;
+        bool voided;
+    }
+
+    /// @notice A zero address was given for the token, the admin or a reward account.
+    error RewardsZeroAddress();
+
+    /// @notice A published total exceeds the epoch's budget.
+    /// @param epoch The epoch.
+    /// @param total The total to publish.
+    /// @param budget The epoch's budget (`budgetOf(epoch)`).
+    error RewardsEpochBudgetExceeded(uint256 epoch, uint256 total, uint256 budget);
+
+    /// @notice The epoch already has a live (published, not voided) root.
+    /// @param epoch The epoch.
+    /// @param root Its live root.
+    error RewardsEpochAlreadyPublished(uint256 epoch, bytes32 root);
+
+    /// @notice The epoch has no live root: never published, or voided and not published again.
+    /// @param epoch The epoch.
+    error RewardsEpochNotPublished(uint256 epoch);
+
+    /// @notice A zero root or a tree without leaves was published.
+    /// @param epoch The epoch.
+    error RewardsEmptyTree(uint256 epoch);
+
+    /// @notice Nothing is payable before the challenge window closes.
+    /// @param epoch The epoch.
+    /// @param payableAt When it closes.
+    error RewardsChallengeWindowOpen(uint256 epoch, uint64 payableAt);
+
+    /// @notice A root can be voided only while its challenge window is open.
+    /// @param epoch The epoch.
+    /// @param payableAt When the window closed.
+    error RewardsChallengeWindowClosed(uint256 epoch, uint64 payableAt);
+
+    /// @notice Only a guardian or the admin (governance) may void a root.
+    /// @param caller The caller.
+    error RewardsUnauthorizedVoider(address caller);
+
+    /// @notice The Merkle proof (or multiproof) does not prove the leaves under the epoch's root.
+    /// @param epoch The epoch.
+    error RewardsInvalidProof(uint256 epoch);
+
+    /// @notice The leaf was already paid (by push or claim), or lies below the push cursor.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    error RewardsAlreadyPaid(uint256 epoch, uint256 index);
+
+    /// @notice A pushed leaf is outside the batch's range `[cursor, cursor + count)`.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    /// @param cursor The push cursor (first index the batch must cover).
+    /// @param count The batch size.
+    error RewardsOutOfOrder(uint256 epoch, uint256 index, uint256 cursor, uint256 count);
+
+    /// @notice A batch lists one leaf index twice.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    error RewardsDuplicateIndex(uint256 epoch, uint256 index);
+
+    /// @notice A leaf index is not below the published leaf count.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    /// @param leafCount The published leaf count.
+    error RewardsIndexOutOfRange(uint256 epoch, uint256 index, uint256 leafCount);
+
+    /// @notice `distribute` was called without leaves.
+    /// @param epoch The epoch.
+    error RewardsEmptyBatch(uint256 epoch);
+
+    /// @notice A leaf pays more than the per-member cap.
+    /// @param epoch The epoch.
+    /// @param account The leaf's account.
+    /// @param amount The leaf's amount.
+    /// @param cap The per-member cap (`memberCap()`).
+    error RewardsMemberCapExceeded(uint256 epoch, address account, uint256 amount, uint256 cap);
+
+    /// @notice Paying would mint more than the epoch's published total.
+    /// @param epoch The epoch.
+    /// @param minted Already minted for the epoch.
+    /// @param amount The amount to pay now.
+    /// @param total The published total.
+    error RewardsMintExceedsTotal(uint256 epoch, uint256 minted, uint256 amount, uint256 total);
+
+    /// @notice A coordinator published an epoch's root (again, after a void).
+    /// @param epoch The epoch.
+    /// @param root The Merkle root.
+    /// @param total The sum of the tree's amounts: the most the epoch can mint.
+    /// @param leafCount The number of leaves.
+    /// @param payableAt When the challenge window closes and payments may start.
+    event EpochPublished(uint256 indexed epoch, bytes32 root, uint256 total, uint256 leafCount, uint64 payableAt);
+
+    /// @notice A guardian or governance voided an epoch's root during its challenge window.
+    /// @param epoch The epoch.
+    /// @param root The voided root.
+    /// @param by Who voided it.
+    event EpochVoided(uint256 indexed epoch, bytes32 root, address indexed by);
+
+    /// @notice One reward leaf was paid (minted to its account), by push or by claim.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    /// @param account The recipient.
+    /// @param amount The amount minted.
+    event RewardPaid(uint256 indexed epoch, uint256 indexed index, address indexed account, uint256 amount);
+
+    /// @notice A coordinator pushed one batch. Leaves of the range that had been claimed were skipped
+    /// (`cursorAfter - cursorBefore - paid` of them): they emit no `RewardPaid` here.
+    /// @param epoch The epoch.
+    /// @param cursorBefore The push cursor before (first index of the batch).
+    /// @param cursorAfter The push cursor after (one past the last index of the batch).
+    /// @param paid How many leaves were paid.
+    /// @param amount How much was minted.
+    /// @param mintedAfter The epoch's minted total afterwards.
+    event RewardsDistributed(
+        uint256 indexed epoch,
+        uint256 cursorBefore,
+        uint256 cursorAfter,
+        uint256 paid,
+        uint256 amount,
+        uint256 mintedAfter
+    );
+
+    /// @notice Governance changed the standing budget (the budget of every epoch without its own).
+    /// @param oldBudget Previous value.
+    /// @param newBudget New value.
+    event StandingBudgetChanged(uint256 oldBudget, uint256 newBudget);
+
+    /// @notice Governance set or cleared an epoch's own budget.
+    /// @param epoch The epoch.
+    /// @param wasSet Whether it had its own budget before.
+    /// @param oldBudget Its own budget before (0 when unset).
+    /// @param isSet Whether it has its own budget now (false: the standing budget applies).
+    /// @param newBudget Its own budget now (0 when unset).
+    event EpochBudgetChanged(uint256 indexed epoch, bool wasSet, uint256 oldBudget, bool isSet, uint256 newBudget);
+
+    /// @notice Governance changed the per-member cap.
+    /// @param oldCap Previous value.
+    /// @param newCap New value.
+    event MemberCapChanged(uint256 oldCap, uint256 newCap);
+
+    /// @notice Governance changed the challenge window (applies to roots published afterwards).
+    /// @param oldWindow Previous value, in seconds.
+    /// @param newWindow New value, in seconds.
+    event ChallengeWindowChanged(uint64 oldWindow, uint64 newWindow);
+
+    /// @notice Publish an epoch's reward root. Only coordinators. The total must fit `budgetOf(epoch)` and the
+    /// epoch must have no live root; payments may start `challengeWindow()` seconds from now.
+    /// @param epoch The epoch id (`YYYYMM`).
+    /// @param root The Merkle root of the epoch's tree.
+    /// @param total The sum of the tree's amounts: the most the epoch can ever mint.
+    /// @param leafCount The number of leaves (indices run from 0 to `leafCount - 1`).
+    function publish(uint256 epoch, bytes32 root, uint256 total, uint256 leafCount) external;
+
+    /// @notice Void an epoch's live root while its challenge window is open. Only guardians or the admin.
+    /// A coordinator may then publish a corrected root.
+    /// @param epoch The epoch.
+    function voidEpoch(uint256 epoch) external;
+
+    /// @notice Push one batch of rewards. Only coordinators, once the challenge window has closed.
+    /// @dev The batch covers exactly the indices `[cursor, cursor + leaves.length)`, given in the order of the
+    /// multiproof (OpenZeppelin `getMultiProof`: tree index descending), not in index order: each leaf's index
+    /// must lie in the range and appear once, so the set is the whole range. Leaves claimed meanwhile are skipped
+    /// (not paid, no revert); the others are minted in one `mintBatch` call and the cursor moves past the range.
+    /// @param epoch The epoch.
+    /// @param leaves The leaves, in multiproof order.
+    /// @param proof The multiproof's sibling hashes.
+    /// @param proofFlags The multiproof's flags.
+    /// @return paid How many leaves were paid (the others had been claimed).
+    /// @return amount How much was minted.
+    function distribute(
+        uint256 epoch,
+        Leaf[] calldata leaves,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) external returns (uint256 paid, uint256 amount);
+
+    /// @notice Claim one leaf, once the challenge window has closed. Anyone may submit; the tokens always go to
+    /// `account`. Reverts with `RewardsAlreadyPaid` for a leaf below the push cursor or claimed before.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    /// @param account The leaf's account (the recipient).
+    /// @param amount The leaf's amount.
+    /// @param proof The leaf's Merkle proof.
+    function claim(uint256 epoch, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external;
+
+    /// @notice Set the standing budget: the most an epoch without its own budget may publish. Only the admin.
+    /// @param budget The budget, in token base units.
+    function setStandingBudget(uint256 budget) external;
+
+    /// @notice Give an epoch its own budget, overriding the standing one (0 is a budget: nothing may be
+    /// published). Only the admin.
+    /// @param epoch The epoch.
+    /// @param budget The budget, in token base units.
+    function setEpochBudget(uint256 epoch, uint256 budget) external;
+
+    /// @notice Remove an epoch's own budget, so the standing budget applies again. Only the admin.
+    /// @param epoch The epoch.
+    function clearEpochBudget(uint256 epoch) external;
+
+    /// @notice Set the per-member cap: the most one leaf may pay, checked at payment. Only the admin.
+    /// @param cap The cap, in token base units.
+    function setMemberCap(uint256 cap) external;
+
+    /// @notice Set the challenge window for roots published from now on. Only the admin.
+    /// @param window The window, in seconds.
+    function setChallengeWindow(uint64 window) external;
+
+    /// @notice The token rewards are minted in.
+    function token() external view returns (address);
+
+    /// @notice An epoch's root, totals, leaf count, payable time, push cursor and void flag (zeros if never
+    /// published).
+    /// @param epoch The epoch.
+    function epochInfo(uint256 epoch) external view returns (EpochInfo memory);
+
+    /// @notice Whether a leaf has been paid, by push or by claim (every index below the push cursor has been).
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    function isPaid(uint256 epoch, uint256 index) external view returns (bool);
+
+    /// @notice The budget that applies to an epoch: its own if set, else the standing budget.
+    /// @param epoch The epoch.
+    function budgetOf(uint256 epoch) external view returns (uint256);
+
+    /// @notice An epoch's own budget, if it has one.
+    /// @param epoch The epoch.
+    /// @return isSet Whether governance set one (false: the standing budget applies).
+    /// @return budget The budget (0 when unset).
+    function epochBudget(uint256 epoch) external view returns (bool isSet, uint256 budget);
+
+    /// @notice The budget of every epoch without its own.
+    function standingBudget() external view returns (uint256);
+
+    /// @notice The most one leaf may pay.
+    function memberCap() external view returns (uint256);
+
+    /// @notice Seconds between publishing a root and payments starting.
+    function challengeWindow() external view returns (uint64);
+}
