@@ -44,8 +44,15 @@ $(TOOLS)/.installed: node_modules/.installed tools/setup-toolchain.sh tools/solc
 
 install: $(VENV)/.installed node_modules/.installed $(TOOLS)/.installed
 
-compile: install
-	@set -o pipefail; $(BROWNIE) compile 2>&1 | $(QUIET_SOLC)
+SOURCES := $(shell find contracts interfaces -name '*.sol' 2>/dev/null)
+
+# Brownie recompiles a changed contract but not the contracts importing a changed file from interfaces/:
+# when an interface changed since the last build, rebuild everything.
+build/.compiled: $(SOURCES) brownie-config.yaml package-lock.json $(TOOLS)/.installed
+	@set -o pipefail; $(BROWNIE) compile $(if $(filter interfaces/%,$?),--all,) 2>&1 | $(QUIET_SOLC)
+	@touch $@
+
+compile: install build/.compiled
 
 # Brownie silently attaches to whatever already listens on its port; a stale chain would taint the run.
 port-free:

@@ -90,12 +90,20 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
 
     /**
      * @notice The account whose votes `account`'s balance counts towards: itself if it never chose, its chosen
-     * delegate (address(0) when it opted out), or address(0) when it is excluded.
+     * delegate (address(0) when it opted out or when that delegate has since been excluded), or address(0) when
+     * it is excluded itself.
+     * @param account The account.
+     * @return The delegate, or address(0) for nobody.
      */
     function delegates(address account) public view override returns (address) {
         VotingChoice memory choice = _choices[account];
         if (choice.mode == _MODE_DEFAULT) return account;
-        return choice.delegatee; // chosen delegate, or address(0) when opted out or excluded
+        address delegatee = choice.delegatee; // address(0) when opted out or excluded
+        // Only a delegation to another account can point at an excluded one: one more read, for those only.
+        if (delegatee != address(0) && delegatee != account && _choices[delegatee].mode == _MODE_EXCLUDED) {
+            return address(0);
+        }
+        return delegatee;
     }
 
     /// @inheritdoc IRegionToken
@@ -114,27 +122,21 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
     }
 
     /// @inheritdoc IRegionToken
-    function setVotingExcluded(address account, bool excluded) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function excludeFromVoting(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (account == address(0)) revert RegionTokenZeroAddress();
-        bool wasExcluded = isVotingExcluded(account);
-        if (wasExcluded == excluded) revert RegionTokenExclusionUnchanged(account, excluded);
+        if (isVotingExcluded(account)) revert RegionTokenAlreadyExcluded(account);
         uint256 units = balanceOf(account);
-        if (excluded) {
-            address oldDelegate = delegates(account);
-            _moveDelegateVotes(oldDelegate, address(0), units);
-            _choices[account] = VotingChoice(address(0), _MODE_EXCLUDED);
-            // Remove its balance from the voting supply (both sides resolve to no delegate: no vote move).
-            Votes._transferVotingUnits(account, address(0), units);
-            uint256 delegated = getVotes(account);
-            if (delegated != 0) revert RegionTokenExcludedAccountHasVotes(account, delegated);
-            emit DelegateChanged(account, oldDelegate, address(0));
-        } else {
-            _choices[account] = VotingChoice(address(0), _MODE_DEFAULT);
-            // Add its balance back to the voting supply and to its own (default) votes.
-            Votes._transferVotingUnits(address(0), account, units);
-            emit DelegateChanged(account, address(0), account);
-        }
-        emit VotingExclusionChanged(account, wasExcluded, excluded);
+        address oldDelegate = delegates(account);
+        // Its own balance stops counting wherever it was delegated ...
+        _moveDelegateVotes(oldDelegate, address(0), units);
+        // ... and what others delegated to it counts for nobody (`delegates` resolves them to address(0) now).
+        uint256 delegated = getVotes(account);
+        _moveDelegateVotes(account, address(0), delegated);
+        _choices[account] = VotingChoice(address(0), _MODE_EXCLUDED);
+        // Its balance leaves the voting supply (both sides now resolve to no delegate: no vote moves).
+        Votes._transferVotingUnits(account, address(0), units);
+        emit DelegateChanged(account, oldDelegate, address(0));
+        emit VotingExcluded(account, units, delegated);
     }
 
     /**

@@ -11,7 +11,8 @@ pragma solidity ^0.8.24;
  * - default: the account never chose; it counts as delegated to itself, so tokens it receives can vote at once;
  * - chosen: the account called `delegate` / `delegateBySig`; delegating to `address(0)` opts out of voting;
  * - excluded: a protocol contract (treasury, timelock, reward minter, sale). Its balance carries no votes and is
- *   not part of the voting supply that quorum is computed from.
+ *   not part of the voting supply that quorum is computed from; a delegation to it counts for nobody. Exclusion
+ *   is permanent, so no delegation can ever turn into votes of an excluded account.
  */
 interface IRegionToken {
     /// @notice An excluded (protocol) account tried to delegate; its balance carries no votes.
@@ -22,15 +23,9 @@ interface IRegionToken {
     /// @param delegatee The excluded account.
     error RegionTokenDelegateeExcluded(address delegatee);
 
-    /// @notice The exclusion flag already has the requested value.
+    /// @notice The account is already excluded from voting (exclusion is permanent).
     /// @param account The account.
-    /// @param excluded The value it already has.
-    error RegionTokenExclusionUnchanged(address account, bool excluded);
-
-    /// @notice An account cannot be excluded while others have delegated votes to it.
-    /// @param account The account governance tried to exclude.
-    /// @param delegatedVotes Votes other accounts still delegate to it.
-    error RegionTokenExcludedAccountHasVotes(address account, uint256 delegatedVotes);
+    error RegionTokenAlreadyExcluded(address account);
 
     /// @notice A zero address was given where an account is required.
     error RegionTokenZeroAddress();
@@ -40,11 +35,11 @@ interface IRegionToken {
     /// @param amounts Length of the amounts array.
     error RegionTokenLengthMismatch(uint256 recipients, uint256 amounts);
 
-    /// @notice An account's voting exclusion changed.
+    /// @notice An account was excluded from voting (permanently).
     /// @param account The account.
-    /// @param wasExcluded Previous value.
-    /// @param isExcluded New value.
-    event VotingExclusionChanged(address indexed account, bool wasExcluded, bool isExcluded);
+    /// @param balance Its balance, which left the voting supply.
+    /// @param delegatedVotesRemoved Votes other accounts had delegated to it, which now count for nobody.
+    event VotingExcluded(address indexed account, uint256 balance, uint256 delegatedVotesRemoved);
 
     /// @notice Hard cap on total supply, fixed at deployment.
     function cap() external view returns (uint256);
@@ -59,10 +54,11 @@ interface IRegionToken {
     /// @param amounts Amounts in base units, one per recipient.
     function mintBatch(address[] calldata recipients, uint256[] calldata amounts) external;
 
-    /// @notice Set or clear the voting exclusion of a protocol contract. Only `DEFAULT_ADMIN_ROLE` (the timelock).
+    /// @notice Exclude a protocol contract from voting, permanently. Only `DEFAULT_ADMIN_ROLE` (the timelock).
+    /// Its balance leaves the voting supply; votes others delegated to it count for nobody from then on (those
+    /// accounts vote again once they delegate elsewhere or to themselves).
     /// @param account The account.
-    /// @param excluded True to exclude it from voting and from the voting supply.
-    function setVotingExcluded(address account, bool excluded) external;
+    function excludeFromVoting(address account) external;
 
     /// @notice Whether `account` is excluded from voting.
     function isVotingExcluded(address account) external view returns (bool);

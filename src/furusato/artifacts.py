@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 import yaml
 
 from furusato.errors import ArtifactError
+
+_IMPORT = re.compile(r"""^\s*import\s+(?:[^"';]*?\bfrom\s+)?["']([^"']+)["']""", re.MULTILINE)
 
 
 def find_project_root(start: Path | None = None) -> Path:
@@ -53,11 +56,11 @@ class Artifacts:
         if not path.is_file():
             raise ArtifactError(f"no compiled artifact for {name} at {path}: run `make compile` (brownie compile)")
         data = json.loads(path.read_text())
-        source = self.root / data["sourcePath"]
-        if source.is_file() and data["sourcePath"].startswith("contracts/"):
-            current = hashlib.sha1(source.read_bytes()).hexdigest()  # noqa: S324 - Brownie's own staleness key
-            if current != data["sha1"]:
-                raise ArtifactError(f"the artifact of {name} is older than {data['sourcePath']}: run `make compile`")
+        for source_path in sorted(set(data["allSourcePaths"].values())):
+            compiled = self.compiled_source(source_path)
+            on_disk = self.root / source_path
+            if compiled is not None and (not on_disk.is_file() or on_disk.read_text() != compiled):
+                raise ArtifactError(f"the artifact of {name} is older than {source_path}: run `make compile`")
         if not data["bytecode"]:
             raise ArtifactError(f"{name} is abstract or an interface: it has no bytecode to deploy")
         artifact = Artifact(
@@ -73,6 +76,45 @@ class Artifacts:
         )
         self._cache[name] = artifact
         return artifact
+
+    def compiled_source(self, source_path: str) -> str | None:
+        """The text of a project source (contracts/, interfaces/) as Brownie compiled it; None for packages."""
+        folder = source_path.split("/", 1)[0]
+        if folder not in ("contracts", "interfaces"):
+            return None
+        stem = Path(source_path).stem
+        candidates = [self.root / "build" / folder / f"{stem}.json", self.build_dir / f"{stem}.json"]
+        for candidate in candidates:
+            if candidate.is_file():
+                data = json.loads(candidate.read_text())
+                if data.get("sourcePath", source_path) == source_path and "source" in data:
+                    return str(data["source"])
+        raise ArtifactError(f"no build artifact holds {source_path}: run `make compile`")
+
+    def _source_text(self, unit: str) -> str:
+        return self.compiled_source(unit) or (self.root / unit).read_text()
+
+    def import_closure(self, units: list[str]) -> list[str]:
+        """Every source unit ``units`` import, directly or not (Brownie's ``allSourcePaths`` can miss some)."""
+        remaps = [tuple(r.split("=", 1)) for r in self.remappings()]
+        seen: set[str] = set()
+        todo = list(units)
+        while todo:
+            unit = todo.pop()
+            if unit in seen:
+                continue
+            seen.add(unit)
+            for target in _IMPORT.findall(self._source_text(unit)):
+                if target.startswith("."):
+                    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(unit), target))
+                else:
+                    resolved = target
+                    for prefix, replacement in remaps:
+                        if target.startswith(prefix):
+                            resolved = replacement + target[len(prefix) :]
+                            break
+                todo.append(resolved)
+        return sorted(seen)
 
     def remappings(self) -> list[str]:
         """The solc remappings from brownie-config.yaml (Brownie passes exactly these to the compiler)."""
@@ -94,8 +136,9 @@ class Artifacts:
                 first.optimizer,
             ):
                 raise ArtifactError(f"{a.name} and {first.name} were compiled with different settings")
-        paths = sorted({p for a in artifacts for p in a.all_source_paths})
-        sources = {p: {"content": (self.root / p).read_text()} for p in paths}
+        paths = self.import_closure([a.source_path for a in artifacts])
+        # Project sources exactly as compiled (the artifacts hold them); packages from node_modules (pinned).
+        sources = {p: {"content": self.compiled_source(p) or (self.root / p).read_text()} for p in paths}
         return {
             "language": "Solidity",
             "sources": sources,

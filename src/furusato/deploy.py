@@ -277,7 +277,7 @@ def _wire(d: Deployment) -> None:
         d.step(
             f"token: {name} excluded from voting",
             _excluded(token, addr),
-            call(token.functions.setVotingExcluded(addr, True)),
+            call(token.functions.excludeFromVoting(addr)),
         )
     genesis = d.config.genesis
     if genesis:

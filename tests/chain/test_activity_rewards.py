@@ -152,7 +152,7 @@ def rewards(
     contract = ActivityRewards.deploy(token, timelock, guardian, WINDOW, CAP, STANDING, {"from": deployer})
     calls = [
         call_action(_w3(token), "grantRole", MINTER_ROLE, contract.address),
-        call_action(_w3(token), "setVotingExcluded", contract.address, True),
+        call_action(_w3(token), "excludeFromVoting", contract.address),
         call_action(_w3(contract), "grantRole", COORDINATOR_ROLE, coordinator.address),
     ]
     proposal = Proposal(tuple(calls), "活動報酬: ActivityRewards を発行者に / make ActivityRewards the reward minter")

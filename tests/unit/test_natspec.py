@@ -78,4 +78,4 @@ def test_every_member_we_declare_is_documented(docs, name):
 
 def test_the_check_sees_our_contracts():
     assert {"RegionToken", "RegionGovernor", "Treasury"} <= set(DEPLOYABLE)
-    assert {"mint", "setVotingExcluded", "spend", "TreasuryZeroAmount", "BudgetLineSpent"} <= declared_names()
+    assert {"mint", "excludeFromVoting", "spend", "TreasuryZeroAmount", "BudgetLineSpent"} <= declared_names()
