@@ -24,6 +24,7 @@ from brownie import (
     web3,
 )
 from eth_account import Account
+from helpers import advance, w3c
 
 from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender
@@ -150,6 +151,8 @@ def dao(deployer: Any, artifacts: Artifacts, local_config: DeployConfig, tmp_pat
         records_dir=tmp_path_factory.mktemp("records"),
         log=lambda _line: None,
     )
+    # Votes are read at `clock() - 1`: move past the deployment second so genesis balances count everywhere.
+    advance(2)
     return Dao(
         token=RegionToken.at(record.address("RegionToken")),
         timelock=TimelockController.at(record.address("TimelockController")),
@@ -203,16 +206,12 @@ def funded_treasury(treasury: Any, deployer: Any) -> Any:
 # ------------------------------------------------------------------------------------------------ factories
 
 
-def _web3_contract(brownie_contract: Any) -> Any:
-    return web3.eth.contract(address=brownie_contract.address, abi=brownie_contract.abi)
-
-
 @pytest.fixture
 def make_proposal(governor: Any) -> Any:
     """Factory: a :class:`Proposal` from ``(brownie_contract, fn_name, args...)`` calls and a description."""
 
     def make(*calls: tuple[Any, ...], description: str = "a proposal", value: int = 0) -> Proposal:
-        actions = tuple(call_action(_web3_contract(c[0]), c[1], *c[2:], value=value) for c in calls)
+        actions = tuple(call_action(w3c(c[0]), c[1], *c[2:], value=value) for c in calls)
         return Proposal(actions=actions, description=description)
 
     return make
@@ -237,12 +236,6 @@ def run_proposal(governor: Any, timelock: Any, members: list[Any]) -> Any:
         return pid
 
     return run
-
-
-def advance(seconds: int) -> None:
-    """Move the chain clock forward by ``seconds`` and mine a block (Anvil)."""
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
 
 
 @pytest.fixture

@@ -8,16 +8,15 @@ are built with the Python ``StandardMerkleTree`` and the tools' leaf encoding (e
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from functools import reduce
 from typing import Any
 
 import pytest
 from brownie import ActivityRewards, accounts, chain, interface, web3
-from brownie.exceptions import VirtualMachineError
 from eth_utils.abi import function_abi_to_4byte_selector
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
+from helpers import advance, reverts, w3c
 from web3 import Web3
 
 from furusato.governance import Proposal, Support, call_action
@@ -41,35 +40,6 @@ GUARDIAN_ROLE = bytes(Web3.keccak(text="GUARDIAN_ROLE"))
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _fmt(arg: Any) -> str:
-    """An argument as Brownie prints it inside a decoded custom error."""
-    if hasattr(arg, "address"):
-        arg = arg.address
-    if isinstance(arg, bool | int):
-        return str(arg)
-    if isinstance(arg, bytes | bytearray):
-        return str(bytes(arg))
-    return str(arg).lower()
-
-
-@contextmanager
-def reverts(error: str, *args: Any) -> Any:
-    """Expect a revert with custom error ``error(args...)``; ``...`` as the only arg skips the argument check."""
-    with pytest.raises(VirtualMachineError) as exc:
-        yield exc
-    msg = exc.value.revert_msg or ""
-    if args == (...,):
-        assert msg.split(":")[0] == error, f"expected {error}, got {msg!r}"
-        return
-    expected = f"{error}: {', '.join(_fmt(a) for a in args)}"
-    assert msg.rstrip() == expected.rstrip(), f"expected {expected!r}, got {msg!r}"
-
-
-def advance(seconds: int) -> None:
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
-
-
 def next_block_at(timestamp: int) -> None:
     """The next block (and the pending block transactions are estimated in) gets ``timestamp``.
 
@@ -77,10 +47,6 @@ def next_block_at(timestamp: int) -> None:
     Brownie's clock follows the chain again.
     """
     web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
-
-
-def _w3(contract: Any) -> Any:
-    return web3.eth.contract(address=contract.address, abi=contract.abi)
 
 
 def new_member(seed: int) -> str:
@@ -125,7 +91,7 @@ def info(rewards: Any, epoch: int) -> dict[str, Any]:
 
 def paid_events(rewards: Any, epoch: int) -> list[tuple[int, str, int]]:
     """Every RewardPaid of ``epoch`` ever emitted: (index, account, amount)."""
-    logs = _w3(rewards).events.RewardPaid.get_logs(from_block=0, argument_filters={"epoch": epoch})
+    logs = w3c(rewards).events.RewardPaid.get_logs(from_block=0, argument_filters={"epoch": epoch})
     return [(e["args"]["index"], e["args"]["account"], e["args"]["amount"]) for e in logs]
 
 
@@ -151,9 +117,9 @@ def rewards(
     advance(2)
     contract = ActivityRewards.deploy(token, timelock, guardian, WINDOW, CAP, STANDING, {"from": deployer})
     calls = [
-        call_action(_w3(token), "grantRole", MINTER_ROLE, contract.address),
-        call_action(_w3(token), "excludeFromVoting", contract.address),
-        call_action(_w3(contract), "grantRole", COORDINATOR_ROLE, coordinator.address),
+        call_action(w3c(token), "grantRole", MINTER_ROLE, contract.address),
+        call_action(w3c(token), "excludeFromVoting", contract.address),
+        call_action(w3c(contract), "grantRole", COORDINATOR_ROLE, coordinator.address),
     ]
     proposal = Proposal(tuple(calls), "活動報酬: ActivityRewards を発行者に / make ActivityRewards the reward minter")
     # The `run_proposal` steps (that factory is function-scoped; this wiring is shared by the whole module).
@@ -451,7 +417,7 @@ def test_governance_voids_during_the_window(
     rewards.publish(EPOCH + 1, other.root, TOKEN, 1, {"from": coordinator})
     run_proposal(make_proposal((rewards, "voidEpoch", EPOCH + 1), description="無効化 / void 202701"))
     assert info(rewards, EPOCH + 1)["voided"]
-    voided = _w3(rewards).events.EpochVoided.get_logs(from_block=0, argument_filters={"epoch": EPOCH + 1})
+    voided = w3c(rewards).events.EpochVoided.get_logs(from_block=0, argument_filters={"epoch": EPOCH + 1})
     assert [(e["args"]["root"], e["args"]["by"]) for e in voided] == [(bytes.fromhex(other.root[2:]), timelock.address)]
     with reverts("RewardsEpochNotPublished", EPOCH + 1):
         claim(rewards, other, 0, coordinator)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from brownie import accounts, chain, web3
-from brownie.exceptions import VirtualMachineError
+from brownie import accounts, chain
+from helpers import advance, reverts, w3c
 from web3 import Web3
 
 from furusato import eip712
@@ -22,31 +21,6 @@ QUORUM = GENESIS * 4 // 100  # 4 % of the voting supply: 4,600 tokens
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def _fmt(arg: Any) -> str:
-    if hasattr(arg, "address"):
-        arg = arg.address
-    if isinstance(arg, bool | int):
-        return str(arg)
-    if isinstance(arg, bytes | bytearray):
-        return str(bytes(arg))
-    return str(arg).lower()
-
-
-@contextmanager
-def reverts(error: str, *args: Any) -> Any:
-    """Expect a revert with exactly the custom error ``error(*args)`` (as Brownie decodes it)."""
-    with pytest.raises(VirtualMachineError) as exc:
-        yield exc
-    msg = exc.value.revert_msg or ""
-    expected = f"{error}: {', '.join(_fmt(a) for a in args)}"
-    assert msg.rstrip() == expected.rstrip(), f"expected {expected!r}, got {msg!r}"
-
-
-def advance(seconds: int) -> None:
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
 
 
 def bitmap(*states: ProposalState) -> bytes:
@@ -82,17 +56,7 @@ def to_stage(governor: Any, proposal: Proposal, stage: ProposalState, proposer: 
     return pid
 
 
-def _w3(contract: Any) -> Any:
-    return web3.eth.contract(address=contract.address, abi=contract.abi)
-
-
 # ------------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module", autouse=True)
-def after_genesis(dao: Any) -> None:
-    """Move two seconds past the deployment block, so look-ups at ``clock() - 1`` see the genesis balances."""
-    advance(2)
 
 
 @pytest.fixture
@@ -402,7 +366,7 @@ def test_vote_by_signature_relayed_by_an_outsider(governor, token, payment, memb
     token.transfer(signer.address, 1_000 * TOKEN, {"from": alice})
     advance(2)
     pid = to_stage(governor, payment, ProposalState.Active, alice, [])
-    domain = eip712.domain_of(_w3(governor))
+    domain = eip712.domain_of(w3c(governor))
     assert domain["name"] == governor.name() == "Furusato Governor"
     nonce = governor.nonces(signer.address)
     typed = eip712.ballot(domain, pid, int(Support.For), signer.address, nonce)

@@ -13,6 +13,7 @@ import itertools
 import pytest
 from brownie import LateQuorumReference, accounts, web3
 from brownie.test import given
+from helpers import w3c
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -59,10 +60,6 @@ def in_one_block(calls):
 
 def sleep(seconds):
     web3.provider.make_request("evm_increaseTime", [seconds])
-
-
-def w3c(contract):
-    return web3.eth.contract(address=contract.address, abi=contract.abi)
 
 
 vote = st.tuples(st.integers(0, 4), st.sampled_from([0, 1, 2]), st.integers(0, 700))

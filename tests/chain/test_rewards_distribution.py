@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from brownie import web3
+from helpers import w3c
 
 from furusato.artifacts import error_selectors
 from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
@@ -19,10 +20,6 @@ from furusato.rewards.pipeline import plan_or_reuse
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 QUIET = {"log": lambda _line: None}
-
-
-def w3c(contract):
-    return web3.eth.contract(address=contract.address, abi=contract.abi)
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from brownie import accounts, chain, web3
-from brownie.exceptions import VirtualMachineError
+from helpers import advance, reverts
 from web3 import Web3
 
 TOKEN = 10**18
@@ -31,31 +30,6 @@ TIMELOCK_ROLES = {
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _fmt(arg: Any) -> str:
-    if hasattr(arg, "address"):
-        arg = arg.address
-    if isinstance(arg, bool | int):
-        return str(arg)
-    if isinstance(arg, bytes | bytearray):
-        return str(bytes(arg))
-    return str(arg).lower()
-
-
-@contextmanager
-def reverts(error: str, *args: Any) -> Any:
-    """Expect a revert with exactly the custom error ``error(*args)`` (as Brownie decodes it)."""
-    with pytest.raises(VirtualMachineError) as exc:
-        yield exc
-    msg = exc.value.revert_msg or ""
-    expected = f"{error}: {', '.join(_fmt(a) for a in args)}"
-    assert msg.rstrip() == expected.rstrip(), f"expected {expected!r}, got {msg!r}"
-
-
-def advance(seconds: int) -> None:
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
-
-
 def role_holders(contract: Any) -> dict[bytes, set[str]]:
     """Current members of every role, rebuilt from the contract's RoleGranted / RoleRevoked history."""
     c = web3.eth.contract(address=contract.address, abi=contract.abi)
@@ -67,11 +41,6 @@ def role_holders(contract: Any) -> dict[bytes, set[str]]:
         members = holders.setdefault(bytes(event["args"]["role"]), set())
         (members.add if sign > 0 else members.discard)(event["args"]["account"])
     return {role: members for role, members in holders.items() if members}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def after_genesis(dao: Any) -> None:
-    advance(2)
 
 
 # ------------------------------------------------------------------------------------------------ after deploy

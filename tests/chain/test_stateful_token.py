@@ -12,13 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from brownie import accounts, chain, web3
+from brownie import accounts, web3
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
+from helpers import govern
 from hypothesis import Phase
 from web3 import Web3
-
-from furusato.governance import Proposal, Support, call_action
 
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -27,32 +26,16 @@ MINTER_ROLE = bytes(Web3.keccak(text="MINTER_ROLE"))
 DEFAULT, CHOSEN, EXCLUDED = "default", "chosen", "excluded"
 
 
-def advance(seconds: int) -> None:
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
-
-
 @pytest.fixture(scope="module")
 def admin(token: Any, governor: Any, timelock: Any, members: list[Any]) -> Any:
     """accounts[8] made token admin and minter by one proposal (so the machine can exclude directly)."""
     account = accounts[8]
-    advance(2)
-    w3_token = web3.eth.contract(address=token.address, abi=token.abi)
-    proposal = Proposal(
-        (
-            call_action(w3_token, "grantRole", ADMIN_ROLE, account.address),
-            call_action(w3_token, "grantRole", MINTER_ROLE, account.address),
-        ),
-        "stateful test admin",
-    )
-    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
-    advance(governor.votingDelay() + 1)
-    for member in members:
-        governor.castVote(proposal.proposal_id, Support.For, {"from": member})
-    advance(governor.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
-    advance(timelock.getMinDelay() + 1)
-    governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    govern(
+        governor, timelock, members,
+        (token, "grantRole", ADMIN_ROLE, account.address),
+        (token, "grantRole", MINTER_ROLE, account.address),
+        description="stateful test admin",
+    )  # fmt: skip
     assert token.hasRole(ADMIN_ROLE, account)
     assert token.hasRole(MINTER_ROLE, account)
     return account

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from brownie import accounts, chain, web3
+from brownie import accounts, chain
 from brownie.exceptions import VirtualMachineError
 from eth_account import Account
+from helpers import advance, govern, reverts, w3c
 from web3 import Web3
 
 from furusato import eip712
-from furusato.governance import Proposal, Support, call_action
 
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -24,61 +23,11 @@ GENESIS = 115_000 * TOKEN  # 50k + 30k + 20k + 10k + 5k in the `local` preset
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _fmt(arg: Any) -> str:
-    """An argument as Brownie prints it inside a decoded custom error."""
-    if hasattr(arg, "address"):
-        arg = arg.address
-    if isinstance(arg, bool | int):
-        return str(arg)
-    if isinstance(arg, bytes | bytearray):
-        return str(bytes(arg))
-    return str(arg).lower()
-
-
-@contextmanager
-def reverts(error: str, *args: Any) -> Any:
-    """Expect a revert with exactly the custom error ``error(*args)`` (as Brownie decodes it)."""
-    with pytest.raises(VirtualMachineError) as exc:
-        yield exc
-    msg = exc.value.revert_msg or ""
-    expected = f"{error}: {', '.join(_fmt(a) for a in args)}"
-    assert msg.rstrip() == expected.rstrip(), f"expected {expected!r}, got {msg!r}"
-
-
-def advance(seconds: int) -> None:
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
-
-
-def _w3(contract: Any) -> Any:
-    return web3.eth.contract(address=contract.address, abi=contract.abi)
-
-
-def govern(governor: Any, timelock: Any, members: list[Any], *calls: tuple[Any, ...], description: str) -> Any:
-    """Pass and execute a proposal with every member voting for; returns the execute transaction."""
-    proposal = Proposal(tuple(call_action(_w3(c[0]), c[1], *c[2:]) for c in calls), description)
-    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
-    pid = proposal.proposal_id
-    advance(governor.votingDelay() + 1)
-    for member in members:
-        governor.castVote(pid, Support.For, {"from": member})
-    advance(governor.proposalDeadline(pid) - chain.time() + 1)
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
-    advance(timelock.getMinDelay() + 1)
-    return governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
-
-
 def votes_of(token: Any, *holders: Any) -> list[int]:
     return [token.getVotes(h) for h in holders]
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module", autouse=True)
-def after_genesis(dao: Any) -> None:
-    """Move two seconds past the deployment block, so look-ups at ``clock() - 1`` see the genesis balances."""
-    advance(2)
 
 
 @pytest.fixture
@@ -229,7 +178,7 @@ def test_governance_excludes_an_account_permanently(token, governor, timelock, m
     # excluded: it cannot delegate (not even by signature), nobody can delegate to it, tokens it gets don't vote
     with reverts("RegionTokenDelegateeExcluded", signer.address):
         token.delegate(signer.address, {"from": bob})
-    domain = eip712.domain_of(_w3(token))
+    domain = eip712.domain_of(w3c(token))
     expiry = chain.time() + 3_600
     v, r, s, _ = eip712.sign(signer, eip712.delegation(domain, bob.address, 0, expiry))
     with reverts("RegionTokenAccountExcluded", signer.address):
@@ -342,7 +291,7 @@ def test_minting_stops_exactly_at_the_cap(token, minter, carol, treasury):
 
 def test_permit_signed_off_chain_sets_allowance_and_lets_the_spender_transfer(token, signer_holding, bob, project):
     signer = signer_holding
-    domain = eip712.domain_of(_w3(token))
+    domain = eip712.domain_of(w3c(token))
     assert domain["name"] == token.name()
     assert domain["version"] == "1"
     assert domain["chainId"] == chain.id
@@ -372,7 +321,7 @@ def test_permit_signed_off_chain_sets_allowance_and_lets_the_spender_transfer(to
 
 def test_permit_past_its_deadline_is_refused(token, signer_holding, bob):
     signer = signer_holding
-    domain = eip712.domain_of(_w3(token))
+    domain = eip712.domain_of(w3c(token))
     deadline = chain[-1].timestamp - 1
     v, r, s, _ = eip712.sign(signer, eip712.permit(domain, signer.address, bob.address, 1, 0, deadline))
     with reverts("ERC2612ExpiredSignature", deadline):
@@ -382,7 +331,7 @@ def test_permit_past_its_deadline_is_refused(token, signer_holding, bob):
 
 
 def test_permit_signed_by_another_key_is_refused(token, signer_holding, bob):
-    domain = eip712.domain_of(_w3(token))
+    domain = eip712.domain_of(w3c(token))
     deadline = chain.time() + 3_600
     impostor = Account.create("impostor")
     typed = eip712.permit(domain, signer_holding.address, bob.address, 5, 0, deadline)
@@ -393,7 +342,7 @@ def test_permit_signed_by_another_key_is_refused(token, signer_holding, bob):
 
 def test_delegation_by_signature_relayed_by_another_account(token, signer_holding, carol, outsider):
     signer = signer_holding
-    domain = eip712.domain_of(_w3(token))
+    domain = eip712.domain_of(w3c(token))
     expiry = chain.time() + 3_600
     v, r, s, _ = eip712.sign(signer, eip712.delegation(domain, carol.address, 0, expiry))
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from brownie import MockERC20, ReentrantSteward, accounts, chain, web3
-from brownie.exceptions import VirtualMachineError
+from helpers import advance, pass_and_queue, proposal_of, reverts, w3c
 
-from furusato.governance import Proposal, Support, call_action
+from furusato.governance import Proposal
 
 ETHER = 10**18
 TOKEN = 10**18
@@ -21,60 +20,11 @@ REENTRANT_CALL = bytes(web3.keccak(text="ReentrancyGuardReentrantCall()"))[:4]
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _fmt(arg: Any) -> str:
-    if hasattr(arg, "address"):
-        arg = arg.address
-    if isinstance(arg, bool | int):
-        return str(arg)
-    if isinstance(arg, bytes | bytearray):
-        return str(bytes(arg))
-    return str(arg).lower()
-
-
-@contextmanager
-def reverts(error: str, *args: Any) -> Any:
-    """Expect a revert with exactly the custom error ``error(*args)`` (as Brownie decodes it)."""
-    with pytest.raises(VirtualMachineError) as exc:
-        yield exc
-    msg = exc.value.revert_msg or ""
-    expected = f"{error}: {', '.join(_fmt(a) for a in args)}"
-    assert msg.rstrip() == expected.rstrip(), f"expected {expected!r}, got {msg!r}"
-
-
-def advance(seconds: int) -> None:
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
-
-
-def _w3(contract: Any) -> Any:
-    return web3.eth.contract(address=contract.address, abi=contract.abi)
-
-
-def proposal_of(*calls: tuple[Any, ...], description: str) -> Proposal:
-    return Proposal(tuple(call_action(_w3(c[0]), c[1], *c[2:]) for c in calls), description)
-
-
-def pass_and_queue(governor: Any, timelock: Any, members: list[Any], proposal: Proposal) -> None:
-    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
-    advance(governor.votingDelay() + 1)
-    for member in members:
-        governor.castVote(proposal.proposal_id, Support.For, {"from": member})
-    advance(governor.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
-    advance(timelock.getMinDelay() + 1)
-
-
 def execute(governor: Any, proposal: Proposal, sender: Any) -> Any:
     return governor.execute(*proposal.args(), proposal.description_hash, {"from": sender})
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module", autouse=True)
-def after_genesis(dao: Any) -> None:
-    """Move two seconds past the deployment block, so look-ups at ``clock() - 1`` see the genesis balances."""
-    advance(2)
 
 
 @pytest.fixture(scope="module")
@@ -424,7 +374,7 @@ def test_books_rebuilt_from_events_match_balances(govern, stocked, mock, steward
     treasury.spend(tok_line, project, 70 * TOKEN, "s4", {"from": steward})
     deployer.transfer(treasury, ETHER // 10)
 
-    contract = _w3(treasury)
+    contract = w3c(treasury)
     logs = []
     for name, sign in (("Deposited", 1), ("Paid", -1), ("BudgetLineSpent", -1)):
         for log in getattr(contract.events, name).get_logs(from_block=0):

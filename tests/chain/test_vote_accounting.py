@@ -7,18 +7,15 @@ between examples).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from brownie import accounts, chain, web3
-from brownie.exceptions import VirtualMachineError
+from brownie import accounts, chain
 from brownie.test import given, strategy
+from helpers import advance, govern, reverts
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from web3 import Web3
-
-from furusato.governance import Proposal, Support, call_action
 
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -40,30 +37,6 @@ operation = st.one_of(
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _fmt(arg: Any) -> str:
-    if hasattr(arg, "address"):
-        arg = arg.address
-    if isinstance(arg, bool | int):
-        return str(arg)
-    if isinstance(arg, bytes | bytearray):
-        return str(bytes(arg))
-    return str(arg).lower()
-
-
-@contextmanager
-def reverts(error: str, *args: Any) -> Any:
-    with pytest.raises(VirtualMachineError) as exc:
-        yield exc
-    msg = exc.value.revert_msg or ""
-    expected = f"{error}: {', '.join(_fmt(a) for a in args)}"
-    assert msg.rstrip() == expected.rstrip(), f"expected {expected!r}, got {msg!r}"
-
-
-def advance(seconds: int) -> None:
-    chain.sleep(max(int(seconds), 0))
-    chain.mine()
-
-
 # ------------------------------------------------------------------------------------------------ fixtures
 
 
@@ -71,24 +44,13 @@ def advance(seconds: int) -> None:
 def setup(token: Any, governor: Any, timelock: Any, members: list[Any], outsider: Any, project: Any) -> Any:
     """Exclude accounts[8] (holding 2,000 tokens) and make accounts[9] a minter, in one proposal."""
     excluded, minter = accounts[8], accounts[9]
-    advance(2)
     token.transfer(excluded, 2_000 * TOKEN, {"from": members[0]})
-    w3_token = web3.eth.contract(address=token.address, abi=token.abi)
-    proposal = Proposal(
-        (
-            call_action(w3_token, "excludeFromVoting", excluded.address),
-            call_action(w3_token, "grantRole", MINTER_ROLE, minter.address),
-        ),
-        "accounting set-up",
-    )
-    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
-    advance(governor.votingDelay() + 1)
-    for member in members:
-        governor.castVote(proposal.proposal_id, Support.For, {"from": member})
-    advance(governor.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
-    advance(timelock.getMinDelay() + 1)
-    governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    govern(
+        governor, timelock, members,
+        (token, "excludeFromVoting", excluded.address),
+        (token, "grantRole", MINTER_ROLE, minter.address),
+        description="accounting set-up",
+    )  # fmt: skip
     assert token.isVotingExcluded(excluded)
     assert token.hasRole(MINTER_ROLE, minter)
     pool = [*members, outsider, project, excluded]

@@ -1,0 +1,72 @@
+"""Helpers shared by the chain tests: revert assertions, moving the clock, and passing proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from brownie import chain, web3
+from brownie.exceptions import VirtualMachineError
+
+from furusato.governance import Proposal, Support, call_action
+
+
+def fmt(arg: Any) -> str:
+    """An argument as Brownie prints it inside a decoded custom error."""
+    if hasattr(arg, "address"):
+        arg = arg.address
+    if isinstance(arg, bool | int):
+        return str(arg)
+    if isinstance(arg, bytes | bytearray):
+        return str(bytes(arg))
+    return str(arg).lower()
+
+
+@contextmanager
+def reverts(error: str, *args: Any) -> Iterator[Any]:
+    """Expect a revert with exactly the custom error ``error(*args)``; ``...`` as the only arg skips the arguments."""
+    with pytest.raises(VirtualMachineError) as exc:
+        yield exc
+    msg = exc.value.revert_msg or ""
+    if args == (...,):
+        assert msg.split(":")[0] == error, f"expected {error}, got {msg!r}"
+        return
+    expected = f"{error}: {', '.join(fmt(a) for a in args)}"
+    assert msg.rstrip() == expected.rstrip(), f"expected {expected!r}, got {msg!r}"
+
+
+def advance(seconds: int) -> None:
+    """Move the chain clock forward by ``seconds`` and mine a block (Anvil)."""
+    chain.sleep(max(int(seconds), 0))
+    chain.mine()
+
+
+def w3c(contract: Any) -> Any:
+    """The web3 contract object of a Brownie contract (for encoding calls with the package core)."""
+    return web3.eth.contract(address=contract.address, abi=contract.abi)
+
+
+def proposal_of(*calls: tuple[Any, ...], description: str) -> Proposal:
+    """A proposal from ``(brownie_contract, fn_name, *args)`` calls."""
+    return Proposal(tuple(call_action(w3c(c[0]), c[1], *c[2:]) for c in calls), description)
+
+
+def pass_and_queue(governor: Any, timelock: Any, members: list[Any], proposal: Proposal) -> None:
+    """Propose, have every member vote for, queue, and wait out the timelock delay (ready to execute)."""
+    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
+    pid = proposal.proposal_id
+    advance(governor.votingDelay() + 1)
+    for member in members:
+        governor.castVote(pid, Support.For, {"from": member})
+    advance(governor.proposalDeadline(pid) - chain.time() + 1)
+    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    advance(timelock.getMinDelay() + 1)
+
+
+def govern(governor: Any, timelock: Any, members: list[Any], *calls: tuple[Any, ...], description: str) -> Any:
+    """Pass and execute a proposal with every member voting for; returns the execute transaction."""
+    proposal = proposal_of(*calls, description=description)
+    pass_and_queue(governor, timelock, members, proposal)
+    return governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
