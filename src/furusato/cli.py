@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from furusato.chain import ErrorDecoder, Sender
     from furusato.doors import Connection
+    from furusato.rewards.onchain import PlanFolder
 
 
 class Context:
@@ -242,6 +244,29 @@ def rewards_chain_command(fn: F) -> F:
     return fn
 
 
+@contextmanager
+def rewards_session(
+    obj: Context,
+    plan_dir: Path,
+    network: str,
+    records_dir: Path | None,
+    keystore: Path | None,
+    account_id: str | None,
+    password_file: Path | None,
+    dev_index: int,
+) -> Iterator[tuple[PlanFolder, RewardsSession]]:
+    """The checked plan folder and an open rewards session; disconnects (stopping a launched Anvil) afterwards."""
+    from furusato.doors import disconnect
+    from furusato.rewards.onchain import load_plan_folder
+
+    folder = load_plan_folder(plan_dir)
+    session = open_rewards(obj, network, records_dir, keystore, account_id, password_file, dev_index)
+    try:
+        yield folder, session
+    finally:
+        disconnect()
+
+
 def _confirm(question: str, yes: bool, dry_run: bool) -> None:
     if yes or dry_run:
         return
@@ -257,18 +282,14 @@ def rewards_publish(obj: Context, plan_dir: Path, network: str, keystore: Path |
                     password_file: Path | None, records_dir: Path | None, dry_run: bool, yes: bool,
                     dev_index: int) -> None:  # fmt: skip
     """Publish PLAN_DIR's Merkle root for its epoch (a coordinator's transaction); idempotent."""
-    from furusato.doors import disconnect
-    from furusato.rewards.onchain import load_plan_folder, publish
+    from furusato.rewards.onchain import publish
 
     try:
-        folder = load_plan_folder(plan_dir)
-        s = open_rewards(obj, network, records_dir, keystore, account_id, password_file, dev_index)
-        try:
+        with rewards_session(obj, plan_dir, network, records_dir, keystore, account_id, password_file,
+                             dev_index) as (folder, s):  # fmt: skip
             _confirm(f"Publish epoch {folder.epoch} ({folder.leaf_count} members) on '{network}'?", yes, dry_run)
             publish(s.conn.w3, s.sender, s.rewards, folder, network=network, decoder=s.decoder, dry_run=dry_run,
                     log=click.echo)  # fmt: skip
-        finally:
-            disconnect()
     except FurusatoError as exc:
         _fail(exc)
 
@@ -283,13 +304,11 @@ def rewards_distribute(obj: Context, plan_dir: Path, network: str, keystore: Pat
                        password_file: Path | None, records_dir: Path | None, dry_run: bool, yes: bool,
                        dev_index: int, batch_size: int | None) -> None:  # fmt: skip
     """Pay every member of PLAN_DIR not paid yet (push); resumable, never pays a leaf twice."""
-    from furusato.doors import disconnect
-    from furusato.rewards.onchain import distribute, epoch_state, load_plan_folder
+    from furusato.rewards.onchain import distribute, epoch_state
 
     try:
-        folder = load_plan_folder(plan_dir)
-        s = open_rewards(obj, network, records_dir, keystore, account_id, password_file, dev_index)
-        try:
+        with rewards_session(obj, plan_dir, network, records_dir, keystore, account_id, password_file,
+                             dev_index) as (folder, s):  # fmt: skip
             state = epoch_state(s.rewards, folder.epoch)
             left = max(state.leaf_count - state.cursor, 0)
             _confirm(f"Pay up to {left} member(s) of epoch {folder.epoch} on '{network}'?", yes, dry_run)
@@ -303,8 +322,6 @@ def rewards_distribute(obj: Context, plan_dir: Path, network: str, keystore: Pat
                     f"{result.state.minted} of {result.state.total} base units minted",
                     fg="green",
                 )
-        finally:
-            disconnect()
     except FurusatoError as exc:
         _fail(exc)
 
@@ -317,18 +334,14 @@ def rewards_claim(obj: Context, plan_dir: Path, network: str, keystore: Path | N
                   password_file: Path | None, records_dir: Path | None, dry_run: bool, yes: bool, dev_index: int,
                   member: str) -> None:  # fmt: skip
     """Claim one member's reward with its Merkle proof (the sender pays gas; the member receives the tokens)."""
-    from furusato.doors import disconnect
-    from furusato.rewards.onchain import claim, load_plan_folder
+    from furusato.rewards.onchain import claim
 
     try:
-        folder = load_plan_folder(plan_dir)
-        s = open_rewards(obj, network, records_dir, keystore, account_id, password_file, dev_index)
-        try:
+        with rewards_session(obj, plan_dir, network, records_dir, keystore, account_id, password_file,
+                             dev_index) as (folder, s):  # fmt: skip
             _confirm(f"Claim {member}'s reward for epoch {folder.epoch} on '{network}'?", yes, dry_run)
             claim(s.conn.w3, s.sender, s.rewards, folder, member, network=network, decoder=s.decoder,
                   dry_run=dry_run, log=click.echo)  # fmt: skip
-        finally:
-            disconnect()
     except FurusatoError as exc:
         _fail(exc)
 

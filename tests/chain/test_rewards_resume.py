@@ -101,3 +101,7 @@ def test_a_killed_distribution_resumes_and_pays_exactly_the_rest(live_network, t
     again = lv.furusato("rewards", "distribute", *chain_args(plan_dir, c_ks, c_pw, records))
     assert again.returncode == 0
     assert "nothing to pay" in again.stdout
+    claimed = lv.furusato("rewards", "claim", *chain_args(plan_dir, c_ks, c_pw, records), "--member", members[0])
+    assert claimed.returncode == 0, claimed.stderr
+    assert "already paid" in claimed.stdout
+    assert epoch_state(rewards, folder.epoch).minted == folder.total
