@@ -10,6 +10,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {Votes} from "@openzeppelin/contracts/governance/utils/Votes.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {IRegionToken} from "../interfaces/IRegionToken.sol";
+import {IResidentRegistry} from "../interfaces/IResidentRegistry.sol";
 
 /**
  * @title RegionToken
@@ -20,6 +21,8 @@ import {IRegionToken} from "../interfaces/IRegionToken.sol";
  * @dev Delegation state is kept in one packed slot per account (delegate + mode), read once per transfer side,
  * so a transfer between two default members costs the same as OpenZeppelin's ERC20Votes between two delegated
  * members. Vote checkpoints, the total-supply checkpoint and signatures are OpenZeppelin's `Votes`.
+ * Transfer-restricted mode costs an unrestricted transfer or mint one storage read (the registry slot); restricted,
+ * each non-excluded side is one `isMember` call to the registry.
  */
 contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessControl, IRegionToken {
     /// @notice Role allowed to mint (the activity-reward minter, a sale); granted and revoked by the timelock.
@@ -35,6 +38,9 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
     }
 
     mapping(address account => VotingChoice) private _choices;
+
+    /// @dev Transfer-restricted mode: the member registry, or address(0) when transfers are unrestricted.
+    IResidentRegistry private _transferRegistry;
 
     /**
      * @param name_ Token name (also the EIP-712 domain name for permit and delegation signatures).
@@ -165,9 +171,49 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
         super._transferVotingUnits(from, to, amount);
     }
 
+    // ---------------------------------------------------------------- transfer-restricted mode
+
+    /// @inheritdoc IRegionToken
+    function restrictTransfers(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (registry == address(0)) revert RegionTokenZeroAddress();
+        if (totalSupply() != 0 || address(_transferRegistry) != address(0)) revert RegionTokenRestrictionUnavailable();
+        IResidentRegistry(registry).isMember(address(this)); // reverts unless it answers like a registry
+        _transferRegistry = IResidentRegistry(registry);
+        emit TransferRestrictionChanged(address(0), registry);
+    }
+
+    /// @inheritdoc IRegionToken
+    function liftTransferRestriction() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address old = address(_transferRegistry);
+        if (old == address(0)) revert RegionTokenNotRestricted();
+        _transferRegistry = IResidentRegistry(address(0));
+        emit TransferRestrictionChanged(old, address(0));
+    }
+
+    /// @inheritdoc IRegionToken
+    function transferRegistry() external view returns (address) {
+        return address(_transferRegistry);
+    }
+
+    /// @inheritdoc IRegionToken
+    function mayHold(address account) external view returns (bool) {
+        IResidentRegistry registry = _transferRegistry;
+        return address(registry) == address(0) || _mayHold(registry, account);
+    }
+
+    function _mayHold(IResidentRegistry registry, address account) private view returns (bool) {
+        return _choices[account].mode == _MODE_EXCLUDED || registry.isMember(account);
+    }
+
     // ---------------------------------------------------------------- required overrides
 
+    /// @dev Every balance change (transfer, transferFrom, mint) passes here; the token has no burn.
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Capped, ERC20Votes) {
+        IResidentRegistry registry = _transferRegistry; // the one read an unrestricted transfer pays for
+        if (address(registry) != address(0)) {
+            if (from != address(0) && !_mayHold(registry, from)) revert RegionTokenTransferRestricted(from);
+            if (to != address(0) && !_mayHold(registry, to)) revert RegionTokenTransferRestricted(to);
+        }
         super._update(from, to, value); // ERC20Capped reverts with ERC20ExceededCap past the cap
     }
 

@@ -13,6 +13,12 @@ pragma solidity ^0.8.24;
  * - excluded: a protocol contract (treasury, timelock, reward minter, sale). Its balance carries no votes and is
  *   not part of the voting supply that quorum is computed from; a delegation to it counts for nobody. Exclusion
  *   is permanent, so no delegation can ever turn into votes of an excluded account.
+ *
+ * Transfer-restricted mode (a deploy option, for the LLC-type DAO rules' condition that member tokens be
+ * technically transfer-restricted): while a registry is set, tokens move — by transfer, transferFrom (also after
+ * permit) and mint — only between accounts that are registered members of that registry or excluded (protocol)
+ * accounts; the token has no burn. The mode can be switched on only before the first mint, so no holder ever finds
+ * tokens they received freely locked afterwards; governance may lift it, once and for good, with an event.
  */
 interface IRegionToken {
     /// @notice An excluded (protocol) account tried to delegate; its balance carries no votes.
@@ -34,6 +40,23 @@ interface IRegionToken {
     /// @param recipients Length of the recipients array.
     /// @param amounts Length of the amounts array.
     error RegionTokenLengthMismatch(uint256 recipients, uint256 amounts);
+
+    /// @notice Transfer-restricted mode: `account` (sender or recipient) is neither a registered member nor an
+    /// excluded (protocol) account.
+    /// @param account The account.
+    error RegionTokenTransferRestricted(address account);
+
+    /// @notice Transfer restriction can be switched on only once, before the first mint.
+    error RegionTokenRestrictionUnavailable();
+
+    /// @notice Transfers are not restricted, so there is nothing to lift.
+    error RegionTokenNotRestricted();
+
+    /// @notice The member registry that transfer restriction follows changed: switched on (old is address(0)) or
+    /// lifted by governance (new is address(0)).
+    /// @param oldRegistry The registry before (address(0): unrestricted).
+    /// @param newRegistry The registry after (address(0): unrestricted).
+    event TransferRestrictionChanged(address indexed oldRegistry, address indexed newRegistry);
 
     /// @notice An account was excluded from voting (permanently).
     /// @param account The account.
@@ -59,6 +82,22 @@ interface IRegionToken {
     /// accounts vote again once they delegate elsewhere or to themselves).
     /// @param account The account.
     function excludeFromVoting(address account) external;
+
+    /// @notice Switch on transfer-restricted mode: from now on tokens move only among members of `registry` and
+    /// excluded (protocol) accounts. Only `DEFAULT_ADMIN_ROLE`, only before the first mint (a deploy option).
+    /// @param registry The member registry (an `IResidentRegistry`).
+    function restrictTransfers(address registry) external;
+
+    /// @notice Lift transfer-restricted mode for good. Only `DEFAULT_ADMIN_ROLE` (the timelock: a passed proposal).
+    function liftTransferRestriction() external;
+
+    /// @notice The registry transfers are restricted to, or address(0) when transfers are unrestricted.
+    function transferRegistry() external view returns (address);
+
+    /// @notice Whether `account` may send and receive tokens now: always when unrestricted, otherwise when it is
+    /// a registered member or excluded from voting.
+    /// @param account The account.
+    function mayHold(address account) external view returns (bool);
 
     /// @notice Whether `account` is excluded from voting.
     function isVotingExcluded(address account) external view returns (bool);
