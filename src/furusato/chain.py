@@ -138,7 +138,8 @@ class ErrorDecoder:
 DEFAULT_DECODER = ErrorDecoder()
 
 
-def _revert_data(exc: Exception) -> str | None:
+def revert_data(exc: Exception) -> str | None:
+    """The revert data (``0x…``) an RPC error carries, if any."""
     data = getattr(exc, "data", None)
     if isinstance(data, dict):
         data = data.get("data")
@@ -180,8 +181,10 @@ def transact(
             tx.setdefault("from", sender.address)
             if "gas" not in tx:
                 tx["gas"] = with_margin(w3.eth.estimate_gas(tx))
-    except (ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError) as exc:
-        data = _revert_data(exc)
+    except (ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError, ValueError) as exc:
+        data = revert_data(exc)
+        if isinstance(exc, ValueError) and data is None and "revert" not in str(exc).lower():
+            raise  # a plain ValueError (bad argument, ...) is not a revert: let it surface as it is
         reason = decoder.decode(data) if data else str(exc)
         raise ChainError(f"{what} would revert: {reason}") from exc
     tx_hash = sender.send(w3, tx)

@@ -6,15 +6,20 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
 
+from furusato import eip712
 from furusato.artifacts import Artifacts, error_selectors
+from furusato.ballots import export_ballot
 from furusato.chain import ErrorDecoder, Log, Sender, advance_time, send_eth
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.governance import Governance, Proposal, ProposalState, Support, call_action
+from furusato.proposals.dao import load_dao
 from furusato.records import DeploymentRecord
+from furusato.relayer.service import Relayer, RelayerSettings
 from furusato.report import table, units
 from furusato.rewards.onchain import load_plan_folder
 from furusato.rewards.pipeline import run_epoch
@@ -37,6 +42,8 @@ class DemoActors:
     members: tuple[Sender, ...]  # five members with genesis tokens; members[0] proposes
     project: str  # the local project that receives the payment
     coordinator: Sender  # the town's reward coordinator (COORDINATOR_ROLE in the `local` preset)
+    wallet_voter: LocalAccount  # members[-1]'s key: votes by signing a ballot in a wallet, never pays gas
+    relayer: Sender  # the town's relayer account that pays for signed ballots
 
 
 @dataclass(frozen=True)
@@ -81,8 +88,8 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
 
     log("== 2. activity rewards: the month's log becomes tokens in members' wallets")
     out = root / "build" / "demo" / "rewards-2026-12"
-    if out.exists():
-        shutil.rmtree(out)  # the demo's own scratch folder: a fresh chain needs a fresh plan folder
+    if out.parent.exists():
+        shutil.rmtree(out.parent)  # the demo's own scratch folder: a fresh chain needs a fresh plan and relayer log
     rewards = at("ActivityRewards")
     decoder = ErrorDecoder(error_selectors([artifacts.get("ActivityRewards").abi]))
 
@@ -120,11 +127,20 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
 
     log("== 5. voting opens; members vote from their wallets (no delegate transaction was needed)")
     advance_time(w3, int(governor.functions.votingDelay().call()) + 1)
-    choices = (Support.For, Support.For, Support.Against, Support.Abstain, Support.For)
-    for member, support in zip(actors.members, choices, strict=True):
+    choices = (Support.For, Support.For, Support.Against, Support.Abstain)
+    for member, support in zip(actors.members[:-1], choices, strict=True):
         gov.cast_vote(member, pid, support)
         weight = token.functions.getVotes(member.address).call()
         log(f"  {member.address} voted {support.name:<7} with {units(weight)} votes")
+    # The last member signs the EIP-712 ballot in a wallet; the town's relayer checks it and pays the gas.
+    dao = load_dao(w3, record, artifacts)
+    ballot = export_ballot(dao, pid, Support.For, actors.wallet_voter.address)
+    _v, _r, _s, signature = eip712.sign(actors.wallet_voter, ballot)
+    relayer = Relayer(dao, actors.relayer, RelayerSettings(log_path=out.parent / "relayer.jsonl"), log=lambda _l: None)
+    relayed = relayer.submit({"typedData": ballot, "signature": "0x" + signature.hex()})
+    relayer.wait(relayed["tx"])
+    weight = token.functions.getVotes(actors.wallet_voter.address).call()
+    log(f"  {actors.wallet_voter.address} signed a For ballot with {units(weight)} votes; relayed in {relayed['tx']}")
 
     log("== 6. voting ends, the proposal is queued in the timelock and executed after the delay")
     advance_time(w3, gov.deadline(pid) - int(w3.eth.get_block("latest")["timestamp"]) + 1)

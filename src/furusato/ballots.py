@@ -1,0 +1,264 @@
+"""Wallet signatures: EIP-712 typed data exported exactly as ``eth_signTypedData_v4`` receives it, and offline
+verification of a signed Ballot / Delegation / Permit before anything is sent.
+
+A signed file is JSON ``{"typedData": {...}, "signature": "0x…"}``. uint256 values are exported as decimal
+strings (wallets and JavaScript lose precision on large numbers); eth-account and wallets hash them as numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+
+from furusato import eip712
+from furusato.errors import InputError
+from furusato.governance import ProposalState, Support
+from furusato.proposals.dao import Dao
+from furusato.rewards.onchain import local_time
+
+PRIMARY = {"Ballot": eip712.BALLOT, "Delegation": eip712.DELEGATION, "Permit": eip712.PERMIT}
+_HEX_SIG = re.compile(r"^0x[0-9a-fA-F]{130}$")
+SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
+
+
+class SignatureRejected(InputError):  # noqa: N818 - reads as what happened to the signature
+    """A signed message that must not be submitted; ``status`` is the HTTP status the relayer answers with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _wallet_form(typed: dict[str, Any]) -> dict[str, Any]:
+    """uint256 message fields as decimal strings, as wallets take them."""
+    out = copy.deepcopy(typed)  # never hand out the module's type lists
+    out["message"] = {k: (str(v) if isinstance(v, int) and k != "support" else v) for k, v in out["message"].items()}
+    return out
+
+
+def export_ballot(dao: Dao, proposal_id: int, support: Support, voter: str) -> dict[str, Any]:
+    """Typed data of a vote by ``voter`` on ``proposal_id``, with the voter's current governor nonce."""
+    voter = Web3.to_checksum_address(voter)
+    nonce = int(dao.governor.functions.nonces(voter).call())
+    return _wallet_form(eip712.ballot(eip712.domain_of(dao.governor), proposal_id, int(support), voter, nonce))
+
+
+def export_delegation(dao: Dao, delegator: str, delegatee: str, expiry: int) -> dict[str, Any]:
+    """Typed data of ``delegator`` delegating to ``delegatee`` (nonce: the delegator's token nonce)."""
+    nonce = int(dao.token.functions.nonces(Web3.to_checksum_address(delegator)).call())
+    typed = eip712.delegation(eip712.domain_of(dao.token), Web3.to_checksum_address(delegatee), nonce, expiry)
+    return _wallet_form(typed)
+
+
+def export_permit(dao: Dao, owner: str, spender: str, value: int, deadline: int) -> dict[str, Any]:
+    """Typed data of an ERC-2612 permit on the region token."""
+    owner = Web3.to_checksum_address(owner)
+    nonce = int(dao.token.functions.nonces(owner).call())
+    typed = eip712.permit(eip712.domain_of(dao.token), owner, Web3.to_checksum_address(spender), value, nonce, deadline)
+    return _wallet_form(typed)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A signature that checks out, and the call that submits it."""
+
+    kind: str  # Ballot, Delegation or Permit
+    signer: str
+    nonce: int
+    signature: bytes
+    call: ContractFunction | None  # None for a Permit (the relayer does not submit those)
+    details: dict[str, Any]
+
+    def lines(self) -> list[str]:
+        out = [f"{self.kind} signed by {self.signer} (nonce {self.nonce}): OK"]
+        out += [f"  {k}: {v}" for k, v in self.details.items()]
+        return out
+
+
+def read_signed(path: Path) -> tuple[dict[str, Any], bytes]:
+    """Read ``{"typedData": …, "signature": "0x…"}`` from a file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path} is not JSON: {exc}") from exc
+    return parse_signed(data)
+
+
+def parse_signed(data: Any) -> tuple[dict[str, Any], bytes]:
+    """The typed data and the 65-byte signature of a submission; SignatureRejected if malformed."""
+    if not isinstance(data, dict) or not isinstance(data.get("typedData"), dict):
+        raise SignatureRejected('expected a JSON object {"typedData": {...}, "signature": "0x..."}')
+    signature = data.get("signature")
+    if not isinstance(signature, str) or not _HEX_SIG.match(signature):
+        raise SignatureRejected("signature: expected 65 bytes as 0x-prefixed hex (130 hex digits)")
+    return data["typedData"], bytes(HexBytes(signature))
+
+
+def _uint(message: dict[str, Any], key: str) -> int:
+    value = message.get(key)
+    if isinstance(value, bool):
+        raise SignatureRejected(f"message.{key}: expected a number")
+    try:
+        number = int(value, 0) if isinstance(value, str) else int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise SignatureRejected(f"message.{key}: {value!r} is not a number") from None
+    if not 0 <= number < 2**256:
+        raise SignatureRejected(f"message.{key}: out of range")
+    return number
+
+
+def _address(message: dict[str, Any], key: str) -> str:
+    value = message.get(key)
+    if not isinstance(value, str) or not Web3.is_address(value):
+        raise SignatureRejected(f"message.{key}: {value!r} is not an address")
+    return Web3.to_checksum_address(value)
+
+
+def _structure(typed: dict[str, Any]) -> str:
+    for key in ("types", "domain", "primaryType", "message"):
+        if key not in typed:
+            raise SignatureRejected(f"typedData has no {key!r}: export it with `furusato ballot export`")
+    primary = typed["primaryType"]
+    if primary not in PRIMARY:
+        raise SignatureRejected(f"primaryType {primary!r} is not one of {', '.join(PRIMARY)}")
+    types = typed["types"]
+    if not isinstance(types, dict) or types.get(primary) != PRIMARY[primary]:
+        raise SignatureRejected(f"types.{primary} is not the contracts' {primary} struct")
+    if types.get("EIP712Domain") != eip712.EIP712_DOMAIN:
+        raise SignatureRejected("types.EIP712Domain must list name, version, chainId and verifyingContract")
+    if not isinstance(typed["domain"], dict) or not isinstance(typed["message"], dict):
+        raise SignatureRejected("domain and message must be JSON objects")
+    return str(primary)
+
+
+def _check_domain(dao: Dao, typed: dict[str, Any], contract: Contract, what: str, chain_id: int) -> None:
+    domain = typed["domain"]
+    try:
+        signed_chain = int(domain.get("chainId"))
+    except (TypeError, ValueError):
+        raise SignatureRejected(f"domain.chainId: {domain.get('chainId')!r} is not a number") from None
+    if signed_chain != chain_id:
+        raise SignatureRejected(f"signed for chain id {signed_chain}, but this is chain {chain_id}")
+    verifying = domain.get("verifyingContract")
+    if not isinstance(verifying, str) or not Web3.is_address(verifying):
+        raise SignatureRejected(f"domain.verifyingContract: {verifying!r} is not an address")
+    if Web3.to_checksum_address(verifying) != contract.address:
+        raise SignatureRejected(
+            f"signed for contract {Web3.to_checksum_address(verifying)}, but the {what} is {contract.address}"
+        )
+    expected = _domain(dao, contract, chain_id)
+    if (domain.get("name"), domain.get("version")) != (expected["name"], expected["version"]):
+        raise SignatureRejected(
+            f"domain name/version {domain.get('name')!r}/{domain.get('version')!r} are not the {what}'s "
+            f"{expected['name']!r}/{expected['version']!r}"
+        )
+
+
+def _recover(typed: dict[str, Any], signature: bytes) -> str:
+    if int.from_bytes(signature[32:64], "big") > SECP256K1_HALF_N:
+        raise SignatureRejected("bad signature: malleable s value (high s), which the contracts refuse")
+    try:
+        return Web3.to_checksum_address(
+            Account.recover_message(encode_typed_data(full_message=typed), signature=signature)
+        )
+    except Exception as exc:
+        raise SignatureRejected(f"bad signature: cannot recover a signer ({exc})") from None
+
+
+def _domain(dao: Dao, contract: Contract, chain_id: int) -> dict[str, Any]:
+    """A contract's EIP-712 domain (immutable for our contracts: read once per deployment)."""
+    key = ("eip712Domain", chain_id, contract.address)
+    if key not in dao.memo:
+        dao.memo[key] = eip712.domain_of(contract)
+    domain: dict[str, Any] = dao.memo[key]
+    return domain
+
+
+def verify(
+    dao: Dao, typed: dict[str, Any], signature: bytes, tz: dt.tzinfo | None = None, *, chain_id: int | None = None
+) -> Verified:
+    """Check a signed message against the chain: signer, nonce, chain id, verifying contract and, for a ballot,
+    the proposal's state and the voter's voting power at the snapshot. Raises SignatureRejected naming the problem.
+    """
+    primary = _structure(typed)
+    chain_id = int(dao.w3.eth.chain_id) if chain_id is None else chain_id
+    message = typed["message"]
+    if primary == "Ballot":
+        return _verify_ballot(dao, typed, message, signature, chain_id, tz)
+    _check_domain(dao, typed, dao.token, "region token", chain_id)
+    signer = _recover(typed, signature)
+    now = dao.now()
+    if primary == "Delegation":
+        delegatee, nonce, expiry = _address(message, "delegatee"), _uint(message, "nonce"), _uint(message, "expiry")
+        _check_nonce(int(dao.token.functions.nonces(signer).call()), nonce, signer)
+        if expiry <= now:
+            raise SignatureRejected(f"the delegation expired at {local_time(expiry, tz)}")
+        v, r, s = signature[64], signature[:32], signature[32:64]
+        call = dao.token.functions.delegateBySig(delegatee, nonce, expiry, v, r, s)
+        return Verified(
+            "Delegation", signer, nonce, signature, call, {"delegatee": delegatee, "expiry": local_time(expiry, tz)}
+        )
+    owner, spender = _address(message, "owner"), _address(message, "spender")
+    value, nonce, deadline = _uint(message, "value"), _uint(message, "nonce"), _uint(message, "deadline")
+    if signer != owner:
+        raise SignatureRejected(f"bad signature: it recovers {signer}, not the owner {owner}")
+    _check_nonce(int(dao.token.functions.nonces(owner).call()), nonce, owner)
+    if deadline <= now:
+        raise SignatureRejected(f"the permit expired at {local_time(deadline, tz)}")
+    details = {"spender": spender, "value": value, "deadline": local_time(deadline, tz)}
+    return Verified("Permit", signer, nonce, signature, None, details)
+
+
+def _check_nonce(current: int, signed: int, who: str) -> None:
+    if signed < current:
+        raise SignatureRejected(f"replay: nonce {signed} of {who} was already used (current nonce {current})", 409)
+    if signed > current:
+        raise SignatureRejected(f"nonce {signed} of {who} is ahead of the current nonce {current}")
+
+
+def _verify_ballot(
+    dao: Dao, typed: dict[str, Any], message: dict[str, Any], signature: bytes, chain_id: int, tz: dt.tzinfo | None
+) -> Verified:
+    _check_domain(dao, typed, dao.governor, "governor", chain_id)
+    pid, nonce, voter = _uint(message, "proposalId"), _uint(message, "nonce"), _address(message, "voter")
+    support = _uint(message, "support")
+    if support not in (0, 1, 2):
+        raise SignatureRejected(f"message.support: {support} is not 0 (against), 1 (for) or 2 (abstain)")
+    signer = _recover(typed, signature)
+    if signer != voter:
+        raise SignatureRejected(f"bad signature: it recovers {signer}, not the voter {voter}")
+    g = dao.governor.functions
+    snapshot = int(g.proposalSnapshot(pid).call())
+    if snapshot == 0:
+        raise SignatureRejected(f"unknown proposal {pid} on the governor {dao.governor.address}", 404)
+    state = ProposalState(int(g.state(pid).call()))
+    if state == ProposalState.Pending:
+        raise SignatureRejected(f"proposal {pid} is not active yet: voting starts {local_time(snapshot + 1, tz)}", 409)
+    if state != ProposalState.Active:
+        deadline = int(g.proposalDeadline(pid).call())
+        raise SignatureRejected(
+            f"proposal {pid} is {state.name}, not active: voting ended {local_time(deadline, tz)}", 409
+        )
+    if g.hasVoted(pid, voter).call():
+        raise SignatureRejected(f"replay: {voter} has already voted on proposal {pid}", 409)
+    _check_nonce(int(g.nonces(voter).call()), nonce, voter)
+    power = int(dao.token.functions.getPastVotes(voter, snapshot).call())
+    if power == 0:
+        raise SignatureRejected(f"{voter} had no voting power at the snapshot ({local_time(snapshot, tz)})")
+    call = g.castVoteBySig(pid, support, voter, signature)
+    details = {"proposal": pid, "support": Support(support).name, "votes": power}
+    return Verified("Ballot", signer, nonce, signature, call, details)

@@ -1,0 +1,23 @@
+"""Gasless voting: an HTTP relayer for signed ballots and delegations, its batch mode and its benchmark."""
+
+from __future__ import annotations
+
+from furusato.relayer.service import (
+    BatchResult,
+    Relayer,
+    RelayerServer,
+    RelayerSettings,
+    make_server,
+    relay_folder,
+    start_in_thread,
+)
+
+__all__ = [
+    "BatchResult",
+    "Relayer",
+    "RelayerServer",
+    "RelayerSettings",
+    "make_server",
+    "relay_folder",
+    "start_in_thread",
+]

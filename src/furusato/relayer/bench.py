@@ -1,0 +1,104 @@
+"""Relayer benchmark: gas of a relayed ``castVoteBySig`` and ballots per second, HTTP in to receipt out."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from web3 import Web3
+
+from furusato.artifacts import Artifacts
+from furusato.ballots import export_ballot
+from furusato.bench import BenchActors
+from furusato.chain import advance_time, transact
+from furusato.config import load_config
+from furusato.deploy import deploy_dao
+from furusato.governance import Proposal, Support, call_action
+from furusato.proposals.dao import load_dao
+from furusato.relayer.service import Relayer, RelayerSettings, make_server, start_in_thread
+
+ETH = "0x0000000000000000000000000000000000000000"
+TOKEN = 10**18
+
+
+def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"the bench posts to its own local relayer only, not {url}")
+    headers = {"Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - our own http://127.0.0.1 server
+            result: dict[str, Any] = json.loads(response.read())
+            return result
+    except urllib.error.HTTPError as exc:
+        raise RuntimeError(f"the relayer refused a bench ballot ({exc.code}): {exc.read().decode()}") from exc
+
+
+def bench_relayer(
+    w3: Web3,
+    root: Path,
+    actors: BenchActors,
+    *,
+    ballots: int = 200,
+    clients: int = 4,
+    work: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Deploy a fresh local DAO, give ``ballots`` new voters votes, open a proposal, and relay one wallet-signed
+    ballot per voter over HTTP (``clients`` concurrent senders). Returns ``gas.relay.castVoteBySig`` (median gas of
+    the relayed votes) and ``rate.relay.ballots_per_s`` (ballots accepted and mined per second, from the first
+    request to the last receipt). Development chains only (moves the clock)."""
+    work = work or root / "build" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    artifacts = Artifacts(root)
+    record = deploy_dao(w3, actors.deployer, load_config(preset="local"), artifacts, network="bench-relayer",
+                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
+    dao = load_dao(w3, record, artifacts)
+    voters = [Account.from_key(Web3.keccak(text=f"bench-relayer-voter-{i}")) for i in range(ballots)]
+    member = actors.members[0]
+    for voter in voters:
+        transact(w3, member, dao.token.functions.transfer(voter.address, TOKEN))
+    advance_time(w3, 1)
+    proposal = Proposal((call_action(dao.treasury, "pay", ETH, actors.recipient, 1, "bench"),), "relayer bench")
+    transact(w3, member, dao.governor.functions.propose(*proposal.args(), proposal.description))
+    advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
+    pid = proposal.proposal_id
+    submissions = []
+    for voter in voters:
+        text = json.dumps(export_ballot(dao, pid, Support.For, voter.address))  # what the wallet receives
+        signed = Account.sign_message(encode_typed_data(full_message=json.loads(text)), private_key=voter.key)
+        submissions.append({"typedData": json.loads(text), "signature": "0x" + bytes(signed.signature).hex()})
+    log_path = work / "relayer-bench.jsonl"
+    log_path.unlink(missing_ok=True)
+    settings = RelayerSettings(log_path=log_path, daily_gas_cap=10**12)
+    relayer = Relayer(dao, actors.relayer, settings, log=lambda _l: None)
+    server = make_server(relayer, "127.0.0.1", 0)
+    start_in_thread(server)
+    try:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            sent = list(pool.map(lambda body: _post(server.url + "/ballot", body), submissions))
+        receipts = [w3.eth.wait_for_transaction_receipt(s["tx"], timeout=300, poll_latency=0.01) for s in sent]
+        elapsed = time.perf_counter() - start
+    finally:
+        server.shutdown()
+        server.server_close()
+    failed = [r["transactionHash"].to_0x_hex() for r in receipts if r["status"] != 1]
+    if failed or len(receipts) != ballots:
+        raise RuntimeError(f"relayer bench: {len(failed)} relayed ballot(s) reverted: {failed[:3]}")
+    tally = dao.governor.functions.proposalVotes(pid).call()
+    if int(tally[1]) != ballots * TOKEN:
+        raise RuntimeError(f"relayer bench: the proposal counted {tally[1]} votes for, expected {ballots * TOKEN}")
+    rate = ballots / elapsed
+    gas = statistics.median(int(r["gasUsed"]) for r in receipts)
+    log(f"  relayed {ballots} ballots in {elapsed:.2f} s ({rate:.1f}/s), median gas {gas:,.0f}")
+    return {"gas.relay.castVoteBySig": float(gas), "rate.relay.ballots_per_s": round(rate, 2)}
