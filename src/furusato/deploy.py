@@ -220,7 +220,7 @@ def deploy_dao(
         "standardJsonInput": artifacts.standard_json_input(names),
     }
     record.complete = True
-    if final_path.exists():
+    if final_path.exists() and not development:  # a development chain's record is simply overwritten
         final_path.replace(final_path.with_suffix(".replaced.json"))
     write_record(final_path, record)
     journal.unlink(missing_ok=True)

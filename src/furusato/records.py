@@ -80,6 +80,7 @@ def write_record(path: Path, record: DeploymentRecord) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(record.to_json(), fh, indent=2, ensure_ascii=False)
         fh.write("\n")
+    os.chmod(tmp, 0o644)  # a deployment record is public information (mkstemp creates files 0600)
     os.replace(tmp, path)
 
 
