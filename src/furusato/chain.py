@@ -139,8 +139,11 @@ DEFAULT_DECODER = ErrorDecoder()
 
 
 def revert_data(exc: Exception) -> str | None:
-    """The revert data (``0x…``) an RPC error carries, if any."""
+    """The revert data (``0x…``) an RPC error carries, if any (web3's exceptions carry it in ``data``; a plain
+    ValueError raised through Brownie's provider carries the JSON-RPC error object as its argument)."""
     data = getattr(exc, "data", None)
+    if data is None and exc.args and isinstance(exc.args[0], dict):
+        data = exc.args[0]
     if isinstance(data, dict):
         data = data.get("data")
     if isinstance(data, str) and data.startswith("0x"):

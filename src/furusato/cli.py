@@ -346,16 +346,9 @@ def rewards_claim(obj: Context, plan_dir: Path, network: str, keystore: Path | N
         _fail(exc)
 
 
-def _register_governance_commands() -> None:
-    """`proposal`, `delegate`, `ballot` and `relayer` live in their own module; they join the one command here."""
-    from furusato.cli_governance import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-_register_governance_commands()
-
+# `proposal`, `delegate`, `ballot` and `relayer` live in their own module, which adds them to `main` when it loads
+# (whichever of the two modules is imported first).
+import furusato.cli_governance  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

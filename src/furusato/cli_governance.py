@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from furusato.cli import Context, _confirm, _fail, network_option, with_accounts
+from furusato.cli import Context, _confirm, _fail, main, network_option, with_accounts
 from furusato.errors import FurusatoError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -501,6 +501,10 @@ def standalone() -> click.Group:
     for command in COMMANDS:
         group.add_command(command)
     return group
+
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
