@@ -367,3 +367,48 @@ def live_network(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     return LiveNetwork(url=url, env=env, tmp=tmp_path)
+
+
+# ------------------------------------------------------------------------------------------------ governance CLI
+
+
+@pytest.fixture(scope="module")
+def records(dao: Dao, tmp_path_factory: Any) -> Path:
+    """A deployment-records folder holding the module's DAO as `development` (what the CLI reads)."""
+    from furusato.records import write_record
+
+    folder = tmp_path_factory.mktemp("records")
+    write_record(folder / "development.json", dao.record)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pdao(dao: Dao) -> Any:
+    """The module's DAO as the package core sees it (`furusato.proposals.Dao`)."""
+    from furusato.proposals import load_dao
+
+    return load_dao(web3, dao.record, Artifacts(ROOT))
+
+
+@pytest.fixture
+def cli(records: Path, monkeypatch: Any) -> Any:
+    """Run a governance command as `furusato …` would, on this test chain; returns the click Result.
+
+    ``dev=N`` signs with development account N and answers yes.
+    """
+    from click.testing import CliRunner
+
+    from furusato.cli_governance import standalone
+    from furusato.doors import Connection
+
+    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
+    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
+    group = standalone()
+
+    def run(*args: str, dev: int | None = None) -> Any:
+        extra = ["--network", "development", "--deployments", str(records)]
+        if dev is not None:
+            extra += ["--dev-account", str(dev), "--yes"]
+        return CliRunner().invoke(group, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
+
+    return run

@@ -9,45 +9,15 @@ from typing import Any
 
 import pytest
 from brownie import Contract, web3
-from click.testing import CliRunner
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from helpers import advance
 
 from furusato import ballots
-from furusato.artifacts import Artifacts
-from furusato.cli_governance import standalone
-from furusato.doors import Connection
 from furusato.governance import Proposal, Support, call_action
-from furusato.proposals import load_dao
-from furusato.records import write_record
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 10**18
-
-
-@pytest.fixture(scope="module")
-def records(dao: Any, tmp_path_factory: Any) -> Path:
-    folder = tmp_path_factory.mktemp("ballot-records")
-    write_record(folder / "development.json", dao.record)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def pdao(dao: Any) -> Any:
-    return load_dao(web3, dao.record, Artifacts(ROOT))
-
-
-@pytest.fixture
-def cli(records: Path, monkeypatch: Any) -> Any:
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-
-    def run(*args: str) -> Any:
-        extra = ["--network", "development", "--deployments", str(records)]
-        return CliRunner().invoke(standalone(), ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

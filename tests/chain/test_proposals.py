@@ -13,18 +13,13 @@ from typing import Any
 
 import pytest
 import yaml
-from brownie import MockERC20, chain, web3
-from click.testing import CliRunner
+from brownie import MockERC20, chain
 from helpers import advance
 
-from furusato.artifacts import Artifacts
-from furusato.cli_governance import standalone
-from furusato.doors import Connection
 from furusato.errors import ChainError, ConfigError
 from furusato.governance import ProposalState
-from furusato.proposals import build, find_proposal, format_status, load_dao, read_status, require_step
+from furusato.proposals import build, find_proposal, format_status, read_status, require_step
 from furusato.proposals.spec import MINTER_ROLE, load_spec
-from furusato.records import write_record
 
 ROOT = Path(__file__).resolve().parents[2]
 ETH = "0x0000000000000000000000000000000000000000"
@@ -33,34 +28,6 @@ JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def records(dao: Any, tmp_path_factory: Any) -> Path:
-    folder = tmp_path_factory.mktemp("gov-records")
-    write_record(folder / "development.json", dao.record)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def pdao(dao: Any) -> Any:
-    return load_dao(web3, dao.record, Artifacts(ROOT))
-
-
-@pytest.fixture
-def cli(records: Path, monkeypatch: Any) -> Any:
-    """Run a governance command as `furusato …` would; returns the click Result."""
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-    group = standalone()
-
-    def run(*args: str, dev: int | None = None) -> Any:
-        extra = ["--network", "development", "--deployments", str(records)]
-        if dev is not None:
-            extra += ["--dev-account", str(dev), "--yes"]
-        return CliRunner().invoke(group, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture
