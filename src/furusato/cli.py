@@ -166,19 +166,20 @@ def rewards() -> None:
 @click.option("--epoch", help="YYYY-MM (epoch id YYYYMM); default: the policy's epoch.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a different plan already in --out.")
-def rewards_plan(log: Path, policy: Path, epoch: str | None, out_dir: Path, force: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Check the log and show the summary; write nothing.")
+def rewards_plan(log: Path, policy: Path, epoch: str | None, out_dir: Path, force: bool, dry_run: bool) -> None:
     """Turn LOG (CSV in UTF-8, UTF-8 with BOM or Shift_JIS, or JSON) into allocations and a Merkle tree in --out."""
     from furusato.report import units
     from furusato.rewards import plan
 
     try:
-        result = plan(log, policy, epoch, out_dir, overwrite=force)
+        result = plan(log, policy, epoch, out_dir, overwrite=force, dry_run=dry_run)
     except FurusatoError as exc:
         _fail(exc)
     click.echo(result.files["summary.txt"].decode("utf-8"))
     click.secho(
         f"planned epoch {result.epoch.id}: {len(result.tree.values)} members, {units(result.allocation.total)} tokens,"
-        f" root {result.tree.root} -> {out_dir}",
+        f" root {result.tree.root}" + (" (dry run: nothing written)" if dry_run else f" -> {out_dir}"),
         fg="green",
     )
 
@@ -349,6 +350,7 @@ def rewards_claim(obj: Context, plan_dir: Path, network: str, keystore: Path | N
 # `proposal`, `delegate`, `ballot` and `relayer` live in their own module, which adds them to `main` when it loads
 # (whichever of the two modules is imported first).
 import furusato.cli_governance  # noqa: E402, F401
+from furusato import cli_membership  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

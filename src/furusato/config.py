@@ -86,6 +86,38 @@ class RewardsConfig:
     coordinators: tuple[str, ...]
 
 
+#: Membership kinds, in the order of ``IResidentRegistry.Kind`` (the on-chain enum value is the index).
+KINDS = ("resident", "relationship", "supporter")
+#: Other names accepted for a kind (Japanese, and common variants).
+KIND_ALIASES = {
+    "resident": "resident", "住民": "resident",
+    "relationship": "relationship", "relationship population": "relationship", "関係人口": "relationship",
+    "supporter": "supporter", "サポーター": "supporter", "応援者": "supporter",
+}  # fmt: skip
+
+
+def parse_kind(value: Any, field: str) -> int:
+    """The on-chain kind (0 resident, 1 relationship, 2 supporter) of an English or Japanese kind name."""
+    name = KIND_ALIASES.get(str(value).strip().lower()) if value is not None else None
+    if name is None:
+        raise ConfigError(
+            f"{field}: {value!r} is not a kind (resident/住民, relationship/関係人口, supporter/サポーター)"
+        )
+    return KINDS.index(name)
+
+
+@dataclass(frozen=True)
+class RegistryConfig:
+    """The ResidentRegistry (membership cards): deployed when the config has a ``registry`` section."""
+
+    name: str
+    symbol: str
+    registrars: tuple[str, ...]
+    self_registration_kinds: int  # bit mask: bit k set = kind k may register itself
+    restrict_transfers: bool
+    genesis_kind: int = 0  # kind of the cards given to genesis recipients in restricted mode
+
+
 @dataclass(frozen=True)
 class DeployConfig:
     """Everything `deploy` needs to know, validated."""
@@ -104,6 +136,7 @@ class DeployConfig:
     guardian: str | None
     genesis: tuple[Allocation, ...]
     rewards: RewardsConfig | None = None
+    registry: RegistryConfig | None = None
 
     def digest(self) -> str:
         """A stable hash of the configuration, stored in the deployment record."""
@@ -160,7 +193,7 @@ def _require(section: dict[str, Any], key: str, where: str) -> Any:
 
 def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     """Turn a merged mapping into a :class:`DeployConfig`, naming the first problem found."""
-    known = {"token", "governor", "timelock", "genesis", "rewards"}
+    known = {"token", "governor", "timelock", "genesis", "rewards", "registry"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
@@ -194,8 +227,10 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     if total > cap:
         raise ConfigError(f"genesis mints {total} base units, more than token.cap ({cap})")
     rewards = _rewards(data.get("rewards"), source)
+    registry = _registry(data.get("registry"), source)
     return DeployConfig(
         rewards=rewards,
+        registry=registry,
         preset=preset,
         token_name=str(_require(token, "name", "token")),
         token_symbol=str(_require(token, "symbol", "token")),
@@ -233,4 +268,46 @@ def _rewards(raw: Any, source: str) -> RewardsConfig | None:
         member_cap=parse_tokens(_require(raw, "member_cap", "rewards"), "rewards.member_cap"),
         standing_budget=parse_tokens(raw.get("standing_budget", 0), "rewards.standing_budget"),
         coordinators=tuple(addresses),
+    )
+
+
+def _registry(raw: Any, source: str) -> RegistryConfig | None:
+    if raw is None or raw is False:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: 'registry' must be a mapping (or null for no resident registry)")
+    unknown = set(raw) - {
+        "name",
+        "symbol",
+        "registrars",
+        "self_registration_kinds",
+        "restrict_transfers",
+        "genesis_kind",
+    }
+    if unknown:
+        raise ConfigError(f"registry: unknown key(s) {', '.join(sorted(unknown))}")
+    registrars = raw.get("registrars") or []
+    if not isinstance(registrars, list):
+        raise ConfigError("registry.registrars must be a list of addresses")
+    addresses = []
+    for i, r in enumerate(registrars):
+        address = parse_address(r, f"registry.registrars[{i}]")
+        assert address is not None
+        addresses.append(address)
+    kinds = raw.get("self_registration_kinds") or []
+    if not isinstance(kinds, list):
+        raise ConfigError("registry.self_registration_kinds must be a list of kinds (e.g. [relationship, supporter])")
+    mask = 0
+    for i, k in enumerate(kinds):
+        mask |= 1 << parse_kind(k, f"registry.self_registration_kinds[{i}]")
+    restrict = raw.get("restrict_transfers", False)
+    if not isinstance(restrict, bool):
+        raise ConfigError(f"registry.restrict_transfers must be true or false, got {restrict!r}")
+    return RegistryConfig(
+        name=str(_require(raw, "name", "registry")),
+        symbol=str(_require(raw, "symbol", "registry")),
+        registrars=tuple(addresses),
+        self_registration_kinds=mask,
+        restrict_transfers=restrict,
+        genesis_kind=parse_kind(raw.get("genesis_kind", "resident"), "registry.genesis_kind"),
     )

@@ -21,12 +21,13 @@ from web3.contract.contract import ContractFunction
 from furusato.accounts import refuse_public_test_account
 from furusato.artifacts import Artifacts, error_selectors
 from furusato.chain import ErrorDecoder, Log, Sender, deploy, require_cancun, transact
-from furusato.config import DeployConfig
+from furusato.config import Allocation, DeployConfig
 from furusato.errors import DeployError
 from furusato.records import ContractRecord, DeploymentRecord, read_record, record_path, write_record
 
 CORE_CONTRACTS = ("RegionToken", "TimelockController", "RegionGovernor", "Treasury")
 REWARDS = "ActivityRewards"
+REGISTRY = "ResidentRegistry"
 ZERO = "0x0000000000000000000000000000000000000000"
 ROLE_ADMIN = b"\x00" * 32
 ROLE_MINTER = Web3.keccak(text="MINTER_ROLE")
@@ -35,11 +36,14 @@ ROLE_CANCELLER = Web3.keccak(text="CANCELLER_ROLE")
 ROLE_EXECUTOR = Web3.keccak(text="EXECUTOR_ROLE")
 ROLE_COORDINATOR = Web3.keccak(text="COORDINATOR_ROLE")
 ROLE_GUARDIAN = Web3.keccak(text="GUARDIAN_ROLE")
+ROLE_REGISTRAR = Web3.keccak(text="REGISTRAR_ROLE")
+ERC5192_INTERFACE = bytes.fromhex("b45a3c0e")
+NO_RECORD = b"\x00" * 32
 
 
 def contract_names(config: DeployConfig) -> tuple[str, ...]:
     """The contracts a deployment with ``config`` consists of, in deployment order."""
-    return CORE_CONTRACTS + ((REWARDS,) if config.rewards else ())
+    return CORE_CONTRACTS + ((REWARDS,) if config.rewards else ()) + ((REGISTRY,) if config.registry else ())
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,20 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
             if config.rewards
             else []
         ),
+        *(
+            [
+                f"ResidentRegistry '{config.registry.name}' ({config.registry.symbol}):"
+                f" {len(config.registry.registrars)} registrar(s), self-registration mask"
+                f" {config.registry.self_registration_kinds:#05b}, admin the timelock; token transfers "
+                + (
+                    "RESTRICTED to registered members (genesis recipients are registered first)"
+                    if config.registry.restrict_transfers
+                    else "not restricted"
+                )
+            ]
+            if config.registry
+            else []
+        ),
         f"genesis: {len(config.genesis)} allocation(s), {sum(a.amount for a in config.genesis) / 10**18:,.0f} tokens",
         "then the deployer renounces every role it held",
     ]
@@ -177,6 +195,11 @@ def deploy_dao(
             f"{final_path} already records a DAO on {network} (chain {existing.chain_id}, token "
             f"{existing.contracts.get('RegionToken', ContractRecord('?', '', 0, [], 0)).address}); "
             "pass --force to deploy another one (the old record is kept as .replaced.json)"
+        )
+    if config.registry and deployer in config.registry.registrars:
+        raise DeployError(
+            f"the deployer {deployer} is listed as a registrar; the deployer gives up every role at the end of a "
+            "deployment, so name the town staff's own account(s) in registry.registrars"
         )
     balance = w3.eth.get_balance(deployer)
     if balance == 0:
@@ -248,6 +271,8 @@ def _deploy_contracts(d: Deployment) -> None:
         r = c.rewards
         args = [token, me, c.guardian or ZERO, r.challenge_window, r.member_cap, r.standing_budget]
         d.deploy_contract(REWARDS, args)
+    if c.registry:
+        d.deploy_contract(REGISTRY, [c.registry.name, c.registry.symbol, me])
 
 
 def _wire(d: Deployment) -> None:
@@ -280,6 +305,9 @@ def _wire(d: Deployment) -> None:
             call(token.functions.excludeFromVoting(addr)),
         )
     genesis = d.config.genesis
+    reg = d.config.registry
+    if reg and reg.restrict_transfers:
+        _restrict(d, token, genesis, has_role, call)
     if genesis:
 
         def genesis_done() -> bool:  # genesis is the token's first mint
@@ -297,6 +325,8 @@ def _wire(d: Deployment) -> None:
         )
     if d.config.rewards:
         _wire_rewards(d, token, has_role, lacks_role, call)
+    if reg:
+        _wire_registry(d, has_role, lacks_role, call)
     d.step(
         "token: deployer is no longer minter",
         lacks_role(token, ROLE_MINTER, me),
@@ -345,6 +375,86 @@ def _wire_rewards(
         "rewards: deployer renounced admin",
         lacks_role(rewards, ROLE_ADMIN, me),
         call(rewards.functions.renounceRole(ROLE_ADMIN, me)),
+    )
+
+
+def _restrict(
+    d: Deployment,
+    token: Contract,
+    genesis: tuple[Allocation, ...],
+    has_role: Callable[[Contract, bytes, str], Callable[[], bool]],
+    call: Callable[[ContractFunction], Callable[[], ContractFunction]],
+) -> None:
+    """Transfer-restricted mode: on before the first mint; genesis recipients registered before the genesis mint."""
+    assert d.config.registry is not None
+    me, registry = d.sender.address, d.contract(REGISTRY)
+    d.step(
+        "token: transfers restricted to registered members",
+        lambda: token.functions.transferRegistry().call() == registry.address,
+        call(token.functions.restrictTransfers(registry.address)),
+    )
+    if not genesis:
+        return
+
+    def unregistered() -> list[str]:
+        seen: list[str] = []
+        for a in genesis:
+            if a.to not in seen and not token.functions.mayHold(a.to).call():
+                seen.append(a.to)
+        return seen
+
+    def registered() -> bool:  # after the genesis mint, or once every recipient may hold tokens
+        return bool(token.functions.totalSupply().call() > 0) or not unregistered()
+
+    d.step(
+        "registry: deployer may register genesis recipients",
+        lambda: registered() or has_role(registry, ROLE_REGISTRAR, me)(),
+        call(registry.functions.grantRole(ROLE_REGISTRAR, me)),
+    )
+
+    def register() -> ContractFunction:
+        todo = unregistered()
+        kind = d.config.registry.genesis_kind if d.config.registry else 0
+        return registry.functions.registerBatch(todo, [kind] * len(todo), [NO_RECORD] * len(todo))
+
+    d.step("registry: genesis recipients registered", registered, register)
+
+
+def _wire_registry(
+    d: Deployment,
+    has_role: Callable[[Contract, bytes, str], Callable[[], bool]],
+    lacks_role: Callable[[Contract, bytes, str], Callable[[], bool]],
+    call: Callable[[ContractFunction], Callable[[], ContractFunction]],
+) -> None:
+    reg = d.config.registry
+    assert reg is not None
+    me, tl = d.sender.address, d.record.address("TimelockController")
+    registry = d.contract(REGISTRY)
+    d.step(
+        "registry: deployer is no longer registrar",
+        lacks_role(registry, ROLE_REGISTRAR, me),
+        call(registry.functions.renounceRole(ROLE_REGISTRAR, me)),
+    )
+    for registrar in reg.registrars:
+        d.step(
+            f"registry: {registrar} is registrar",
+            has_role(registry, ROLE_REGISTRAR, registrar),
+            call(registry.functions.grantRole(ROLE_REGISTRAR, registrar)),
+        )
+    d.step(
+        "registry: self-registration kinds as configured",
+        lambda: registry.functions.selfRegistrationKinds().call() == reg.self_registration_kinds,
+        call(registry.functions.setSelfRegistrationKinds(reg.self_registration_kinds)),
+    )
+    d.step(
+        "registry: timelock is admin",
+        has_role(registry, ROLE_ADMIN, tl),
+        call(registry.functions.grantRole(ROLE_ADMIN, tl)),
+    )
+    d.step(
+        "registry: deployer renounced admin",
+        lacks_role(registry, ROLE_ADMIN, me),
+        call(registry.functions.renounceRole(ROLE_ADMIN, me)),
     )
 
 
@@ -413,4 +523,24 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
              config.guardian is None or rf.hasRole(ROLE_GUARDIAN, config.guardian).call()),
         ]  # fmt: skip
         checks += [(f"{c} is a rewards coordinator", rf.hasRole(ROLE_COORDINATOR, c).call()) for c in r.coordinators]
+    if config.registry:
+        reg = config.registry
+        registry = at(REGISTRY)
+        gf = registry.functions
+        checks += [
+            ("registry name as configured", gf.name().call() == reg.name),
+            ("registry symbol as configured", gf.symbol().call() == reg.symbol),
+            ("registry admin is the timelock", gf.hasRole(ROLE_ADMIN, tl).call()),
+            ("deployer holds no registry admin role", not gf.hasRole(ROLE_ADMIN, me).call()),
+            ("deployer holds no registrar role", not gf.hasRole(ROLE_REGISTRAR, me).call()),
+            ("registry cards are locked (ERC-5192)", gf.supportsInterface(ERC5192_INTERFACE).call()),
+            ("self-registration kinds as configured", gf.selfRegistrationKinds().call() == reg.self_registration_kinds),
+            (
+                "token transfer restriction as configured",
+                t.transferRegistry().call() == (registry.address if reg.restrict_transfers else ZERO),
+            ),
+        ]
+        checks += [(f"{r} is a registrar", gf.hasRole(ROLE_REGISTRAR, r).call()) for r in reg.registrars]
+    elif "transferRegistry" in {f.get("name") for f in token.abi}:
+        checks.append(("token transfers not restricted", t.transferRegistry().call() == ZERO))
     return [WiringCheck(description, bool(ok)) for description, ok in checks]

@@ -20,8 +20,8 @@ from furusato.records import read_record, record_path
 
 ROOT = Path(__file__).resolve().parents[2]
 # timelock roles, 4 exclusions, genesis (grant, mint, revoke), rewards (minter, coordinator, admin, renounce),
-# token and timelock admin hand-over
-WIRING_TXS = 3 + 4 + 3 + 4 + 3
+# registry (registrar, admin, renounce; transfers not restricted), token and timelock admin hand-over
+WIRING_TXS = 3 + 4 + 3 + 4 + 3 + 3
 CONTRACTS = contract_names(load_config(preset="local"))
 TOTAL_TXS = len(CONTRACTS) + WIRING_TXS
 

@@ -48,6 +48,7 @@ def plan(
     out_dir: str | Path,
     *,
     overwrite: bool = False,
+    dry_run: bool = False,
 ) -> RewardPlan:
     """Plan one epoch's rewards and write the plan folder ``out_dir``.
 
@@ -55,7 +56,8 @@ def plan(
     policy's ``epoch``. Raises :class:`~furusato.errors.ConfigError` for policy/epoch problems,
     :class:`~furusato.errors.InputError` for log problems (all of them at once) and when the budget is
     exceeded under ``over_budget: reject``, and :class:`~furusato.rewards.outputs.PlanExistsError` if
-    ``out_dir`` holds a different plan and ``overwrite`` is false. Nothing is written unless everything succeeds.
+    ``out_dir`` holds a different plan and ``overwrite`` is false. Nothing is written unless everything succeeds,
+    and nothing at all with ``dry_run`` (the result still holds every file's bytes).
     """
     policy = load_policy(policy_path)
     run_epoch = resolve_epoch(policy, epoch)
@@ -63,5 +65,5 @@ def plan(
     allocation = allocate(log.rows, policy, run_epoch, log_name=str(log.path))
     tree = build_tree(allocation, log_name=str(log.path))
     files = render_outputs(allocation, tree, policy, log)
-    written = write_outputs(out_dir, files, overwrite=overwrite)
+    written = Path(out_dir) if dry_run else write_outputs(out_dir, files, overwrite=overwrite)
     return RewardPlan(policy, run_epoch, log, allocation, tree, written, files)

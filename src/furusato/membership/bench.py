@@ -1,0 +1,87 @@
+"""Gas of membership operations on a fresh local DAO: registering a member, buying in a sale, a refund."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from web3 import Web3
+from web3.contract import Contract
+
+from furusato.artifacts import Artifacts
+from furusato.bench import BenchActors
+from furusato.chain import Sender, advance_time, deploy, transact
+from furusato.config import KINDS, load_config
+from furusato.deploy import ROLE_REGISTRAR, deploy_dao
+from furusato.governance import Proposal, Support, call_action
+from furusato.membership.sale import ETH, start_proposal
+from furusato.proposals.dao import Dao, load_dao
+
+TOKEN = 10**18
+PRICE = 10**15  # 0.001 ETH per whole token
+
+
+def pass_proposal(w3: Web3, dao: Dao, voters: tuple[Sender, ...], proposal: Proposal) -> None:
+    """Development chains only: propose, vote for with ``voters``, queue and execute (moves the clock)."""
+    gov = dao.governance
+    gov.propose(voters[0], proposal)
+    advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
+    for voter in voters:
+        gov.cast_vote(voter, proposal.proposal_id, Support.For)
+    advance_time(w3, gov.deadline(proposal.proposal_id) - dao.now() + 1)
+    gov.queue(voters[0], proposal)
+    advance_time(w3, int(dao.timelock.functions.getMinDelay().call()) + 1)
+    gov.execute(voters[0], proposal)
+
+
+def bench_membership(
+    w3: Web3,
+    root: Path,
+    actors: BenchActors,
+    *,
+    work: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Deploy a fresh local DAO (preset ``local``: registry without transfer restriction) and a members-only ETH
+    sale started by one proposal; return ``gas.registry.register`` (a registrar registers a new member; not the
+    registry's first card), ``gas.sale.buy`` (a registered member's first purchase; not the sale's first) and
+    ``gas.sale.refund`` (a buyer's full ETH refund after the goal was missed). Development chains only."""
+    work = work or root / "build" / "bench-membership"
+    artifacts = Artifacts(root)
+    record = deploy_dao(w3, actors.deployer, load_config(preset="local"), artifacts, network="bench-membership",
+                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
+    dao = load_dao(w3, record, artifacts)
+    registry: Contract = w3.eth.contract(
+        address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi
+    )
+    sale_art = artifacts.get("TokenSale")
+    now = dao.now()
+    goal = 1_000_000 * TOKEN  # out of reach: the sale fails, so buyers can refund
+    terms = (dao.token.address, dao.treasury.address, ETH, PRICE, now + 10, now + 30 * 86400,
+             goal, 10_000 * TOKEN, goal, registry.address)  # fmt: skip
+    sale_address, _ = deploy(w3, actors.deployer, sale_art.abi, sale_art.bytecode, [terms], label="TokenSale")
+    sale = w3.eth.contract(address=sale_address, abi=sale_art.abi)
+    starting = start_proposal(dao.token, sale_address, "bench: start the sale, deployer registers")
+    proposal = Proposal(
+        actions=(*starting.actions, call_action(registry, "grantRole", ROLE_REGISTRAR, actors.deployer.address)),
+        description=starting.description,
+    )
+    pass_proposal(w3, dao, actors.members[:3], proposal)
+    first, buyer = actors.members[1], actors.relayer
+    relationship = KINDS.index("relationship")
+    record_hash = Web3.keccak(text="bench off-chain record")
+    transact(w3, actors.deployer, registry.functions.register(first.address, relationship, record_hash))
+    register = transact(w3, actors.deployer, registry.functions.register(buyer.address, relationship, record_hash))
+    amount = 100 * TOKEN
+    value = int(sale.functions.cost(amount).call())
+    transact(w3, first, sale.functions.buy(amount), value=value)
+    buy = transact(w3, buyer, sale.functions.buy(amount), value=value)
+    advance_time(w3, int(sale.functions.terms().call()[5]) - dao.now() + 1)
+    refund = transact(w3, buyer, sale.functions.refund(buyer.address))
+    results = {
+        "gas.registry.register": float(register["gasUsed"]),
+        "gas.sale.buy": float(buy["gasUsed"]),
+        "gas.sale.refund": float(refund["gasUsed"]),
+    }
+    log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in results.items()))
+    return results

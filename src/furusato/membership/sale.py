@@ -1,0 +1,160 @@
+"""Fundraising sales (資金調達): terms read from YAML, and the one governance proposal that starts a sale.
+
+A sale's terms are fixed when it is deployed; governance starts it by one proposal that excludes the sale from
+voting (its escrow carries no votes) and grants it the token's ``MINTER_ROLE``. Without both, ``buy`` reverts.
+
+Terms file (YAML)::
+
+    price: "0.001"              # payment per whole token, in whole units of the payment (ETH or the ERC-20)
+    payment_token: null         # null / ETH, or the ERC-20's address (e.g. a yen stablecoin)
+    payment_decimals: 18        # decimals of the ERC-20 (ignored for ETH)
+    opens_at: "2027-04-01T09:00:00+09:00"   # ISO 8601 with a time zone, or unix seconds, or e.g. "in 2 days"
+    closes_at: "2027-04-30T17:00:00+09:00"  # the same forms (relative to opens_at: "+30 days")
+    hard_cap: "1000000"         # whole tokens
+    buyer_cap: "10000"
+    goal: "200000"
+    members_only: true          # buyers must hold a card of the deployment's ResidentRegistry
+    description: "2027 fundraising sale (資金調達)"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from web3 import Web3
+from web3.contract import Contract
+
+from furusato.config import parse_address, parse_duration, parse_tokens
+from furusato.errors import ConfigError
+from furusato.governance import Proposal, call_action
+
+ETH = "0x0000000000000000000000000000000000000000"
+ROLE_MINTER = bytes(Web3.keccak(text="MINTER_ROLE"))
+STATES = ("Pending", "Open", "Succeeded", "Failed")
+
+
+@dataclass(frozen=True)
+class SaleTerms:
+    """``ITokenSale.Terms`` plus the proposal description; amounts in base units, times in unix seconds."""
+
+    token: str
+    treasury: str
+    payment_token: str
+    price: int
+    opens_at: int
+    closes_at: int
+    hard_cap: int
+    buyer_cap: int
+    goal: int
+    registry: str
+    description: str
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The constructor argument (the ``Terms`` struct) in field order."""
+        return (
+            self.token, self.treasury, self.payment_token, self.price, self.opens_at, self.closes_at,
+            self.hard_cap, self.buyer_cap, self.goal, self.registry,
+        )  # fmt: skip
+
+
+def _time(value: Any, field: str, now: int, base: int | None = None) -> int:
+    if isinstance(value, bool) or value is None:
+        raise ConfigError(f"{field} is required: ISO 8601 time with a zone, unix seconds, 'in 2 days' or '+30 days'")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ConfigError(f"{field}: {value} has no time zone (write e.g. 2027-04-01T09:00:00+09:00)")
+        return int(value.timestamp())
+    text = str(value).strip()
+    if text.startswith("in "):
+        return now + parse_duration(text[3:], field)
+    if text.startswith("+"):
+        return (base if base is not None else now) + parse_duration(text[1:], field)
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{field}: {value!r} is not a time (ISO 8601 with a zone, unix seconds, 'in 2 days')"
+        ) from exc
+    if parsed.tzinfo is None:
+        raise ConfigError(f"{field}: {value!r} has no time zone (write e.g. 2027-04-01T09:00:00+09:00)")
+    return int(parsed.timestamp())
+
+
+def _price(value: Any, decimals: int) -> int:
+    if isinstance(value, float | bool) or value is None:
+        raise ConfigError(f'price: write it as a quoted decimal (e.g. "0.001"), not {value!r}')
+    try:
+        amount = Decimal(str(value).replace("_", ""))
+    except InvalidOperation as exc:
+        raise ConfigError(f"price: {value!r} is not a number") from exc
+    units = amount.scaleb(decimals)
+    if not amount.is_finite() or amount <= 0 or units != units.to_integral_value():
+        raise ConfigError(f"price: {value!r} must be positive with at most {decimals} decimal places")
+    return int(units)
+
+
+def load_terms(path: Path, *, token: str, treasury: str, registry: str | None, now: int) -> SaleTerms:
+    """Read and check a terms file; ``registry`` is the deployment's ResidentRegistry (None: it has none)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of sale terms")
+    known = {"price", "payment_token", "payment_decimals", "opens_at", "closes_at", "hard_cap", "buyer_cap", "goal",
+             "members_only", "description"}  # fmt: skip
+    unknown = set(raw) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown term(s) {', '.join(sorted(unknown))}")
+    pay = raw.get("payment_token")
+    payment = ETH if pay is None or str(pay).upper() == "ETH" else parse_address(pay, "payment_token")
+    assert payment is not None
+    decimals = 18 if payment == ETH else raw.get("payment_decimals", 18)
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 36:
+        raise ConfigError(f"payment_decimals must be an integer from 0 to 36, got {decimals!r}")
+    opens = _time(raw.get("opens_at"), "opens_at", now)
+    closes = _time(raw.get("closes_at"), "closes_at", now, base=opens)
+    hard_cap, buyer_cap, goal = (parse_tokens(raw.get(k), k) for k in ("hard_cap", "buyer_cap", "goal"))
+    problems = []
+    if closes <= opens:
+        problems.append("closes_at must be after opens_at")
+    if closes <= now:
+        problems.append("closes_at is in the past")
+    if not 0 < goal <= hard_cap:
+        problems.append("goal must be positive and at most hard_cap")
+    if buyer_cap == 0:
+        problems.append("buyer_cap must be positive")
+    members_only = raw.get("members_only", registry is not None)
+    if not isinstance(members_only, bool):
+        raise ConfigError(f"members_only must be true or false, got {members_only!r}")
+    if members_only and registry is None:
+        problems.append("members_only: the deployment has no ResidentRegistry")
+    if problems:
+        raise ConfigError(f"{path}: " + "; ".join(problems))
+    return SaleTerms(
+        token=token, treasury=treasury, payment_token=payment, price=_price(raw.get("price"), decimals),
+        opens_at=opens, closes_at=closes, hard_cap=hard_cap, buyer_cap=buyer_cap, goal=goal,
+        registry=(registry or ETH) if members_only else ETH,
+        description=str(raw.get("description") or f"Start the token sale {path.stem}"),
+    )  # fmt: skip
+
+
+def start_proposal(token: Contract, sale: str, description: str) -> Proposal:
+    """The proposal that starts a deployed sale: exclude it from voting and make it a minter (one proposal)."""
+    address = Web3.to_checksum_address(sale)
+    return Proposal(
+        actions=(
+            call_action(token, "excludeFromVoting", address),
+            call_action(token, "grantRole", ROLE_MINTER, address),
+        ),
+        description=description,
+    )

@@ -1,0 +1,236 @@
+"""`furusato registry import|stats` and `furusato sale start|status|finalize|refund` through click, on the local
+DAO (its registry's registrar is Anvil account #8): encodings, every CSV problem at once with nothing sent,
+idempotent and resumable imports, a sale started by a governance proposal and refunded in full."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from brownie import ResidentRegistry, TokenSale, accounts, chain, web3
+from click.testing import CliRunner
+from helpers import advance, w3c
+from web3 import Web3
+
+from furusato.cli import main
+from furusato.doors import Connection
+from furusato.governance import Support
+from furusato.membership.registry_import import note_hash
+from furusato.membership.sale import start_proposal
+from furusato.records import write_record
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = 10**18
+RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
+REGISTRAR = 8
+NEW = [Web3.to_checksum_address(Web3.keccak(text=f"cli-member-{i}")[:20]) for i in range(6)]
+HASH = "0x" + "ab" * 32
+
+
+@pytest.fixture(scope="module")
+def records_dir(dao: Any, tmp_path_factory: Any) -> Path:
+    folder = tmp_path_factory.mktemp("membership-records")
+    write_record(folder / "development.json", dao.record)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def registry(dao: Any) -> Any:
+    return ResidentRegistry.at(dao.record.address("ResidentRegistry"))
+
+
+@pytest.fixture
+def cli(records_dir: Path, monkeypatch: Any) -> Any:
+    """Run `furusato ARGS… --network development --deployments …` on the test chain; return the click result."""
+    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
+    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
+
+    def run(*args: str) -> Any:
+        full = ["--project", str(ROOT), *args, "--network", "development", "--deployments", str(records_dir)]
+        return CliRunner().invoke(main, full, catch_exceptions=False)
+
+    return run
+
+
+def write_csv(
+    path: Path, rows: list[str], encoding: str = "utf-8", header: str = "member,kind,record_hash,note"
+) -> Path:
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
+    return path
+
+
+def nonce(index: int) -> int:
+    return web3.eth.get_transaction_count(accounts[index].address)
+
+
+# ------------------------------------------------------------------------------------------------ registry
+
+
+def test_import_registers_with_english_and_japanese_kinds_then_is_idempotent(cli, registry, tmp_path):
+    path = write_csv(tmp_path / "members.csv", [
+        f"{NEW[0]},住民,,", f"{NEW[1].lower()},関係人口,{HASH},", f"{NEW[2]},supporter,,町の台帳 No.12",
+        f"{NEW[3]},サポーター,,",
+    ])  # fmt: skip
+    result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "4 to register in 1 transaction(s)" in result.output
+    assert "registered 4, already registered 0" in result.output
+    assert [registry.card(registry.cardOf(a))[1] for a in NEW[:4]] == [RESIDENT, RELATIONSHIP, SUPPORTER, SUPPORTER]
+    assert registry.card(registry.cardOf(NEW[1]))[3] == HASH
+    assert registry.card(registry.cardOf(NEW[2]))[3] == "0x" + note_hash("町の台帳 No.12").hex()
+    assert registry.card(registry.cardOf(NEW[3]))[3] == "0x" + "00" * 32
+    sent = nonce(REGISTRAR)
+    again = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    assert again.exit_code == 0, again.output
+    assert "4 already registered, 0 to register" in again.output
+    assert nonce(REGISTRAR) == sent  # nothing sent twice
+
+    stats = cli("registry", "stats")
+    assert stats.exit_code == 0, stats.output
+    assert re.search(r"resident \(住民\)\s+1\n", stats.output)
+    assert re.search(r"relationship \(関係人口\)\s+1\n", stats.output)
+    assert re.search(r"supporter \(サポーター\)\s+2\n", stats.output)
+    assert re.search(r"total\s+4\n", stats.output)
+    assert "token transfers: not restricted" in stats.output
+
+
+def test_import_resumes_from_the_chain_in_batches(cli, registry, tmp_path):
+    """A run that stopped after some batches (here: two members registered by other means) sends only the rest."""
+    staff = accounts[REGISTRAR]
+    registry.register(NEW[1], RESIDENT, b"\x00" * 32, {"from": staff})
+    registry.register(NEW[4], SUPPORTER, b"\x00" * 32, {"from": staff})
+    path = write_csv(tmp_path / "m.csv", [f"{a},resident,," for a in NEW], encoding="utf-8-sig")
+    sent = nonce(REGISTRAR)
+    result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes", "--batch-size", "2")
+    assert result.exit_code == 0, result.output
+    assert "(utf-8-sig)" in result.output
+    assert "2 already registered, 4 to register in 2 transaction(s)" in result.output
+    assert f"{NEW[4]} is already a member as supporter, not resident" in result.output
+    assert nonce(REGISTRAR) == sent + 2
+    assert registry.memberCount() == 6
+
+
+def test_every_problem_is_reported_at_once_and_nothing_is_sent(cli, registry, tmp_path):
+    path = write_csv(tmp_path / "bad.csv", [
+        f"{NEW[0]},住民,,", "0x1234,resident,,", f"{NEW[1]},citizen,,", f"{NEW[0]},supporter,,",
+        f"{NEW[2]},resident,0x12,", f"{NEW[3]},resident,{HASH},note", "0x" + "0" * 40 + ",resident,,",
+    ])  # fmt: skip
+    sent = nonce(REGISTRAR)
+    result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    assert result.exit_code == 2
+    out = result.output
+    assert "6 problems in the member list; nothing was sent" in out
+    for expected in [
+        "bad.csv line 3: member '0x1234' is not an address",
+        "bad.csv line 4: kind 'citizen' is not one of",
+        f"bad.csv line 5: member {NEW[0]} is already on line 2",
+        "bad.csv line 6: record_hash '0x12' is not 0x + 64 hex digits",
+        "bad.csv line 7: give a record_hash or a note, not both",
+        "bad.csv line 8: member is the zero address",
+    ]:
+        assert expected in out, out
+    assert nonce(REGISTRAR) == sent
+    assert registry.memberCount() == 0
+
+
+def test_shift_jis_file_with_japanese_headers_and_dry_run(cli, registry, tmp_path):
+    path = write_csv(tmp_path / "sjis.csv", [f"{NEW[0]},関係人口,会員番号 7"], encoding="cp932",
+                     header="ウォレットアドレス,種別,備考")  # fmt: skip
+    result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "sjis.csv (cp932): 1 member(s); 0 already registered, 1 to register" in result.output
+    assert "dry run: nothing was sent" in result.output
+    assert registry.memberCount() == 0
+
+
+def test_a_non_registrar_is_refused_before_anything_is_sent(cli, registry, tmp_path):
+    path = write_csv(tmp_path / "m.csv", [f"{NEW[0]},resident,,"])
+    sent = nonce(0)
+    result = cli("registry", "import", str(path), "--dev-account", "0", "--yes")
+    assert result.exit_code == 2
+    assert "is not a registrar" in result.output
+    assert nonce(0) == sent
+
+
+# ------------------------------------------------------------------------------------------------ sale
+
+
+def test_sale_start_dry_run_then_start_buy_finalize_refund(cli, dao, registry, members, tmp_path):
+    terms = tmp_path / "terms.yaml"
+    terms.write_text(
+        'price: "0.001"\nopens_at: "in 10 seconds"\ncloses_at: "+1 day"\nhard_cap: "1000"\nbuyer_cap: "400"\n'
+        'goal: "500"\ndescription: "2027 fundraising sale (資金調達)"\n',
+        encoding="utf-8",
+    )
+    proposer = members[0]
+    sent = nonce(1)
+    dry = cli("sale", "start", str(terms), "--dev-account", "1", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "RegionToken.excludeFromVoting(<the new sale>)" in dry.output
+    assert "RegionToken.grantRole(MINTER_ROLE, <the new sale>)" in dry.output
+    assert "buyers: registered members only" in dry.output
+    assert nonce(1) == sent
+
+    started = cli("sale", "start", str(terms), "--dev-account", "1", "--yes")
+    assert started.exit_code == 0, started.output
+    address = re.search(r"TokenSale deployed at (0x[0-9a-fA-F]{40})", started.output).group(1)
+    sale = TokenSale.at(address)
+    assert sale.terms()[9] == registry.address
+    proposal = start_proposal(w3c(dao.token), address, "2027 fundraising sale (資金調達)")
+    assert f"proposed {proposal.proposal_id}" in started.output
+    # governance passes it
+    gov = dao.governor
+    advance(gov.votingDelay() + 1)
+    for m in members:
+        gov.castVote(proposal.proposal_id, Support.For, {"from": m})
+    advance(gov.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
+    gov.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
+    advance(dao.timelock.getMinDelay() + 1)
+    gov.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
+    # a registered member buys; the goal (500) is missed
+    buyer = accounts[7]
+    registry.register(buyer, SUPPORTER, b"\x00" * 32, {"from": accounts[REGISTRAR]})
+    sale.buy(100 * TOKEN, {"from": buyer, "value": sale.cost(100 * TOKEN)})
+    status = cli("sale", "status", address, "--buyer", buyer.address)
+    assert status.exit_code == 0, status.output
+    assert f"sale {address}: Open" in status.output
+    assert "sold 100 of 1000 tokens (goal 500, per buyer 400); raised 0.1 ETH" in status.output
+    assert "bought 100 tokens, paid 0.1 ETH" in status.output
+
+    early = cli("sale", "finalize", address, "--yes")
+    assert early.exit_code == 2
+    assert "is Open: it can be finalized once it has closed" in early.output
+    advance(sale.terms()[5] - chain.time() + 1)
+    fin = cli("sale", "finalize", address, "--yes")
+    assert fin.exit_code == 0, fin.output
+    assert sale.finalized()
+    assert dao.token.balanceOf(dao.treasury) == 100 * TOKEN  # the escrow went to the Treasury
+    assert "already finalized" in cli("sale", "finalize", address, "--yes").output
+
+    before = buyer.balance()
+    dry_refund = cli("sale", "refund", address, "--buyer", buyer.address, "--dry-run")
+    assert "refund " + buyer.address + ": 0.1 ETH back" in dry_refund.output
+    refund = cli("sale", "refund", address, "--buyer", buyer.address, "--dev-account", "0", "--yes")
+    assert refund.exit_code == 0, refund.output
+    assert buyer.balance() == before + sale.cost(100 * TOKEN)  # paid back in full, gas paid by account #0
+    assert sale.purchaseOf(buyer)[2]
+    assert "already settled" in cli("sale", "refund", address, "--buyer", buyer.address, "--yes").output
+    claim = cli("sale", "claim", address, "--buyer", buyer.address, "--yes")
+    assert claim.exit_code == 2
+    assert "claim needs a succeeded sale" in claim.output
+
+
+def test_sale_start_refuses_a_proposer_without_enough_votes(cli, tmp_path):
+    terms = tmp_path / "t.yaml"
+    terms.write_text('price: "0.001"\nopens_at: "in 1 minute"\ncloses_at: "+7 days"\nhard_cap: "10"\n'
+                     'buyer_cap: "5"\ngoal: "10"\nmembers_only: false\n')  # fmt: skip
+    sent = nonce(7)
+    result = cli("sale", "start", str(terms), "--dev-account", "7", "--yes")
+    assert result.exit_code == 2
+    assert "proposing needs 100 (ask a member" in result.output
+    assert nonce(7) == sent
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('price: 0.001\nopens_at: "soon"\ncloses_at: "+1 day"\nhard_cap: "1"\nbuyer_cap: "1"\ngoal: "1"\n')
+    assert "opens_at: 'soon' is not a time" in cli("sale", "start", str(bad), "--dry-run").output

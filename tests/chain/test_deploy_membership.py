@@ -1,0 +1,208 @@
+"""`deploy_dao` with a `registry` section: the ResidentRegistry wired and handed to the timelock; in
+transfer-restricted mode the token is restricted before the first mint and the genesis recipients are registered
+before the genesis mint; an interrupted restricted deploy resumes without sending anything twice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from brownie import RegionToken, ResidentRegistry, accounts, web3
+from eth_account import Account
+from helpers import reverts
+from web3 import Web3
+
+from furusato.artifacts import Artifacts
+from furusato.chain import LocalKeySender
+from furusato.config import RegistryConfig, load_config, parse_kind, validate
+from furusato.deploy import check_wiring, contract_names, deploy_dao
+from furusato.errors import ConfigError, DeployError
+from furusato.records import read_record, record_path
+
+TOKEN = 10**18
+ZERO = "0x0000000000000000000000000000000000000000"
+ADMIN_ROLE = b"\x00" * 32
+REGISTRAR_ROLE = bytes(Web3.keccak(text="REGISTRAR_ROLE"))
+RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
+STAFF = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"  # Anvil's public account #8
+
+
+def restricted_config(**kw: Any) -> Any:
+    base = load_config(preset="local")
+    registry = RegistryConfig(
+        name="Yamakoshi Resident Card", symbol="YRC", registrars=(STAFF,),
+        self_registration_kinds=(1 << RELATIONSHIP) | (1 << SUPPORTER), restrict_transfers=True,
+        genesis_kind=RELATIONSHIP,
+    )  # fmt: skip
+    return replace(base, registry=replace(registry, **kw))
+
+
+def fresh_sender(fund_eth: int = 100) -> LocalKeySender:
+    account = Account.create()
+    accounts[0].transfer(account.address, fund_eth * TOKEN)
+    return LocalKeySender(account)
+
+
+class CrashingSender:
+    def __init__(self, inner: LocalKeySender, limit: int) -> None:
+        self.inner, self.limit, self.sent = inner, limit, 0
+
+    @property
+    def address(self):
+        return self.inner.address
+
+    def send(self, w3, tx):
+        if self.sent >= self.limit:
+            raise KeyboardInterrupt("simulated crash")
+        self.sent += 1
+        return self.inner.send(w3, tx)
+
+
+ARTIFACTS = Artifacts(Path(__file__).resolve().parents[2])
+
+
+def deploy(config: Any, sender: Any, records_dir: Path, network: str = "testnet") -> Any:
+    return deploy_dao(
+        web3, sender, config, ARTIFACTS, network=network, development=False, records_dir=records_dir,
+        log=lambda _l: None,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def restricted(tmp_path_factory: Any) -> Any:
+    sender = fresh_sender()
+    config = restricted_config()
+    record = deploy(config, sender, tmp_path_factory.mktemp("records"))
+    return config, record, sender
+
+
+# ------------------------------------------------------------------------------------------------ config
+
+
+def test_registry_section_is_validated():
+    base = load_config(preset="local")
+    raw: dict[str, Any] = {
+        "token": {"name": "T", "symbol": "T", "cap": "1000"},
+        "governor": {"name": "G", "voting_delay": 1, "voting_period": 10, "quorum_percent": 4},
+        "timelock": {"min_delay": 1},
+        "registry": {
+            "name": "Card", "symbol": "C", "registrars": [STAFF.lower()],
+            "self_registration_kinds": ["関係人口", "supporter"], "restrict_transfers": True, "genesis_kind": "住民",
+        },
+    }  # fmt: skip
+    reg = validate(raw, preset="local", source="t").registry
+    assert reg == RegistryConfig("Card", "C", (STAFF,), 0b110, True, RESIDENT)
+    assert base.registry is not None
+    assert not base.registry.restrict_transfers
+    assert load_config(preset="town").registry is not None
+    assert [parse_kind(k, "k") for k in ("Resident", "サポーター", "relationship population")] == [0, 2, 1]
+    for bad, message in [
+        ({"self_registration_kinds": ["citizen"]}, "is not a kind"),
+        ({"restrict_transfers": "yes"}, "must be true or false"),
+        ({"registrars": ["0x1234"]}, "is not an address"),
+        ({"colour": "red"}, "unknown key"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            validate({**raw, "registry": {**raw["registry"], **bad}}, preset="local", source="t")
+    assert validate({**raw, "registry": None}, preset="local", source="t").registry is None
+
+
+# ------------------------------------------------------------------------------------------------ local preset
+
+
+def test_local_preset_deploys_an_unrestricted_registry(dao):
+    registry = ResidentRegistry.at(dao.record.address("ResidentRegistry"))
+    assert "ResidentRegistry" in contract_names(dao.config)
+    assert dao.token.transferRegistry() == ZERO
+    assert registry.hasRole(REGISTRAR_ROLE, STAFF)
+    assert registry.hasRole(ADMIN_ROLE, dao.timelock)
+    assert not registry.hasRole(ADMIN_ROLE, accounts[0])
+    assert not registry.hasRole(REGISTRAR_ROLE, accounts[0])
+    assert registry.selfRegistrationKinds() == 0
+    assert dao.record.contracts["ResidentRegistry"].constructor_args == [
+        "Furusato Resident Card", "FRC", accounts[0].address,
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------------ restricted
+
+
+def test_restricted_deploy_checks_out(restricted, artifacts):
+    config, record, sender = restricted
+    assert record.complete
+    checks = check_wiring(web3, artifacts, record, config)
+    assert all(c.ok for c in checks), [c.description for c in checks if not c.ok]
+    descriptions = {c.description for c in checks}
+    expected = {
+        "registry admin is the timelock", "deployer holds no registrar role", "registry cards are locked (ERC-5192)",
+        "token transfer restriction as configured", f"{STAFF} is a registrar",
+    }  # fmt: skip
+    assert expected <= descriptions
+    token = RegionToken.at(record.address("RegionToken"))
+    registry = ResidentRegistry.at(record.address("ResidentRegistry"))
+    assert token.transferRegistry() == registry.address
+    assert registry.selfRegistrationKinds() == 0b110
+    for role in (ADMIN_ROLE, REGISTRAR_ROLE):
+        assert not registry.hasRole(role, sender.address)
+    assert registry.hasRole(ADMIN_ROLE, record.address("TimelockController"))
+    assert registry.memberCount() == len(config.genesis) == registry.countOf(RELATIONSHIP)
+    for alloc in config.genesis:
+        assert registry.isMember(alloc.to)
+        assert token.balanceOf(alloc.to) == alloc.amount
+    # the wiring order: restricted before the genesis mint, recipients registered before it too
+    steps = list(record.wiring)
+    assert steps.index("token: transfers restricted to registered members") < steps.index("token: genesis minted")
+    assert steps.index("registry: genesis recipients registered") < steps.index("token: genesis minted")
+    assert steps.index("registry: deployer is no longer registrar") > steps.index("token: genesis minted")
+
+
+def test_restricted_token_refuses_outsiders_and_wiring_check_notices_a_lifted_restriction(
+    restricted, artifacts, outsider
+):
+    config, record, _sender = restricted
+    token = RegionToken.at(record.address("RegionToken"))
+    member = accounts.at(config.genesis[0].to, force=True)
+    with reverts("RegionTokenTransferRestricted", outsider):
+        token.transfer(outsider, TOKEN, {"from": member})
+    token.transfer(config.genesis[1].to, TOKEN, {"from": member})  # among members: fine
+    token.transfer(member, TOKEN, {"from": accounts.at(config.genesis[1].to, force=True)})
+    unrestricted = replace(config, registry=replace(config.registry, restrict_transfers=False))
+    failed = [c.description for c in check_wiring(web3, artifacts, record, unrestricted) if not c.ok]
+    assert failed == ["token transfer restriction as configured"]
+
+
+def test_restricted_deploy_without_genesis_registers_nobody(artifacts, tmp_path):
+    config = replace(restricted_config(registrars=()), genesis=())
+    record = deploy(config, fresh_sender(), tmp_path)
+    registry = ResidentRegistry.at(record.address("ResidentRegistry"))
+    assert registry.memberCount() == 0
+    assert "registry: genesis recipients registered" not in record.wiring
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, config))
+
+
+def test_deployer_as_registrar_is_refused_before_anything_is_sent(tmp_path):
+    sender = fresh_sender()
+    with pytest.raises(DeployError, match="listed as a registrar"):
+        deploy(restricted_config(registrars=(sender.address,)), sender, tmp_path)
+    assert web3.eth.get_transaction_count(sender.address) == 0
+
+
+@pytest.mark.parametrize(
+    "step", ["token: transfers restricted", "registry: deployer may register", "registry: genesis"]
+)
+def test_interrupted_restricted_deploy_resumes(restricted, artifacts, tmp_path, step):
+    """Crash right after each restricted-mode step; the second run completes and sends no step twice."""
+    config, full, _sender = restricted
+    names = list(contract_names(config))
+    steps = [k for k, v in full.wiring.items() if v]
+    (index,) = [i for i, k in enumerate(steps) if k.startswith(step)]
+    sender = fresh_sender()
+    with pytest.raises(KeyboardInterrupt):
+        deploy(config, CrashingSender(sender, len(names) + index + 1), tmp_path)
+    assert read_record(record_path(tmp_path, "testnet", partial=True)).wiring
+    record = deploy(config, sender, tmp_path)
+    assert record.complete
+    assert web3.eth.get_transaction_count(sender.address) == len(names) + len(steps)
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, config))
