@@ -206,3 +206,37 @@ def test_interrupted_restricted_deploy_resumes(restricted, artifacts, tmp_path, 
     assert record.complete
     assert web3.eth.get_transaction_count(sender.address) == len(names) + len(steps)
     assert all(c.ok for c in check_wiring(web3, artifacts, record, config))
+
+
+def test_rewards_to_non_members_are_refused_before_publishing_on_a_restricted_token(restricted, tmp_path):
+    """On a transfer-restricted token a push to a non-member would revert and block the push cursor: the plan is
+    refused before anything is sent; a plan of members only is published."""
+    from furusato.artifacts import error_selectors
+    from furusato.chain import ErrorDecoder, UnlockedSender
+    from furusato.errors import InputError
+    from furusato.rewards import plan
+    from furusato.rewards.onchain import load_plan_folder, publish
+
+    _config, record, _sender = restricted
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    abi = ARTIFACTS.get("ActivityRewards").abi
+    rewards = web3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
+    env = {"network": "testnet", "decoder": ErrorDecoder(error_selectors([abi])), "log": lambda _l: None}
+    coordinator = UnlockedSender(STAFF)
+    outsider = Account.create().address
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "member,activity,quantity,date,note\n"
+        f"{outsider},草刈り,2,2026/12/02,not registered\n"
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8,草刈り,2,2026/12/02,member\n",
+        encoding="utf-8",
+    )
+    plan(log, examples / "rewards-policy.yaml", "2026-12", tmp_path / "mixed")
+    nonce = web3.eth.get_transaction_count(STAFF)
+    with pytest.raises(InputError, match=f"not registered members: {outsider}"):
+        publish(web3, coordinator, rewards, load_plan_folder(tmp_path / "mixed"), **env)
+    assert web3.eth.get_transaction_count(STAFF) == nonce
+
+    plan(examples / "activity-2026-12.csv", examples / "rewards-policy.yaml", "2026-12", tmp_path / "members")
+    state = publish(web3, coordinator, rewards, load_plan_folder(tmp_path / "members"), **env)
+    assert state.published

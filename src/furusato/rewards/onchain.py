@@ -146,12 +146,29 @@ def _require_coordinator(rewards: Contract, sender: Sender) -> None:
         )
 
 
+_TOKEN_MEMBERSHIP_ABI = [
+    {"type": "function", "name": "transferRegistry", "stateMutability": "view", "inputs": [],
+     "outputs": [{"name": "", "type": "address"}]},
+    {"type": "function", "name": "mayHold", "stateMutability": "view",
+     "inputs": [{"name": "account", "type": "address"}], "outputs": [{"name": "", "type": "bool"}]},
+]  # fmt: skip
+
+
 def _check_leaves(rewards: Contract, folder: PlanFolder) -> None:
-    """Refuse a plan with a leaf the contract would refuse to pay: it would block every push after it."""
+    """Refuse a plan with a leaf the contract would refuse to pay: it would block every push after it.
+
+    That is a leaf above the member cap, to the zero address, or — while the token is transfer-restricted — to an
+    account that may not hold tokens (not a registered member).
+    """
     cap = int(rewards.functions.memberCap().call())
     zero = "0x" + "00" * 20
+    token = rewards.w3.eth.contract(address=rewards.functions.token().call(), abi=_TOKEN_MEMBERSHIP_ABI)
+    restricted = token.functions.transferRegistry().call() != zero
+    outsiders = []
     for i in range(folder.leaf_count):
         _index, account, amount = folder.leaf(i)
+        if restricted and not token.functions.mayHold(account).call():
+            outsiders.append(account)
         if amount > cap:
             raise InputError(
                 f"{folder.path}: {account} is allocated {amount} base units, above the contract's member cap of {cap}"
@@ -159,6 +176,12 @@ def _check_leaves(rewards: Contract, folder: PlanFolder) -> None:
             )
         if account.lower() == zero:
             raise InputError(f"{folder.path}: leaf {i} pays the zero address")
+    if outsiders:
+        raise InputError(
+            f"{folder.path}: the token is transfer-restricted and {len(outsiders)} recipient(s) are not registered "
+            f"members: {', '.join(outsiders[:10])}{' …' if len(outsiders) > 10 else ''} — register them first "
+            "(furusato registry import) and publish again"
+        )
 
 
 def publish(
