@@ -70,3 +70,32 @@ def govern(governor: Any, timelock: Any, members: list[Any], *calls: tuple[Any, 
     proposal = proposal_of(*calls, description=description)
     pass_and_queue(governor, timelock, members, proposal)
     return governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+
+
+def fresh_key_sender(fund_eth: int = 100) -> Any:
+    """A new keystore-style account (not from the public mnemonic), funded from a development account."""
+    from brownie import accounts
+    from eth_account import Account
+
+    from furusato.chain import LocalKeySender
+
+    account = Account.create()
+    accounts[0].transfer(account.address, fund_eth * 10**18)
+    return LocalKeySender(account)
+
+
+class CrashingSender:
+    """Wraps a sender and dies (like a killed process) after ``limit`` transactions."""
+
+    def __init__(self, inner: Any, limit: int) -> None:
+        self.inner, self.limit, self.sent = inner, limit, 0
+
+    @property
+    def address(self) -> Any:
+        return self.inner.address
+
+    def send(self, w3: Any, tx: Any) -> Any:
+        if self.sent >= self.limit:
+            raise KeyboardInterrupt("simulated crash")
+        self.sent += 1
+        return self.inner.send(w3, tx)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from brownie import accounts, web3
-from eth_account import Account
+from helpers import CrashingSender, fresh_key_sender
 from web3 import HTTPProvider, Web3
 
 from furusato.accounts import public_test_addresses
-from furusato.chain import LocalKeySender, UnlockedSender, missing_capabilities
+from furusato.chain import UnlockedSender, missing_capabilities
 from furusato.config import load_config
 from furusato.deploy import check_wiring, contract_names, deploy_dao
 from furusato.errors import AccountError, DeployError, UnsupportedChainError
@@ -24,30 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 WIRING_TXS = 3 + 4 + 3 + 4 + 3 + 3
 CONTRACTS = contract_names(load_config(preset="local"))
 TOTAL_TXS = len(CONTRACTS) + WIRING_TXS
-
-
-def fresh_key_sender(fund_eth: int = 100) -> LocalKeySender:
-    """A new keystore-style account (not from the public mnemonic), funded from a development account."""
-    account = Account.create()
-    accounts[0].transfer(account.address, fund_eth * 10**18)
-    return LocalKeySender(account)
-
-
-class CrashingSender:
-    """Wraps a sender and dies (like a killed process) after ``limit`` transactions."""
-
-    def __init__(self, inner: LocalKeySender, limit: int) -> None:
-        self.inner, self.limit, self.sent = inner, limit, 0
-
-    @property
-    def address(self):
-        return self.inner.address
-
-    def send(self, w3, tx):
-        if self.sent >= self.limit:
-            raise KeyboardInterrupt("simulated crash")
-        self.sent += 1
-        return self.inner.send(w3, tx)
 
 
 def test_record_has_addresses_transactions_and_compiler_settings(dao):

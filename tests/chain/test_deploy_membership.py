@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from brownie import RegionToken, ResidentRegistry, accounts, web3
 from eth_account import Account
-from helpers import reverts
+from helpers import CrashingSender, fresh_key_sender, reverts
 from web3 import Web3
 
 from furusato.artifacts import Artifacts
-from furusato.chain import LocalKeySender
 from furusato.config import RegistryConfig, load_config, parse_kind, validate
 from furusato.deploy import check_wiring, contract_names, deploy_dao
 from furusato.errors import ConfigError, DeployError
@@ -39,27 +38,6 @@ def restricted_config(**kw: Any) -> Any:
     return replace(base, registry=replace(registry, **kw))
 
 
-def fresh_sender(fund_eth: int = 100) -> LocalKeySender:
-    account = Account.create()
-    accounts[0].transfer(account.address, fund_eth * TOKEN)
-    return LocalKeySender(account)
-
-
-class CrashingSender:
-    def __init__(self, inner: LocalKeySender, limit: int) -> None:
-        self.inner, self.limit, self.sent = inner, limit, 0
-
-    @property
-    def address(self):
-        return self.inner.address
-
-    def send(self, w3, tx):
-        if self.sent >= self.limit:
-            raise KeyboardInterrupt("simulated crash")
-        self.sent += 1
-        return self.inner.send(w3, tx)
-
-
 ARTIFACTS = Artifacts(Path(__file__).resolve().parents[2])
 
 
@@ -72,7 +50,7 @@ def deploy(config: Any, sender: Any, records_dir: Path, network: str = "testnet"
 
 @pytest.fixture(scope="module")
 def restricted(tmp_path_factory: Any) -> Any:
-    sender = fresh_sender()
+    sender = fresh_key_sender()
     config = restricted_config()
     record = deploy(config, sender, tmp_path_factory.mktemp("records"))
     return config, record, sender
@@ -175,7 +153,7 @@ def test_restricted_token_refuses_outsiders_and_wiring_check_notices_a_lifted_re
 
 def test_restricted_deploy_without_genesis_registers_nobody(artifacts, tmp_path):
     config = replace(restricted_config(registrars=()), genesis=())
-    record = deploy(config, fresh_sender(), tmp_path)
+    record = deploy(config, fresh_key_sender(), tmp_path)
     registry = ResidentRegistry.at(record.address("ResidentRegistry"))
     assert registry.memberCount() == 0
     assert "registry: genesis recipients registered" not in record.wiring
@@ -183,7 +161,7 @@ def test_restricted_deploy_without_genesis_registers_nobody(artifacts, tmp_path)
 
 
 def test_deployer_as_registrar_is_refused_before_anything_is_sent(tmp_path):
-    sender = fresh_sender()
+    sender = fresh_key_sender()
     with pytest.raises(DeployError, match="listed as a registrar"):
         deploy(restricted_config(registrars=(sender.address,)), sender, tmp_path)
     assert web3.eth.get_transaction_count(sender.address) == 0
@@ -198,7 +176,7 @@ def test_interrupted_restricted_deploy_resumes(restricted, artifacts, tmp_path, 
     names = list(contract_names(config))
     steps = [k for k, v in full.wiring.items() if v]
     (index,) = [i for i, k in enumerate(steps) if k.startswith(step)]
-    sender = fresh_sender()
+    sender = fresh_key_sender()
     with pytest.raises(KeyboardInterrupt):
         deploy(config, CrashingSender(sender, len(names) + index + 1), tmp_path)
     assert read_record(record_path(tmp_path, "testnet", partial=True)).wiring

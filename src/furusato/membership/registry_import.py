@@ -36,8 +36,8 @@ from web3.types import TxReceipt
 
 from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
 from furusato.config import KINDS, parse_kind
-from furusato.errors import ChainError, ConfigError, InputError
-from furusato.rewards.activity_log import ActivityLogError, Problem, _clean, _decode
+from furusato.errors import ChainError, ConfigError
+from furusato.rewards.activity_log import ActivityLogError, FileProblemsError, Problem, _clean, _decode
 
 COLUMNS = {
     "member": ("member", "address", "wallet", "メンバー", "アドレス", "ウォレット", "ウォレットアドレス"),
@@ -48,24 +48,16 @@ COLUMNS = {
 _HEADER = {unicodedata.normalize("NFKC", a).casefold(): c for c, aliases in COLUMNS.items() for a in aliases}
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _HASH = re.compile(r"0x[0-9a-fA-F]{64}")
-_MAX_REPORTED = 200
 ZERO_ADDRESS = "0x" + "0" * 40
 NO_RECORD = b"\x00" * 32
 ROLE_REGISTRAR = bytes(Web3.keccak(text="REGISTRAR_ROLE"))
 
 
-class MemberListError(InputError):
+class MemberListError(FileProblemsError):
     """A member list has problems; ``problems`` lists all of them, the message shows them line by line."""
 
     def __init__(self, path: Path, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = tuple(problems)
-        shown = [f"  {path.name} {p}" for p in problems[:_MAX_REPORTED]]
-        if len(problems) > _MAX_REPORTED:
-            shown.append(f"  … and {len(problems) - _MAX_REPORTED} more")
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"{path}: {count} in the member list; nothing was sent. Fix them all and run again:\n"
-                         + "\n".join(shown))  # fmt: skip
+        super().__init__(path, problems, "the member list", "nothing was sent. Fix them all and run again")
 
 
 @dataclass(frozen=True)

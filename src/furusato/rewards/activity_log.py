@@ -88,18 +88,25 @@ class Problem:
         return self.message if self.line is None else f"line {self.line}: {self.message}"
 
 
-class ActivityLogError(InputError):
-    """An activity log has problems; ``problems`` lists all of them, the message shows them line by line."""
+class FileProblemsError(InputError):
+    """A spreadsheet-like input file has problems; ``problems`` lists all of them, the message one per line."""
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        """Build the message: the file, the number of problems, then one problem per line."""
+    def __init__(self, path: Path, problems: list[Problem], what: str, advice: str) -> None:
+        """Build the message: the file, the number of problems in ``what``, ``advice``, then one problem per line."""
         self.path = path
         self.problems = tuple(problems)
         shown = [f"  {path.name} {p}" for p in problems[:_MAX_REPORTED]]
         if len(problems) > _MAX_REPORTED:
             shown.append(f"  … and {len(problems) - _MAX_REPORTED} more")
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"{path}: {count} in the activity log; fix them all and run again:\n" + "\n".join(shown))
+        super().__init__(f"{path}: {count} in {what}; {advice}:\n" + "\n".join(shown))
+
+
+class ActivityLogError(FileProblemsError):
+    """An activity log has problems; ``problems`` lists all of them, the message shows them line by line."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        super().__init__(path, problems, "the activity log", "fix them all and run again")
 
 
 @dataclass(frozen=True)
