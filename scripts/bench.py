@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from brownie import accounts, web3
-from eth_account import Account
 
 from furusato.bench import BenchActors, format_comparison, merge_results, run_governance_bench, run_rewards_bench
 from furusato.chain import UnlockedSender
@@ -16,13 +15,7 @@ RESULTS = ROOT / "bench" / "results.json"
 
 
 def main() -> None:
-    actors = BenchActors(
-        deployer=UnlockedSender(accounts[0].address),
-        members=tuple(UnlockedSender(accounts[i].address) for i in range(1, 6)),
-        relayer=UnlockedSender(accounts[7].address),
-        signer=Account.from_key(b"\x01" * 32),
-        recipient=accounts[6].address,
-    )
+    actors = BenchActors.development([a.address for a in accounts])
     print("governance gas, ours and OpenZeppelin's reference ...")
     results = run_governance_bench(web3, ROOT, actors)
     print("activity rewards: CSV -> plan -> publish -> challenge window -> push ...")

@@ -63,6 +63,23 @@ class BenchActors:
     signer: LocalAccount  # signs ballots offline; holds no ETH of its own in our system
     recipient: str
 
+    @classmethod
+    def development(cls, addresses: list[str]) -> BenchActors:
+        """The roles played by a development chain's unlocked accounts (at least 8): #0 deploys, #1-#5 are
+        members, #6 receives payments, #7 relays; the ballot signer is a fixed throw-away key."""
+        from eth_account import Account
+
+        from furusato.chain import UnlockedSender
+
+        senders = [UnlockedSender(Web3.to_checksum_address(a)) for a in addresses]
+        return cls(
+            deployer=senders[0],
+            members=tuple(senders[1:6]),
+            relayer=senders[7],
+            signer=Account.from_key(b"\x01" * 32),
+            recipient=senders[6].address,
+        )
+
 
 def _contract(w3: Web3, artifacts: Artifacts, name: str, address: str) -> Contract:
     return w3.eth.contract(address=Web3.to_checksum_address(address), abi=artifacts.get(name).abi)

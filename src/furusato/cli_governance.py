@@ -174,6 +174,32 @@ def _step_command(name: str, doc: str) -> Callable[[F], F]:
     return wrap
 
 
+def _run_step(
+    obj: Context,
+    proposal_id: str,
+    tz: str,
+    network: str,
+    records_dir: Path | None,
+    sending: tuple[Path | None, str | None, Path | None, int],
+    yes: bool,
+    question: Callable[[int, Any], str],
+    act: Callable[[Any, Any, int, Any], None],
+) -> None:
+    """Parse the id and zone, connect, choose the sender, confirm ``question(pid, sender)``, then run
+    ``act(dao, sender, pid, zone)``; every FurusatoError exits 2 with its message."""
+    from furusato.proposals.status import parse_proposal_id, parse_tz
+
+    keystore, account_id, password_file, dev_index = sending
+    try:
+        zone, pid = parse_tz(tz), parse_proposal_id(proposal_id)
+        with _session(obj, network, records_dir) as (conn, dao):
+            sender = _sender(conn, keystore, account_id, password_file, dev_index)
+            _confirm(question(pid, sender), yes, False)
+            act(dao, sender, pid, zone)
+    except FurusatoError as exc:
+        _fail(exc)
+
+
 @_step_command("vote", "Vote on PROPOSAL_ID (for, against or abstain).")
 @click.option("--support", required=True, type=click.Choice(["for", "against", "abstain"]))
 @click.option("--reason", default="", help="A reason recorded on chain with the vote.")
@@ -181,16 +207,13 @@ def proposal_vote(obj: Context, proposal_id: str, network: str, records_dir: Pat
                   account_id: str | None, password_file: Path | None, yes: bool, dev_index: int, tz: str,
                   support: str, reason: str) -> None:  # fmt: skip
     from furusato.proposals import steps
-    from furusato.proposals.status import parse_proposal_id, parse_tz
 
-    try:
-        zone, pid, choice = parse_tz(tz), parse_proposal_id(proposal_id), steps.parse_support(support)
-        with _session(obj, network, records_dir) as (conn, dao):
-            sender = _sender(conn, keystore, account_id, password_file, dev_index)
-            _confirm(f"Vote {support} on {pid} as {sender.address}?", yes, False)
-            _tx(f"voted {support}", steps.vote(dao, sender, pid, choice, reason, zone))
-    except FurusatoError as exc:
-        _fail(exc)
+    choice = steps.parse_support(support)
+    _run_step(
+        obj, proposal_id, tz, network, records_dir, (keystore, account_id, password_file, dev_index), yes,
+        lambda pid, sender: f"Vote {support} on {pid} as {sender.address}?",
+        lambda dao, sender, pid, zone: _tx(f"voted {support}", steps.vote(dao, sender, pid, choice, reason, zone)),
+    )  # fmt: skip
 
 
 @_step_command("queue", "Queue a succeeded PROPOSAL_ID in the timelock.")
@@ -198,20 +221,16 @@ def proposal_queue(obj: Context, proposal_id: str, network: str, records_dir: Pa
                    account_id: str | None, password_file: Path | None, yes: bool, dev_index: int,
                    tz: str) -> None:  # fmt: skip
     from furusato.proposals import steps
-    from furusato.proposals.status import find_proposal, parse_proposal_id, parse_tz, read_status
+    from furusato.proposals.status import find_proposal, read_status
     from furusato.rewards.onchain import local_time
 
-    try:
-        zone, pid = parse_tz(tz), parse_proposal_id(proposal_id)
-        with _session(obj, network, records_dir) as (conn, dao):
-            sender = _sender(conn, keystore, account_id, password_file, dev_index)
-            _confirm(f"Queue {pid}?", yes, False)
-            info, receipt = steps.queue(dao, sender, pid, zone)
-            _tx("queued", receipt)
-            click.echo(f"timelock ready at {local_time(read_status(dao, find_proposal(dao, pid)).eta, zone)}")
-            del info
-    except FurusatoError as exc:
-        _fail(exc)
+    def queue(dao: Any, sender: Any, pid: int, zone: Any) -> None:
+        _info, receipt = steps.queue(dao, sender, pid, zone)
+        _tx("queued", receipt)
+        click.echo(f"timelock ready at {local_time(read_status(dao, find_proposal(dao, pid)).eta, zone)}")
+
+    _run_step(obj, proposal_id, tz, network, records_dir, (keystore, account_id, password_file, dev_index), yes,
+              lambda pid, _sender: f"Queue {pid}?", queue)  # fmt: skip
 
 
 @_step_command("execute", "Execute a queued PROPOSAL_ID once its timelock delay has passed.")
@@ -219,16 +238,12 @@ def proposal_execute(obj: Context, proposal_id: str, network: str, records_dir: 
                      account_id: str | None, password_file: Path | None, yes: bool, dev_index: int,
                      tz: str) -> None:  # fmt: skip
     from furusato.proposals import steps
-    from furusato.proposals.status import parse_proposal_id, parse_tz
 
-    try:
-        zone, pid = parse_tz(tz), parse_proposal_id(proposal_id)
-        with _session(obj, network, records_dir) as (conn, dao):
-            sender = _sender(conn, keystore, account_id, password_file, dev_index)
-            _confirm(f"Execute {pid}?", yes, False)
-            _tx("executed", steps.execute(dao, sender, pid, zone))
-    except FurusatoError as exc:
-        _fail(exc)
+    _run_step(
+        obj, proposal_id, tz, network, records_dir, (keystore, account_id, password_file, dev_index), yes,
+        lambda pid, _sender: f"Execute {pid}?",
+        lambda dao, sender, pid, zone: _tx("executed", steps.execute(dao, sender, pid, zone)),
+    )  # fmt: skip
 
 
 @_step_command("cancel", "Cancel PROPOSAL_ID (the guardian any time before execution; the proposer while pending).")
@@ -236,16 +251,12 @@ def proposal_cancel(obj: Context, proposal_id: str, network: str, records_dir: P
                     account_id: str | None, password_file: Path | None, yes: bool, dev_index: int,
                     tz: str) -> None:  # fmt: skip
     from furusato.proposals import steps
-    from furusato.proposals.status import parse_proposal_id, parse_tz
 
-    try:
-        zone, pid = parse_tz(tz), parse_proposal_id(proposal_id)
-        with _session(obj, network, records_dir) as (conn, dao):
-            sender = _sender(conn, keystore, account_id, password_file, dev_index)
-            _confirm(f"Cancel {pid}?", yes, False)
-            _tx("canceled", steps.cancel(dao, sender, pid, zone))
-    except FurusatoError as exc:
-        _fail(exc)
+    _run_step(
+        obj, proposal_id, tz, network, records_dir, (keystore, account_id, password_file, dev_index), yes,
+        lambda pid, _sender: f"Cancel {pid}?",
+        lambda dao, sender, pid, zone: _tx("canceled", steps.cancel(dao, sender, pid, zone)),
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ delegate

@@ -5,23 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from brownie import accounts, web3
-from eth_account import Account
 
 from furusato.bench import BenchActors
-from furusato.chain import UnlockedSender
 from furusato.relayer.bench import bench_relayer
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_bench_relayer_reports_gas_and_rate(tmp_path):
-    actors = BenchActors(
-        deployer=UnlockedSender(accounts[0].address),
-        members=tuple(UnlockedSender(accounts[i].address) for i in range(1, 6)),
-        relayer=UnlockedSender(accounts[7].address),
-        signer=Account.from_key(b"\x01" * 32),
-        recipient=accounts[6].address,
-    )
+    actors = BenchActors.development([a.address for a in accounts])
     lines: list[str] = []
     results = bench_relayer(web3, ROOT, actors, ballots=12, work=tmp_path, log=lines.append)
     assert set(results) == {"gas.relay.castVoteBySig", "rate.relay.ballots_per_s"}
