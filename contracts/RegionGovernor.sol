@@ -12,13 +12,16 @@ import {GovernorProposalGuardian} from "@openzeppelin/contracts/governance/exten
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
+import {IResidentRegistry} from "../interfaces/IResidentRegistry.sol";
 
 /**
  * @title RegionGovernor
  * @notice The town DAO's governor, composed only of OpenZeppelin 5.7 modules: settings changeable by governance,
  * for / against / abstain counting, votes and quorum read from `RegionToken` at each proposal's snapshot (so they
  * cannot be flash-borrowed), execution through a `TimelockController`, a voting extension when quorum is reached
- * late, and a proposal guardian (the resident council) that can cancel any proposal.
+ * late, and a proposal guardian (the resident council) that can cancel any proposal. Optionally (a deploy option,
+ * for an LLC-type DAO whose members are its voters) only registered members of the town's `ResidentRegistry` may
+ * propose and vote: a revoked member keeps its tokens but can no longer act as a member.
  * @dev Quorum is a fraction of `RegionToken.getPastTotalSupply`, which on that token is the voting supply: tokens
  * held by protocol contracts (treasury, timelock, minters) are excluded from it. The clock is the token's
  * (timestamps), so every duration below is in seconds. GovernorStorage is deliberately not included (see README).
@@ -55,13 +58,23 @@ contract RegionGovernor is
         uint256 quorumNumerator;
         uint48 lateQuorumExtension;
         address proposalGuardian;
+        address memberRegistry;
     }
+
+    /// @notice Members-only governance: `account` holds no card of the member registry, so it cannot propose or vote.
+    /// @param account The proposer or voter.
+    error RegionGovernorNotMember(address account);
+
+    /// @dev The member registry of members-only governance, or address(0): anyone with votes may take part.
+    /// Immutable, so a governor without one pays nothing for the option.
+    IResidentRegistry private immutable _memberRegistry;
 
     /**
      * @param token The RegionToken (IVotes, timestamp clock).
      * @param timelock The TimelockController that executes passed proposals and owns the treasury.
      * @param params Name, durations (seconds), threshold (base units), quorum percent, late-quorum extension and the
-     * guardian (address(0) for none: proposers may then cancel their own proposals).
+     * guardian (address(0) for none: proposers may then cancel their own proposals), and the member registry of
+     * members-only governance (address(0): anyone with votes may propose and vote). Fixed for this governor's life.
      */
     constructor(
         IVotes token,
@@ -76,6 +89,41 @@ contract RegionGovernor is
         GovernorPreventLateQuorum(params.lateQuorumExtension)
     {
         _setProposalGuardian(params.proposalGuardian);
+        _memberRegistry = IResidentRegistry(params.memberRegistry);
+    }
+
+    /// @notice The registry whose members alone may propose and vote, or address(0) when anyone with votes may.
+    function memberRegistry() external view returns (address) {
+        return address(_memberRegistry);
+    }
+
+    /// @dev Members-only governance: the proposer must hold a card (checked before OpenZeppelin's own checks).
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal override returns (uint256) {
+        _requireMember(proposer);
+        return super._propose(targets, values, calldatas, description, proposer);
+    }
+
+    /// @dev Members-only governance: the voter (the signer, for a vote by signature) must hold a card.
+    function _castVote(
+        uint256 proposalId,
+        address account,
+        uint8 support,
+        string memory reason,
+        bytes memory params
+    ) internal override returns (uint256) {
+        _requireMember(account);
+        return super._castVote(proposalId, account, support, reason, params);
+    }
+
+    function _requireMember(address account) private view {
+        IResidentRegistry registry = _memberRegistry;
+        if (address(registry) != address(0) && !registry.isMember(account)) revert RegionGovernorNotMember(account);
     }
 
     // The functions below are overrides required by Solidity.

@@ -154,6 +154,14 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
         if (delegatee != address(0) && _choices[delegatee].mode == _MODE_EXCLUDED) {
             revert RegionTokenDelegateeExcluded(delegatee);
         }
+        IResidentRegistry registry = _transferRegistry;
+        if (address(registry) != address(0)) {
+            // Restricted: voting follows membership. Opting out (delegatee 0) is always allowed.
+            if (delegatee != address(0)) {
+                if (!registry.isMember(account)) revert RegionTokenNotMember(account);
+                if (delegatee != account && !registry.isMember(delegatee)) revert RegionTokenNotMember(delegatee);
+            }
+        }
         address oldDelegate = delegates(account);
         _choices[account] = VotingChoice(delegatee, _MODE_CHOSEN);
         emit DelegateChanged(account, oldDelegate, delegatee);
@@ -180,6 +188,22 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
         IResidentRegistry(registry).isMember(address(this)); // reverts unless it answers like a registry
         _transferRegistry = IResidentRegistry(registry);
         emit TransferRestrictionChanged(address(0), registry);
+    }
+
+    /// @inheritdoc IRegionToken
+    function suspendVotes(address account) external returns (bool suspended) {
+        IResidentRegistry registry = _transferRegistry;
+        if (address(registry) == address(0)) return false;
+        VotingChoice memory choice = _choices[account];
+        if (choice.mode == _MODE_EXCLUDED || registry.isMember(account)) return false;
+        address oldDelegate = delegates(account);
+        if (choice.mode == _MODE_CHOSEN && choice.delegatee == address(0)) return false; // votes for nobody already
+        uint256 units = balanceOf(account);
+        _choices[account] = VotingChoice(address(0), _MODE_CHOSEN);
+        emit DelegateChanged(account, oldDelegate, address(0));
+        emit VotesSuspended(account, oldDelegate, units);
+        _moveDelegateVotes(oldDelegate, address(0), units);
+        return true;
     }
 
     /// @inheritdoc IRegionToken

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IResidentRegistry, IERC5192} from "../interfaces/IResidentRegistry.sol";
+import {IResidentRegistry, IERC5192, IMembershipEndedListener} from "../interfaces/IResidentRegistry.sol";
 
 /**
  * @title ResidentRegistry
@@ -41,6 +41,7 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
     mapping(uint256 tokenId => bytes32) private _recordHashes;
     Counters private _counters;
     uint8 private _selfKinds;
+    IMembershipEndedListener private _listener;
 
     /**
      * @param name_ ERC-721 collection name (e.g. "Yamakoshi Resident Card").
@@ -103,12 +104,14 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
     function revoke(address account) external onlyRole(REGISTRAR_ROLE) {
         (uint256 tokenId, Kind kind) = _remove(account, true);
         emit MemberRevoked(account, tokenId, kind, msg.sender);
+        _notifyEnded(account);
     }
 
     /// @inheritdoc IResidentRegistry
     function leave() external {
         (uint256 tokenId, Kind kind) = _remove(msg.sender, false);
         emit MemberLeft(msg.sender, tokenId, kind);
+        _notifyEnded(msg.sender);
     }
 
     /// @inheritdoc IResidentRegistry
@@ -119,7 +122,19 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
         emit SelfRegistrationChanged(old, kinds);
     }
 
+    /// @inheritdoc IResidentRegistry
+    function setMembershipListener(address listener) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address old = address(_listener);
+        _listener = IMembershipEndedListener(listener);
+        emit MembershipListenerChanged(old, listener);
+    }
+
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IResidentRegistry
+    function membershipListener() external view returns (address) {
+        return address(_listener);
+    }
 
     /// @inheritdoc IResidentRegistry
     function selfRegistrationKinds() external view returns (uint8) {
@@ -223,6 +238,12 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
         _members[account] = Membership({tokenId: 0, kind: Kind.Resident, registeredAt: 0, revoked: revoked});
         delete _recordHashes[tokenId];
         _burn(tokenId);
+    }
+
+    /// @dev Tells the listener (if any) that `account` is no longer a member; called last (after every effect).
+    function _notifyEnded(address account) private {
+        IMembershipEndedListener listener = _listener;
+        if (address(listener) != address(0)) listener.suspendVotes(account);
     }
 
     function _count(Kind kind, bool up) private {

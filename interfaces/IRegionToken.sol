@@ -19,6 +19,11 @@ pragma solidity ^0.8.24;
  * permit) and mint — only between accounts that are registered members of that registry or excluded (protocol)
  * accounts; the token has no burn. The mode can be switched on only before the first mint, so no holder ever finds
  * tokens they received freely locked afterwards; governance may lift it, once and for good, with an event.
+ * While restricted, voting follows membership too: only members delegate, only to members (or to nobody), and the
+ * votes of an account that stopped being a member (revoked, or left) can be suspended by anyone with
+ * `suspendVotes` — the registry does it on revocation and on leaving — so they no longer count through any
+ * delegate. A member registered again delegates again to vote (votes already checkpointed for proposals in
+ * voting stay, like any balance change after a snapshot).
  */
 interface IRegionToken {
     /// @notice An excluded (protocol) account tried to delegate; its balance carries no votes.
@@ -52,6 +57,10 @@ interface IRegionToken {
     /// @notice Transfers are not restricted, so there is nothing to lift.
     error RegionTokenNotRestricted();
 
+    /// @notice Transfer-restricted mode: `account` must be a registered member to delegate or to be delegated to.
+    /// @param account The delegator or delegatee that is not a member.
+    error RegionTokenNotMember(address account);
+
     /// @notice The member registry that transfer restriction follows changed: switched on (old is address(0)) or
     /// lifted by governance (new is address(0)).
     /// @param oldRegistry The registry before (address(0): unrestricted).
@@ -63,6 +72,13 @@ interface IRegionToken {
     /// @param balance Its balance, which left the voting supply.
     /// @param delegatedVotesRemoved Votes other accounts had delegated to it, which now count for nobody.
     event VotingExcluded(address indexed account, uint256 balance, uint256 delegatedVotesRemoved);
+
+    /// @notice In transfer-restricted mode, the votes of an account that is no longer a member were suspended:
+    /// its balance no longer counts for its former delegate (it is now delegated to nobody).
+    /// @param account The former member.
+    /// @param oldDelegate The delegate its balance counted for until now.
+    /// @param units Its balance, which stopped counting.
+    event VotesSuspended(address indexed account, address indexed oldDelegate, uint256 units);
 
     /// @notice Hard cap on total supply, fixed at deployment.
     function cap() external view returns (uint256);
@@ -87,6 +103,15 @@ interface IRegionToken {
     /// excluded (protocol) accounts. Only `DEFAULT_ADMIN_ROLE`, only before the first mint (a deploy option).
     /// @param registry The member registry (an `IResidentRegistry`).
     function restrictTransfers(address registry) external;
+
+    /// @notice Transfer-restricted mode: stop the votes of `account`, which is no longer a registered member (revoked
+    /// or left), from counting through any delegate — it becomes delegated to nobody. Anyone may call it (the
+    /// registry does on revocation and on leaving); it changes nothing, and returns false, when transfers are not
+    /// restricted, when `account` is a member or an excluded (protocol) account, or when it already votes for
+    /// nobody. Registered again, the account delegates again to vote.
+    /// @param account The former member.
+    /// @return suspended Whether votes were suspended now.
+    function suspendVotes(address account) external returns (bool suspended);
 
     /// @notice Lift transfer-restricted mode for good. Only `DEFAULT_ADMIN_ROLE` (the timelock: a passed proposal).
     function liftTransferRestriction() external;

@@ -20,6 +20,18 @@ interface IERC5192 {
 }
 
 /**
+ * @title IMembershipEndedListener
+ * @notice A contract the registry tells when an address stops being a member (revoked, or left): the DAO's token in
+ * transfer-restricted mode, which then suspends that address's votes (`IRegionToken.suspendVotes`).
+ */
+interface IMembershipEndedListener {
+    /// @notice Called by the registry after `account`'s card was burned; must not revert for a non-member.
+    /// @param account The former member.
+    /// @return suspended Whether the listener changed anything.
+    function suspendVotes(address account) external returns (bool suspended);
+}
+
+/**
  * @title IResidentRegistry
  * @notice The town's member registry (ふるさと住民登録): one non-transferable membership card (an ERC-721 token,
  * locked in the sense of ERC-5192) per address. A card has a kind — resident (住民), relationship population
@@ -27,7 +39,8 @@ interface IERC5192 {
  *
  * Town staff holding `REGISTRAR_ROLE` register people after their own check, change a card's kind or record hash,
  * and revoke cards. Governance (`DEFAULT_ADMIN_ROLE`, the timelock) can open self-registration for chosen kinds and
- * close it again. A member can leave at any time. A revoked address cannot register itself again; only a registrar
+ * close it again. Governance can name a listener (the token, in transfer-restricted mode) that is told whenever a
+ * membership ends, so a former member's votes stop counting at once. A member can leave at any time. A revoked address cannot register itself again; only a registrar
  * can register it again. Counts by kind always equal the cards that exist.
  */
 interface IResidentRegistry is IERC5192 {
@@ -125,6 +138,11 @@ interface IResidentRegistry is IERC5192 {
     /// @param newKinds The mask after (0: self-registration closed).
     event SelfRegistrationChanged(uint8 oldKinds, uint8 newKinds);
 
+    /// @notice Governance changed the contract told when a membership ends.
+    /// @param oldListener The listener before (address(0): none).
+    /// @param newListener The listener after (address(0): none).
+    event MembershipListenerChanged(address indexed oldListener, address indexed newListener);
+
     /// @notice Issue a card to `account` after the registrar's own check. Only `REGISTRAR_ROLE`. Clears a revocation.
     /// @param account The new member.
     /// @param kind Its kind.
@@ -165,6 +183,15 @@ interface IResidentRegistry is IERC5192 {
     /// Only `DEFAULT_ADMIN_ROLE` (the timelock).
     /// @param kinds The new mask.
     function setSelfRegistrationKinds(uint8 kinds) external;
+
+    /// @notice Set the contract told (after the card is burned) whenever a membership ends by revocation or leaving:
+    /// the token in transfer-restricted mode, so a former member's votes stop counting. address(0) for none.
+    /// Only `DEFAULT_ADMIN_ROLE` (the timelock).
+    /// @param listener The listener, or address(0).
+    function setMembershipListener(address listener) external;
+
+    /// @notice The contract told when a membership ends (address(0): none).
+    function membershipListener() external view returns (address);
 
     /// @notice Which kinds may register themselves (bit `k` for kind `k`; 0: closed).
     function selfRegistrationKinds() external view returns (uint8);

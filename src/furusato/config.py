@@ -137,6 +137,7 @@ class DeployConfig:
     genesis: tuple[Allocation, ...]
     rewards: RewardsConfig | None = None
     registry: RegistryConfig | None = None
+    governor_members_only: bool = False  # only registry members may propose and vote
 
     def digest(self) -> str:
         """A stable hash of the configuration, stored in the deployment record."""
@@ -228,9 +229,20 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         raise ConfigError(f"genesis mints {total} base units, more than token.cap ({cap})")
     rewards = _rewards(data.get("rewards"), source)
     registry = _registry(data.get("registry"), source)
+    members_only = gov.get("members_only")
+    if members_only is None:  # default: members-only governance exactly when transfers are restricted to members
+        members_only = bool(registry and registry.restrict_transfers)
+    if not isinstance(members_only, bool):
+        raise ConfigError(f"governor.members_only must be true or false, got {members_only!r}")
+    if members_only and registry is None:
+        raise ConfigError(
+            "governor.members_only is true but the config has no 'registry' section: members-only governance "
+            "needs the ResidentRegistry whose members may propose and vote"
+        )
     return DeployConfig(
         rewards=rewards,
         registry=registry,
+        governor_members_only=members_only,
         preset=preset,
         token_name=str(_require(token, "name", "token")),
         token_symbol=str(_require(token, "symbol", "token")),

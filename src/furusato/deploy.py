@@ -134,7 +134,8 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
         f"RegionToken '{config.token_name}' ({config.token_symbol}), cap {config.token_cap / 10**18:,.0f} tokens",
         f"RegionGovernor '{config.governor_name}': voting delay {config.voting_delay}s, period {config.voting_period}s,"
         f" quorum {config.quorum_percent}%, threshold {config.proposal_threshold / 10**18:,.0f} tokens,"
-        f" late-quorum extension {config.late_quorum_extension}s, guardian {config.guardian or 'none'}",
+        f" late-quorum extension {config.late_quorum_extension}s, guardian {config.guardian or 'none'}"
+        + ("; MEMBERS ONLY: only registry members may propose and vote" if config.governor_members_only else ""),
         f"TimelockController: min delay {config.timelock_delay}s; proposer/canceller/executor = governor only",
         "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",
         *(
@@ -255,6 +256,8 @@ def _deploy_contracts(d: Deployment) -> None:
     c = d.config
     me = d.sender.address
     token = d.deploy_contract("RegionToken", [c.token_name, c.token_symbol, c.token_cap, me])
+    # The registry comes before the governor: a members-only governor is built with its address.
+    registry = d.deploy_contract(REGISTRY, [c.registry.name, c.registry.symbol, me]) if c.registry else None
     timelock = d.deploy_contract("TimelockController", [c.timelock_delay, [], [], me])
     params = (
         c.governor_name,
@@ -264,6 +267,7 @@ def _deploy_contracts(d: Deployment) -> None:
         c.quorum_percent,
         c.late_quorum_extension,
         c.guardian or ZERO,
+        registry if c.governor_members_only and registry else ZERO,
     )
     d.deploy_contract("RegionGovernor", [token, timelock, params])
     d.deploy_contract("Treasury", [timelock])
@@ -271,8 +275,6 @@ def _deploy_contracts(d: Deployment) -> None:
         r = c.rewards
         args = [token, me, c.guardian or ZERO, r.challenge_window, r.member_cap, r.standing_budget]
         d.deploy_contract(REWARDS, args)
-    if c.registry:
-        d.deploy_contract(REGISTRY, [c.registry.name, c.registry.symbol, me])
 
 
 def _wire(d: Deployment) -> None:
@@ -446,6 +448,13 @@ def _wire_registry(
         lambda: registry.functions.selfRegistrationKinds().call() == reg.self_registration_kinds,
         call(registry.functions.setSelfRegistrationKinds(reg.self_registration_kinds)),
     )
+    if reg.restrict_transfers:
+        token = d.record.address("RegionToken")
+        d.step(
+            "registry: a membership that ends suspends its token votes",
+            lambda: registry.functions.membershipListener().call() == token,
+            call(registry.functions.setMembershipListener(token)),
+        )
     d.step(
         "registry: timelock is admin",
         has_role(registry, ROLE_ADMIN, tl),
@@ -503,7 +512,13 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
         ),
         ("late-quorum extension as configured", g.lateQuorumVoteExtension().call() == config.late_quorum_extension),
         ("proposal guardian as configured", g.proposalGuardian().call() == (config.guardian or ZERO)),
-    ]
+        (
+            "only registry members propose and vote" if config.governor_members_only
+            else "anyone with votes may propose and vote",
+            g.memberRegistry().call()
+            == (record.address(REGISTRY) if config.governor_members_only else ZERO),
+        ),
+    ]  # fmt: skip
     for alloc in config.genesis:
         checks.append((f"genesis balance of {alloc.to}", t.balanceOf(alloc.to).call() >= alloc.amount))
     if config.rewards:
@@ -539,7 +554,13 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
                 "token transfer restriction as configured",
                 t.transferRegistry().call() == (registry.address if reg.restrict_transfers else ZERO),
             ),
-        ]
+            (  # once governance lifts the restriction, the token's suspendVotes does nothing: either is fine
+                "a membership that ends suspends its token votes" if reg.restrict_transfers
+                else "registry notifies nothing but the token when a membership ends",
+                gf.membershipListener().call()
+                in ((token.address,) if reg.restrict_transfers else (ZERO, token.address)),
+            ),
+        ]  # fmt: skip
         checks += [(f"{r} is a registrar", gf.hasRole(ROLE_REGISTRAR, r).call()) for r in reg.registrars]
     elif "transferRegistry" in {f.get("name") for f in token.abi}:
         checks.append(("token transfers not restricted", t.transferRegistry().call() == ZERO))

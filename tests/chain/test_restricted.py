@@ -241,8 +241,10 @@ def test_gas_of_restricted_transfer_and_mint(rtoken, token, deployer, alice, bob
 
 
 class RestrictedMachine:
-    """Random transfers, transferFroms, mints, registrations and revocations: a move succeeds exactly when both
-    sides may hold (member or protocol) and the balance suffices; nothing else ever moves a token."""
+    """Random transfers, transferFroms, mints, delegations, registrations, revocations and departures: a move
+    succeeds exactly when both sides may hold (member or protocol) and the balance suffices; nothing else ever moves
+    a token. Votes follow a model of who delegates to whom: only members delegate, only to members (or to nobody),
+    and a membership that ends suspends the former member's votes (the registry tells the token)."""
 
     st_a = strategy("uint8", max_value=5)
     st_b = strategy("uint8", max_value=5)
@@ -254,6 +256,8 @@ class RestrictedMachine:
     def setup(self) -> None:
         self.members = {a.address for a in self.pool if self.registry.isMember(a)}
         self.balances = {a.address: self.token.balanceOf(a) for a in self.pool}
+        # whose votes each account's balance counts for (None: nobody); all start vote-ready on receipt
+        self.delegate_of: dict[str, str | None] = {a.address: a.address for a in self.pool if a != self.protocol}
 
     def may_hold(self, who: Any) -> bool:
         return who.address in self.members or who == self.protocol
@@ -305,13 +309,57 @@ class RestrictedMachine:
             return
         self.registry.revoke(a, {"from": self.deployer})
         self.members.discard(a.address)
+        self.delegate_of[a.address] = None
+
+    def rule_leave(self, st_a: int) -> None:
+        a = self.pool[st_a]
+        if a.address not in self.members:
+            with reverts("RegistryNotMember", a):
+                self.registry.leave({"from": a})
+            return
+        self.registry.leave({"from": a})
+        self.members.discard(a.address)
+        self.delegate_of[a.address] = None
+
+    def rule_delegate(self, st_a: int, st_b: int) -> None:
+        a, b = self.pool[st_a], self.pool[st_b]
+        send = lambda: self.token.delegate(b, {"from": a})  # noqa: E731
+        if a == self.protocol:
+            with reverts("RegionTokenAccountExcluded", a):
+                send()
+        elif b == self.protocol:
+            with reverts("RegionTokenDelegateeExcluded", b):
+                send()
+        elif a.address not in self.members:
+            with reverts("RegionTokenNotMember", a):
+                send()
+        elif b != a and b.address not in self.members:
+            with reverts("RegionTokenNotMember", b):
+                send()
+        else:
+            send()
+            self.delegate_of[a.address] = b.address
+
+    def rule_opt_out(self, st_a: int) -> None:
+        a = self.pool[st_a]
+        if a == self.protocol:
+            return
+        self.token.delegate(ZERO, {"from": a})  # always allowed, member or not
+        self.delegate_of[a.address] = None
 
     def invariant_balances(self) -> None:
         for a in self.pool:
             assert self.token.balanceOf(a) == self.balances[a.address]
 
+    def invariant_votes_follow_the_model(self) -> None:
+        for a in self.pool:
+            counted = sum(self.balances[x] for x, d in self.delegate_of.items() if d == a.address)
+            assert self.token.getVotes(a) == counted
+            assert self.token.delegates(a) == (self.delegate_of.get(a.address) or ZERO)
+
 
 def test_no_transfer_escapes_restricted_mode(state_machine, rtoken, registry, deployer, members, outsider, protocol):
+    registry.setMembershipListener(rtoken, {"from": deployer})  # as deploy wires it in restricted mode
     pool = [members[0], members[1], members[2], outsider, protocol, accounts[9]]
     state_machine(
         RestrictedMachine,
