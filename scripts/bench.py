@@ -6,7 +6,7 @@ from brownie import accounts, web3
 
 from furusato.bench import BenchActors, format_comparison, merge_results, run_governance_bench, run_rewards_bench
 from furusato.chain import UnlockedSender
-from furusato.membership.bench import bench_membership
+from furusato.membership.bench import bench_members_only, bench_membership
 from furusato.relayer.bench import bench_relayer
 from furusato.rewards.bench import bench_merkle
 
@@ -28,6 +28,8 @@ def main() -> None:
     results.update(bench_relayer(web3, ROOT, actors, work=ROOT / "build" / "bench-relayer"))
     print("membership: a registry card, a sale purchase and a refund ...")
     results.update(bench_membership(web3, ROOT, actors, work=ROOT / "build" / "bench-membership"))
+    print("members-only governance: a member's vote, a revocation that suspends votes ...")
+    results.update(bench_members_only(web3, ROOT, actors, work=ROOT / "build" / "bench-members-only"))
     print("Merkle tree of 100,000 leaves with every proof ...")
     results["time.merkle.100000"] = round(bench_merkle(100_000), 3)
     merged = merge_results(RESULTS, results)

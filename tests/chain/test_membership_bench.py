@@ -1,4 +1,5 @@
-"""The membership bench (`make bench`: gas.registry.register, gas.sale.buy, gas.sale.refund) runs end to end."""
+"""The membership benches (`make bench`: gas.registry.register, gas.sale.buy, gas.sale.refund;
+gas.membersOnly.castVote, gas.registry.revoke) run end to end."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from brownie import accounts, web3
 
 from furusato.bench import BenchActors
-from furusato.membership.bench import bench_membership
+from furusato.membership.bench import bench_members_only, bench_membership
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,3 +22,13 @@ def test_bench_membership_reports_three_gas_figures(tmp_path):
     assert 60_000 < results["gas.sale.buy"] < 250_000
     assert 25_000 < results["gas.sale.refund"] < 100_000
     assert "gas.sale.buy" in lines[0]
+
+
+def test_bench_members_only_reports_a_vote_and_a_revocation(tmp_path):
+    actors = BenchActors.development([a.address for a in accounts])
+    lines: list[str] = []
+    results = bench_members_only(web3, ROOT, actors, work=tmp_path, log=lines.append)
+    assert set(results) == {"gas.membersOnly.castVote", "gas.registry.revoke"}
+    assert 60_000 < results["gas.membersOnly.castVote"] < 150_000
+    assert 30_000 < results["gas.registry.revoke"] < 150_000
+    assert "gas.registry.revoke" in lines[0]

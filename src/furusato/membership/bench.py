@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from web3 import Web3
@@ -10,8 +11,8 @@ from web3.contract import Contract
 
 from furusato.artifacts import Artifacts
 from furusato.bench import BenchActors
-from furusato.chain import Sender, advance_time, deploy, transact
-from furusato.config import KINDS, load_config
+from furusato.chain import Sender, UnlockedSender, advance_time, deploy, transact
+from furusato.config import KINDS, DeployConfig, load_config
 from furusato.deploy import ROLE_REGISTRAR, deploy_dao
 from furusato.governance import Proposal, Support, call_action
 from furusato.membership.sale import ETH, start_proposal
@@ -83,5 +84,49 @@ def bench_membership(
         "gas.sale.buy": float(buy["gasUsed"]),
         "gas.sale.refund": float(refund["gasUsed"]),
     }
+    log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in results.items()))
+    return results
+
+
+def members_only_config() -> DeployConfig:
+    """The ``local`` preset with transfers restricted to members and members-only governance (as ``town`` has)."""
+    base = load_config(preset="local")
+    assert base.registry is not None
+    return replace(base, registry=replace(base.registry, restrict_transfers=True), governor_members_only=True)
+
+
+def bench_members_only(
+    w3: Web3,
+    root: Path,
+    actors: BenchActors,
+    *,
+    work: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Deploy a members-only DAO (restricted transfers, members-only governor) and return
+    ``gas.membersOnly.castVote`` (a member's vote, not the proposal's first: the plain governor's is
+    ``gas.castVote.later``) and ``gas.registry.revoke`` (a registrar revokes a self-delegated member: the card is
+    burned and the token suspends its votes). Development chains only."""
+    work = work or root / "build" / "bench-members-only"
+    artifacts = Artifacts(root)
+    config = members_only_config()
+    assert config.registry is not None
+    record = deploy_dao(w3, actors.deployer, config, artifacts, network="bench-members-only",
+                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
+    dao = load_dao(w3, record, artifacts)
+    registry: Contract = w3.eth.contract(
+        address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi
+    )
+    advance_time(w3, 2)
+    m = actors.members
+    proposal = Proposal((call_action(dao.token, "transferRegistry"),), "bench: members-only vote")
+    gov = dao.governance
+    gov.propose(m[0], proposal)
+    advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
+    gov.cast_vote(m[0], proposal.proposal_id, Support.For)
+    vote = gov.cast_vote(m[1], proposal.proposal_id, Support.For)
+    staff = UnlockedSender(Web3.to_checksum_address(config.registry.registrars[0]))  # the town staff (dev account)
+    revoke = transact(w3, staff, registry.functions.revoke(m[4].address))
+    results = {"gas.membersOnly.castVote": float(vote["gasUsed"]), "gas.registry.revoke": float(revoke["gasUsed"])}
     log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in results.items()))
     return results
