@@ -1,7 +1,8 @@
 """Membership commands of `furusato`: the resident registry (bulk import, counts) and fundraising sales (start,
 status, finalize, refund, claim).
 
-``COMMANDS`` lists the click commands registered on ``furusato.cli.main`` when this module loads.
+``COMMANDS`` lists the click commands registered on ``furusato.cli.main`` when this module loads; ``standalone()``
+is a group of only these (what ``scripts/membership.py cli`` runs).
 """
 
 from __future__ import annotations
@@ -204,8 +205,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
                sale_address: str | None) -> None:  # fmt: skip
     """Deploy a TokenSale with TERMS.yaml and propose the governance proposal that starts it (exclude the sale
     from voting + grant it MINTER_ROLE). With --dry-run, print the terms and the proposal; send nothing."""
-    from furusato.chain import deploy
-    from furusato.membership.sale import load_terms, start_proposal
+    from furusato.membership.sale import deploy_sale, load_terms, start_proposal
 
     try:
         with _session(obj, network, records_dir) as s:
@@ -230,7 +230,6 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
             if votes < threshold:
                 raise ChainError(f"{sender.address} holds {_units(votes)} votes; proposing needs "
                                  f"{_units(threshold)} (ask a member who has them, or delegate)")  # fmt: skip
-            art = s.dao.abi_of("TokenSale")
             if sale_address:
                 existing = s.contract("TokenSale", sale_address)
                 if tuple(existing.functions.terms().call()) != terms.as_tuple():
@@ -246,9 +245,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
             if not sale_address:
                 from furusato.artifacts import Artifacts
 
-                bytecode = Artifacts(s.root).get("TokenSale").bytecode
-                sale_address, receipt = deploy(s.conn.w3, sender, art, bytecode, [terms.as_tuple()],
-                                               label="TokenSale", decoder=dao.decoder)  # fmt: skip
+                sale_address, receipt = deploy_sale(dao, sender, Artifacts(s.root), terms)
                 _tx(f"TokenSale deployed at {sale_address}", receipt)
             proposal = start_proposal(dao.token, sale_address, terms.description)
             if int(gov.proposalSnapshot(proposal.proposal_id).call()):
@@ -432,6 +429,24 @@ def sale_claim(obj: Context, address: str, network: str, records_dir: Path | Non
 
 
 COMMANDS: list[click.Command] = [registry, sale]
+
+
+def standalone() -> click.Group:
+    """A group holding only these commands, with the main command's --project option (``scripts/membership.py``)."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None)
+    @click.pass_context
+    def group(ctx: click.Context, project: Path | None) -> None:
+        try:
+            ctx.obj = Context(project)
+        except FurusatoError as exc:
+            _fail(exc)
+
+    for command in COMMANDS:
+        group.add_command(command)
+    return group
+
 
 for _command in COMMANDS:
     main.add_command(_command)

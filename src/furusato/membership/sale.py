@@ -1,7 +1,9 @@
 """Fundraising sales (資金調達): terms read from YAML, and the one governance proposal that starts a sale.
 
-A sale's terms are fixed when it is deployed; governance starts it by one proposal that excludes the sale from
-voting (its escrow carries no votes) and grants it the token's ``MINTER_ROLE``. Without both, ``buy`` reverts.
+A sale's terms are fixed when it is deployed (:func:`deploy_sale`); governance starts it by one proposal
+(:func:`start_proposal`) that excludes the sale from voting (its escrow carries no votes) and grants it the token's
+``MINTER_ROLE``. Without both, ``buy`` reverts. :func:`buy` is what a buyer's wallet does (ETH, or an ERC-20's
+``approve`` then ``buy``); the CLI and ``scripts/membership.py`` share these functions.
 
 Terms file (YAML)::
 
@@ -23,15 +25,21 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import TxReceipt
 
+from furusato.chain import Sender, deploy, transact
 from furusato.config import parse_address, parse_duration, parse_tokens
 from furusato.errors import ConfigError
 from furusato.governance import Proposal, call_action
+
+if TYPE_CHECKING:
+    from furusato.artifacts import Artifacts
+    from furusato.proposals.dao import Dao
 
 ETH = "0x0000000000000000000000000000000000000000"
 ROLE_MINTER = bytes(Web3.keccak(text="MINTER_ROLE"))
@@ -158,3 +166,37 @@ def start_proposal(token: Contract, sale: str, description: str) -> Proposal:
         ),
         description=description,
     )
+
+
+_ERC20 = [
+    {"name": "allowance", "type": "function", "stateMutability": "view",
+     "inputs": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"}],
+     "outputs": [{"name": "", "type": "uint256"}]},
+    {"name": "approve", "type": "function", "stateMutability": "nonpayable",
+     "inputs": [{"name": "spender", "type": "address"}, {"name": "amount", "type": "uint256"}],
+     "outputs": [{"name": "", "type": "bool"}]},
+]  # fmt: skip
+
+
+def deploy_sale(dao: Dao, sender: Sender, artifacts: Artifacts, terms: SaleTerms) -> tuple[str, TxReceipt]:
+    """Deploy a TokenSale with ``terms``; it opens only once governance has executed :func:`start_proposal`."""
+    from furusato.artifacts import error_selectors
+
+    abi = dao.abi_of("TokenSale")
+    dao.decoder.add(error_selectors([abi]))
+    return deploy(dao.w3, sender, abi, artifacts.get("TokenSale").bytecode, [terms.as_tuple()],
+                  label="TokenSale", decoder=dao.decoder)  # fmt: skip
+
+
+def buy(dao: Dao, sender: Sender, sale: Contract, amount: int) -> TxReceipt:
+    """Buy ``amount`` token base units from ``sale`` as ``sender`` (paying ETH, or approving the ERC-20 first when
+    its allowance is short). Returns the ``buy`` receipt; a revert is raised as ChainError naming the error."""
+    f = sale.functions
+    cost = int(f.cost(amount).call())
+    payment = Web3.to_checksum_address(f.terms().call()[2])
+    if payment == ETH:
+        return transact(dao.w3, sender, f.buy(amount), value=cost, label="buy", decoder=dao.decoder)
+    erc20 = dao.w3.eth.contract(address=payment, abi=_ERC20)
+    if int(erc20.functions.allowance(sender.address, sale.address).call()) < cost:
+        transact(dao.w3, sender, erc20.functions.approve(sale.address, cost), label="approve", decoder=dao.decoder)
+    return transact(dao.w3, sender, f.buy(amount), label="buy", decoder=dao.decoder)
