@@ -384,7 +384,8 @@ def _settle(obj: Context, action: str, address: str, network: str, records_dir: 
             who = _address(buyer) if buyer else sender.address
             amount, paid, settled = sc.functions.purchaseOf(who).call()
             if settled:
-                click.echo(f"{who}: already settled")
+                done = "refunded" if action == "refund" else "tokens delivered"
+                click.echo(f"{who}: already settled ({done}); nothing was sent")
                 return
             if not paid:
                 raise ChainError(f"{who} bought nothing in sale {sc.address}")

@@ -191,6 +191,9 @@ def deploy_sale(dao: Dao, sender: Sender, artifacts: Artifacts, terms: SaleTerms
 def buy(dao: Dao, sender: Sender, sale: Contract, amount: int) -> TxReceipt:
     """Buy ``amount`` token base units from ``sale`` as ``sender`` (paying ETH, or approving the ERC-20 first when
     its allowance is short). Returns the ``buy`` receipt; a revert is raised as ChainError naming the error."""
+    from furusato.artifacts import error_selectors
+
+    dao.decoder.add(error_selectors([dao.abi_of("TokenSale")]))
     f = sale.functions
     cost = int(f.cost(amount).call())
     payment = Web3.to_checksum_address(f.terms().call()[2])
