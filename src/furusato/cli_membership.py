@@ -121,7 +121,7 @@ def _when(ts: int) -> str:
 
 @click.group()
 def registry() -> None:
-    """Resident registry (ふるさと住民登録): bulk registration from a CSV, counts by kind."""
+    """Resident registry (ふるさと住民登録): bulk registration from a CSV, counts by kind, the note key."""
 
 
 @registry.command("import")
@@ -129,19 +129,28 @@ def registry() -> None:
 @_sending
 @click.option("--batch-size", type=click.IntRange(1, 500), default=100, show_default=True,
               help="Members per registerBatch transaction.")  # fmt: skip
+@click.option("--note-key-file", type=click.Path(dir_okay=False, path_type=Path), envvar="FURUSATO_NOTE_KEY_FILE",
+              help="The town's secret note key (see `registry new-note-key`); needed when the CSV has notes. "
+                   "Default: FURUSATO_NOTE_KEY_FILE.")  # fmt: skip
 @click.pass_obj
 def registry_import(obj: Context, csv_path: Path, network: str, records_dir: Path | None, keystore: Path | None,
                     account_id: str | None, password_file: Path | None, dry_run: bool, yes: bool, dev_index: int,
-                    batch_size: int) -> None:  # fmt: skip
+                    batch_size: int, note_key_file: Path | None) -> None:  # fmt: skip
     """Register the members listed in CSV_PATH (a registrar's transaction); skips those already registered.
 
     Columns: member (address), kind (resident/住民, relationship/関係人口, supporter/サポーター), and optionally
-    record_hash (0x + 64 hex) or note (hashed here, never sent). UTF-8, UTF-8 with BOM or Shift_JIS. Every problem
-    is reported at once and nothing is sent until the file is clean. Safe to run again after an interruption."""
-    from furusato.membership.registry_import import import_members, read_member_list
+    record_hash (0x + 64 hex) or note (never sent: HMAC-SHA256 with the town's note key goes on chain, so short notes
+    cannot be guessed from it; --note-key-file is required when there are notes). UTF-8, UTF-8 with BOM or
+    Shift_JIS. Every problem is reported at once and nothing is sent until the file is clean. Safe to run again
+    after an interruption (same key and note, same hash)."""
+    from furusato.membership.registry_import import import_members, load_note_key, read_member_list
 
     try:
-        members = read_member_list(csv_path)  # every file problem, before connecting
+        note_key = load_note_key(note_key_file) if note_key_file else None
+        if note_key_file and note_key_file.stat().st_mode & 0o077:
+            click.secho(f"warning: the note key file {note_key_file} is readable by other users; "
+                        f"`chmod 600 {note_key_file}`", fg="yellow", err=True)  # fmt: skip
+        members = read_member_list(csv_path, note_key)  # every file problem, before connecting
         with _session(obj, network, records_dir) as s:
             reg = s.registry()
             sender = s.sender(keystore, account_id, password_file, dev_index)
@@ -155,6 +164,22 @@ def registry_import(obj: Context, csv_path: Path, network: str, records_dir: Pat
                 click.secho(f"registered {result.registered}, already registered {result.skipped}", fg="green")
     except FurusatoError as exc:
         _fail(exc)
+
+
+@registry.command("new-note-key")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def registry_new_note_key(path: Path) -> None:
+    """Create the town's note key at PATH: 32 random bytes as hex, readable by its owner only (0600); an existing
+    file is never overwritten. Keep it secret, backed up and out of git."""
+    from furusato.membership.registry_import import new_note_key
+
+    try:
+        new_note_key(path)
+    except FurusatoError as exc:
+        _fail(exc)
+    click.secho(f"note key written to {path} (mode 0600)", fg="green")
+    click.echo("keep it secret and backed up, and out of git: without it, notes can no longer be matched to cards;")
+    click.echo(f"use it with `furusato registry import CSV --note-key-file {path}` (or FURUSATO_NOTE_KEY_FILE)")
 
 
 @registry.command("stats")

@@ -20,7 +20,7 @@ from furusato.cli import main
 from furusato.doors import Connection
 from furusato.errors import ChainError
 from furusato.governance import Support
-from furusato.membership.registry_import import note_hash
+from furusato.membership.registry_import import load_note_key, new_note_key, note_hash
 from furusato.membership.sale import buy, start_proposal
 from furusato.records import write_record
 
@@ -71,21 +71,38 @@ def nonce(index: int) -> int:
 # ------------------------------------------------------------------------------------------------ registry
 
 
-def test_import_registers_with_english_and_japanese_kinds_then_is_idempotent(cli, registry, tmp_path):
+@pytest.fixture
+def note_key(tmp_path: Path) -> Path:
+    """A town note key made the way `furusato registry new-note-key` makes it."""
+    path = tmp_path / "town-note.key"
+    new_note_key(path)
+    return path
+
+
+def test_import_registers_with_english_and_japanese_kinds_then_is_idempotent(cli, registry, tmp_path, note_key):
     path = write_csv(tmp_path / "members.csv", [
         f"{NEW[0]},住民,,", f"{NEW[1].lower()},関係人口,{HASH},", f"{NEW[2]},supporter,,町の台帳 No.12",
         f"{NEW[3]},サポーター,,",
     ])  # fmt: skip
-    result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    sent = nonce(REGISTRAR)
+    keyless = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    assert keyless.exit_code == 2
+    assert "notes on line(s) 4 need the town's note key" in keyless.output
+    assert nonce(REGISTRAR) == sent
+    assert registry.memberCount() == 0
+    keyed = ["--note-key-file", str(note_key)]
+    result = cli("registry", "import", str(path), *keyed, "--dev-account", str(REGISTRAR), "--yes")
     assert result.exit_code == 0, result.output
     assert "4 to register in 1 transaction(s)" in result.output
     assert "registered 4, already registered 0" in result.output
     assert [registry.card(registry.cardOf(a))[1] for a in NEW[:4]] == [RESIDENT, RELATIONSHIP, SUPPORTER, SUPPORTER]
     assert registry.card(registry.cardOf(NEW[1]))[3] == HASH
-    assert registry.card(registry.cardOf(NEW[2]))[3] == "0x" + note_hash("町の台帳 No.12").hex()
+    on_chain = registry.card(registry.cardOf(NEW[2]))[3]
+    assert on_chain == "0x" + note_hash("町の台帳 No.12", load_note_key(note_key)).hex()
+    assert on_chain != Web3.keccak(text="町の台帳 No.12").to_0x_hex()  # not the guessable plain hash
     assert registry.card(registry.cardOf(NEW[3]))[3] == "0x" + "00" * 32
     sent = nonce(REGISTRAR)
-    again = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    again = cli("registry", "import", str(path), *keyed, "--dev-account", str(REGISTRAR), "--yes")
     assert again.exit_code == 0, again.output
     assert "4 already registered, 0 to register" in again.output
     assert nonce(REGISTRAR) == sent  # nothing sent twice
@@ -138,9 +155,10 @@ def test_every_problem_is_reported_at_once_and_nothing_is_sent(cli, registry, tm
     assert registry.memberCount() == 0
 
 
-def test_shift_jis_file_with_japanese_headers_and_dry_run(cli, registry, tmp_path):
+def test_shift_jis_file_with_japanese_headers_and_dry_run(cli, registry, tmp_path, note_key, monkeypatch):
     path = write_csv(tmp_path / "sjis.csv", [f"{NEW[0]},関係人口,会員番号 7"], encoding="cp932",
                      header="ウォレットアドレス,種別,備考")  # fmt: skip
+    monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(note_key))  # the key named by the environment
     result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "sjis.csv (cp932): 1 member(s); 0 already registered, 1 to register" in result.output
