@@ -230,7 +230,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
                sale_address: str | None) -> None:  # fmt: skip
     """Deploy a TokenSale with TERMS.yaml and propose the governance proposal that starts it (exclude the sale
     from voting + grant it MINTER_ROLE). With --dry-run, print the terms and the proposal; send nothing."""
-    from furusato.membership.sale import deploy_sale, load_terms, start_proposal
+    from furusato.membership.sale import check_payment_decimals, deploy_sale, load_terms, start_proposal
 
     try:
         with _session(obj, network, records_dir) as s:
@@ -239,6 +239,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
             terms = load_terms(terms_path, token=dao.token.address, treasury=dao.treasury.address,
                                registry=reg.address if reg else None, now=dao.now())  # fmt: skip
             decimals = _payment_decimals(s, terms.payment_token)
+            check_payment_decimals(terms, decimals, terms_path)
             pay = "ETH" if terms.payment_token == ETH else terms.payment_token
             for line in (
                 f"sale of {s.record.address('RegionToken')} on '{network}', proceeds to the Treasury",

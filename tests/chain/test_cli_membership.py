@@ -344,6 +344,13 @@ def test_sale_paid_in_an_erc20_shows_its_units_and_refunds_in_it(cli, dao, pdao,
     dry = cli("sale", "start", str(terms), "--dev-account", "1", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert f"price 2.5 {pay.address} per token" in dry.output
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(terms.read_text(encoding="utf-8").replace("payment_decimals: 18", "payment_decimals: 6"))
+    sent = nonce(1)
+    refused = cli("sale", "start", str(wrong), "--dev-account", "1", "--yes")
+    assert refused.exit_code == 2
+    assert f"payment_decimals is 6 but the payment token {pay.address} has 18 decimals" in refused.output
+    assert nonce(1) == sent
     sale = start_sale(cli, dao, members, terms, "paid in FJPY")
     assert sale.terms()[2] == pay.address
     assert sale.cost(TOKEN) == 25 * TOKEN // 10

@@ -9,7 +9,7 @@ Terms file (YAML)::
 
     price: "0.001"              # payment per whole token, in whole units of the payment (ETH or the ERC-20)
     payment_token: null         # null / ETH, or the ERC-20's address (e.g. a yen stablecoin)
-    payment_decimals: 18        # decimals of the ERC-20 (ignored for ETH)
+    payment_decimals: 18        # decimals of the ERC-20 (ignored for ETH; `sale start` checks its decimals())
     opens_at: "2027-04-01T09:00:00+09:00"   # ISO 8601 with a time zone, or unix seconds, or e.g. "in 2 days"
     closes_at: "2027-04-30T17:00:00+09:00"  # the same forms (relative to opens_at: "+30 days")
     hard_cap: "1000000"         # whole tokens
@@ -61,6 +61,8 @@ class SaleTerms:
     goal: int
     registry: str
     description: str
+    payment_decimals: int = 18
+    """The decimals the price was read with (``payment_decimals``; 18 for ETH), checked against the token."""
 
     def as_tuple(self) -> tuple[Any, ...]:
         """The constructor argument (the ``Terms`` struct) in field order."""
@@ -152,8 +154,17 @@ def load_terms(path: Path, *, token: str, treasury: str, registry: str | None, n
         token=token, treasury=treasury, payment_token=payment, price=_price(raw.get("price"), decimals),
         opens_at=opens, closes_at=closes, hard_cap=hard_cap, buyer_cap=buyer_cap, goal=goal,
         registry=(registry or ETH) if members_only else ETH,
-        description=str(raw.get("description") or f"Start the token sale {path.stem}"),
+        description=str(raw.get("description") or f"Start the token sale {path.stem}"), payment_decimals=decimals,
     )  # fmt: skip
+
+
+def check_payment_decimals(terms: SaleTerms, actual: int, path: Path) -> None:
+    """Refuse terms whose price was read with other decimals than the payment token's own ``decimals()``."""
+    if terms.payment_token != ETH and terms.payment_decimals != actual:
+        raise ConfigError(
+            f"{path}: payment_decimals is {terms.payment_decimals} but the payment token {terms.payment_token} has "
+            f"{actual} decimals; the price would be off by a factor of 10^{abs(terms.payment_decimals - actual)}"
+        )
 
 
 def start_proposal(token: Contract, sale: str, description: str) -> Proposal:
