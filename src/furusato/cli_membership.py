@@ -1,7 +1,8 @@
 """Membership commands of `furusato`: the resident registry (bulk import, counts) and fundraising sales (start,
 status, finalize, refund, claim).
 
-``COMMANDS`` lists the click commands registered on ``furusato.cli.main`` when this module loads.
+``COMMANDS`` lists the click commands registered on ``furusato.cli.main`` when this module loads; ``standalone()``
+is a group of only these (what ``scripts/membership.py cli`` runs).
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def _when(ts: int) -> str:
 
 @click.group()
 def registry() -> None:
-    """Resident registry (ふるさと住民登録): bulk registration from a CSV, counts by kind."""
+    """Resident registry (ふるさと住民登録): bulk registration from a CSV, counts by kind, the note key."""
 
 
 @registry.command("import")
@@ -128,19 +129,28 @@ def registry() -> None:
 @_sending
 @click.option("--batch-size", type=click.IntRange(1, 500), default=100, show_default=True,
               help="Members per registerBatch transaction.")  # fmt: skip
+@click.option("--note-key-file", type=click.Path(dir_okay=False, path_type=Path), envvar="FURUSATO_NOTE_KEY_FILE",
+              help="The town's secret note key (see `registry new-note-key`); needed when the CSV has notes. "
+                   "Default: FURUSATO_NOTE_KEY_FILE.")  # fmt: skip
 @click.pass_obj
 def registry_import(obj: Context, csv_path: Path, network: str, records_dir: Path | None, keystore: Path | None,
                     account_id: str | None, password_file: Path | None, dry_run: bool, yes: bool, dev_index: int,
-                    batch_size: int) -> None:  # fmt: skip
+                    batch_size: int, note_key_file: Path | None) -> None:  # fmt: skip
     """Register the members listed in CSV_PATH (a registrar's transaction); skips those already registered.
 
     Columns: member (address), kind (resident/住民, relationship/関係人口, supporter/サポーター), and optionally
-    record_hash (0x + 64 hex) or note (hashed here, never sent). UTF-8, UTF-8 with BOM or Shift_JIS. Every problem
-    is reported at once and nothing is sent until the file is clean. Safe to run again after an interruption."""
-    from furusato.membership.registry_import import import_members, read_member_list
+    record_hash (0x + 64 hex) or note (never sent: HMAC-SHA256 with the town's note key goes on chain, so short notes
+    cannot be guessed from it; --note-key-file is required when there are notes). UTF-8, UTF-8 with BOM or
+    Shift_JIS. Every problem is reported at once and nothing is sent until the file is clean. Safe to run again
+    after an interruption (same key and note, same hash)."""
+    from furusato.membership.registry_import import import_members, load_note_key, read_member_list
 
     try:
-        members = read_member_list(csv_path)  # every file problem, before connecting
+        note_key = load_note_key(note_key_file) if note_key_file else None
+        if note_key_file and note_key_file.stat().st_mode & 0o077:
+            click.secho(f"warning: the note key file {note_key_file} is readable by other users; "
+                        f"`chmod 600 {note_key_file}`", fg="yellow", err=True)  # fmt: skip
+        members = read_member_list(csv_path, note_key)  # every file problem, before connecting
         with _session(obj, network, records_dir) as s:
             reg = s.registry()
             sender = s.sender(keystore, account_id, password_file, dev_index)
@@ -154,6 +164,22 @@ def registry_import(obj: Context, csv_path: Path, network: str, records_dir: Pat
                 click.secho(f"registered {result.registered}, already registered {result.skipped}", fg="green")
     except FurusatoError as exc:
         _fail(exc)
+
+
+@registry.command("new-note-key")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def registry_new_note_key(path: Path) -> None:
+    """Create the town's note key at PATH: 32 random bytes as hex, readable by its owner only (0600); an existing
+    file is never overwritten. Keep it secret, backed up and out of git."""
+    from furusato.membership.registry_import import new_note_key
+
+    try:
+        new_note_key(path)
+    except FurusatoError as exc:
+        _fail(exc)
+    click.secho(f"note key written to {path} (mode 0600)", fg="green")
+    click.echo("keep it secret and backed up, and out of git: without it, notes can no longer be matched to cards;")
+    click.echo(f"use it with `furusato registry import CSV --note-key-file {path}` (or FURUSATO_NOTE_KEY_FILE)")
 
 
 @registry.command("stats")
@@ -204,8 +230,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
                sale_address: str | None) -> None:  # fmt: skip
     """Deploy a TokenSale with TERMS.yaml and propose the governance proposal that starts it (exclude the sale
     from voting + grant it MINTER_ROLE). With --dry-run, print the terms and the proposal; send nothing."""
-    from furusato.chain import deploy
-    from furusato.membership.sale import load_terms, start_proposal
+    from furusato.membership.sale import check_payment_decimals, deploy_sale, load_terms, start_proposal
 
     try:
         with _session(obj, network, records_dir) as s:
@@ -214,6 +239,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
             terms = load_terms(terms_path, token=dao.token.address, treasury=dao.treasury.address,
                                registry=reg.address if reg else None, now=dao.now())  # fmt: skip
             decimals = _payment_decimals(s, terms.payment_token)
+            check_payment_decimals(terms, decimals, terms_path)
             pay = "ETH" if terms.payment_token == ETH else terms.payment_token
             for line in (
                 f"sale of {s.record.address('RegionToken')} on '{network}', proceeds to the Treasury",
@@ -230,7 +256,6 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
             if votes < threshold:
                 raise ChainError(f"{sender.address} holds {_units(votes)} votes; proposing needs "
                                  f"{_units(threshold)} (ask a member who has them, or delegate)")  # fmt: skip
-            art = s.dao.abi_of("TokenSale")
             if sale_address:
                 existing = s.contract("TokenSale", sale_address)
                 if tuple(existing.functions.terms().call()) != terms.as_tuple():
@@ -246,9 +271,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
             if not sale_address:
                 from furusato.artifacts import Artifacts
 
-                bytecode = Artifacts(s.root).get("TokenSale").bytecode
-                sale_address, receipt = deploy(s.conn.w3, sender, art, bytecode, [terms.as_tuple()],
-                                               label="TokenSale", decoder=dao.decoder)  # fmt: skip
+                sale_address, receipt = deploy_sale(dao, sender, Artifacts(s.root), terms)
                 _tx(f"TokenSale deployed at {sale_address}", receipt)
             proposal = start_proposal(dao.token, sale_address, terms.description)
             if int(gov.proposalSnapshot(proposal.proposal_id).call()):
@@ -387,7 +410,8 @@ def _settle(obj: Context, action: str, address: str, network: str, records_dir: 
             who = _address(buyer) if buyer else sender.address
             amount, paid, settled = sc.functions.purchaseOf(who).call()
             if settled:
-                click.echo(f"{who}: already settled")
+                done = "refunded" if action == "refund" else "tokens delivered"
+                click.echo(f"{who}: already settled ({done}); nothing was sent")
                 return
             if not paid:
                 raise ChainError(f"{who} bought nothing in sale {sc.address}")
@@ -432,6 +456,24 @@ def sale_claim(obj: Context, address: str, network: str, records_dir: Path | Non
 
 
 COMMANDS: list[click.Command] = [registry, sale]
+
+
+def standalone() -> click.Group:
+    """A group holding only these commands, with the main command's --project option (``scripts/membership.py``)."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None)
+    @click.pass_context
+    def group(ctx: click.Context, project: Path | None) -> None:
+        try:
+            ctx.obj = Context(project)
+        except FurusatoError as exc:
+            _fail(exc)
+
+    for command in COMMANDS:
+        group.add_command(command)
+    return group
+
 
 for _command in COMMANDS:
     main.add_command(_command)

@@ -1,6 +1,7 @@
-"""`furusato registry import|stats` and `furusato sale start|status|finalize|refund` through click, on the local
-DAO (its registry's registrar is Anvil account #8): encodings, every CSV problem at once with nothing sent,
-idempotent and resumable imports, a sale started by a governance proposal and refunded in full."""
+"""`furusato registry import|stats` and `furusato sale start|status|finalize|refund|claim` through click, on the
+local DAO (its registry's registrar is Anvil account #8): encodings, every CSV problem at once with nothing sent,
+idempotent and resumable imports, sales started by a governance proposal — one refunded in full (ETH), one whose
+goal is met (proceeds to the Treasury, tokens claimed), one paid in an ERC-20 and refunded in it."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from brownie import ResidentRegistry, TokenSale, accounts, chain, web3
+from brownie import MockERC20, ResidentRegistry, TokenSale, accounts, chain, web3
 from click.testing import CliRunner
 from helpers import advance, w3c
 from web3 import Web3
 
+from furusato.chain import UnlockedSender
 from furusato.cli import main
 from furusato.doors import Connection
+from furusato.errors import ChainError
 from furusato.governance import Support
-from furusato.membership.registry_import import note_hash
-from furusato.membership.sale import start_proposal
+from furusato.membership.registry_import import load_note_key, new_note_key, note_hash
+from furusato.membership.sale import buy, start_proposal
 from furusato.records import write_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,21 +71,38 @@ def nonce(index: int) -> int:
 # ------------------------------------------------------------------------------------------------ registry
 
 
-def test_import_registers_with_english_and_japanese_kinds_then_is_idempotent(cli, registry, tmp_path):
+@pytest.fixture
+def note_key(tmp_path: Path) -> Path:
+    """A town note key made the way `furusato registry new-note-key` makes it."""
+    path = tmp_path / "town-note.key"
+    new_note_key(path)
+    return path
+
+
+def test_import_registers_with_english_and_japanese_kinds_then_is_idempotent(cli, registry, tmp_path, note_key):
     path = write_csv(tmp_path / "members.csv", [
         f"{NEW[0]},住民,,", f"{NEW[1].lower()},関係人口,{HASH},", f"{NEW[2]},supporter,,町の台帳 No.12",
         f"{NEW[3]},サポーター,,",
     ])  # fmt: skip
-    result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    sent = nonce(REGISTRAR)
+    keyless = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    assert keyless.exit_code == 2
+    assert "notes on line(s) 4 need the town's note key" in keyless.output
+    assert nonce(REGISTRAR) == sent
+    assert registry.memberCount() == 0
+    keyed = ["--note-key-file", str(note_key)]
+    result = cli("registry", "import", str(path), *keyed, "--dev-account", str(REGISTRAR), "--yes")
     assert result.exit_code == 0, result.output
     assert "4 to register in 1 transaction(s)" in result.output
     assert "registered 4, already registered 0" in result.output
     assert [registry.card(registry.cardOf(a))[1] for a in NEW[:4]] == [RESIDENT, RELATIONSHIP, SUPPORTER, SUPPORTER]
     assert registry.card(registry.cardOf(NEW[1]))[3] == HASH
-    assert registry.card(registry.cardOf(NEW[2]))[3] == "0x" + note_hash("町の台帳 No.12").hex()
+    on_chain = registry.card(registry.cardOf(NEW[2]))[3]
+    assert on_chain == "0x" + note_hash("町の台帳 No.12", load_note_key(note_key)).hex()
+    assert on_chain != Web3.keccak(text="町の台帳 No.12").to_0x_hex()  # not the guessable plain hash
     assert registry.card(registry.cardOf(NEW[3]))[3] == "0x" + "00" * 32
     sent = nonce(REGISTRAR)
-    again = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes")
+    again = cli("registry", "import", str(path), *keyed, "--dev-account", str(REGISTRAR), "--yes")
     assert again.exit_code == 0, again.output
     assert "4 already registered, 0 to register" in again.output
     assert nonce(REGISTRAR) == sent  # nothing sent twice
@@ -135,9 +155,10 @@ def test_every_problem_is_reported_at_once_and_nothing_is_sent(cli, registry, tm
     assert registry.memberCount() == 0
 
 
-def test_shift_jis_file_with_japanese_headers_and_dry_run(cli, registry, tmp_path):
+def test_shift_jis_file_with_japanese_headers_and_dry_run(cli, registry, tmp_path, note_key, monkeypatch):
     path = write_csv(tmp_path / "sjis.csv", [f"{NEW[0]},関係人口,会員番号 7"], encoding="cp932",
                      header="ウォレットアドレス,種別,備考")  # fmt: skip
+    monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(note_key))  # the key named by the environment
     result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "sjis.csv (cp932): 1 member(s); 0 already registered, 1 to register" in result.output
@@ -234,3 +255,136 @@ def test_sale_start_refuses_a_proposer_without_enough_votes(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text('price: 0.001\nopens_at: "soon"\ncloses_at: "+1 day"\nhard_cap: "1"\nbuyer_cap: "1"\ngoal: "1"\n')
     assert "opens_at: 'soon' is not a time" in cli("sale", "start", str(bad), "--dry-run").output
+
+
+def start_sale(cli: Any, dao: Any, members: list[Any], terms: Path, description: str) -> Any:
+    """`furusato sale start TERMS` from account #1, then governance passes and executes the proposal."""
+    started = cli("sale", "start", str(terms), "--dev-account", "1", "--yes")
+    assert started.exit_code == 0, started.output
+    address = re.search(r"TokenSale deployed at (0x[0-9a-fA-F]{40})", started.output).group(1)
+    proposal = start_proposal(w3c(dao.token), address, description)
+    assert f"proposed {proposal.proposal_id}" in started.output
+    gov = dao.governor
+    advance(gov.votingDelay() + 1)
+    for m in members:
+        gov.castVote(proposal.proposal_id, Support.For, {"from": m})
+    advance(gov.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
+    gov.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    advance(dao.timelock.getMinDelay() + 1)
+    gov.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    sale = TokenSale.at(address)
+    advance(max(sale.terms()[4] - chain.time(), 0) + 1)
+    assert sale.state() == 1  # Open
+    return sale
+
+
+def test_sale_goal_met_finalize_sends_proceeds_to_the_treasury_and_claims_deliver_tokens(
+    cli, dao, registry, members, tmp_path
+):
+    terms = tmp_path / "terms.yaml"
+    terms.write_text('price: "0.001"\nopens_at: "in 10 seconds"\ncloses_at: "+1 day"\nhard_cap: "1000"\n'
+                     'buyer_cap: "400"\ngoal: "500"\ndescription: "goal met"\n', encoding="utf-8")  # fmt: skip
+    sale = start_sale(cli, dao, members, terms, "goal met")
+    first, second, outsider = accounts[6], accounts[7], accounts[0]
+    for buyer in (first, second):
+        registry.register(buyer, SUPPORTER, b"\x00" * 32, {"from": accounts[REGISTRAR]})
+    sale.buy(400 * TOKEN, {"from": first, "value": sale.cost(400 * TOKEN)})
+    sale.buy(300 * TOKEN, {"from": second, "value": sale.cost(300 * TOKEN)})
+    assert "claim needs a succeeded sale" in cli("sale", "claim", sale.address, "--dev-account", "6", "--yes").output
+
+    advance(sale.terms()[5] - chain.time() + 1)
+    status = cli("sale", "status", sale.address)
+    assert f"sale {sale.address}: Succeeded\n" in status.output
+    assert "sold 700 of 1000 tokens (goal 500, per buyer 400); raised 0.7 ETH" in status.output
+    assert "sends the proceeds to the Treasury" in status.output
+    treasury_before = dao.treasury.balance()
+    fin = cli("sale", "finalize", sale.address, "--dev-account", "0", "--yes")
+    assert fin.exit_code == 0, fin.output
+    assert f"finalize {sale.address}: Succeeded, proceeds to the Treasury" in fin.output
+    assert dao.treasury.balance() == treasury_before + 700 * TOKEN // 1000  # 0.7 ETH
+    assert sale.balance() == 0
+    assert dao.token.balanceOf(sale) == 700 * TOKEN  # tokens stay in escrow until claimed
+
+    # a buyer claims their own tokens; anyone claims for the other (the tokens go to the buyer)
+    own = cli("sale", "claim", sale.address, "--dev-account", "6", "--yes")
+    assert own.exit_code == 0, own.output
+    assert f"claim {first.address}: 400 tokens" in own.output
+    for_other = cli("sale", "claim", sale.address, "--buyer", second.address, "--dev-account", "0", "--yes")
+    assert for_other.exit_code == 0, for_other.output
+    for buyer, whole in ((first, 400), (second, 300)):
+        assert dao.token.balanceOf(buyer) == whole * TOKEN
+        assert dao.token.getVotes(buyer) == whole * TOKEN  # vote-ready on receipt
+        assert sale.purchaseOf(buyer)[2]
+    assert dao.token.balanceOf(sale) == 0
+    assert dao.token.balanceOf(outsider) == 0
+
+    sent = nonce(6)
+    twice = cli("sale", "claim", sale.address, "--dev-account", "6", "--yes")
+    assert twice.exit_code == 0, twice.output
+    assert f"{first.address}: already settled (tokens delivered); nothing was sent" in twice.output
+    assert nonce(6) == sent
+    assert dao.token.balanceOf(first) == 400 * TOKEN
+    nothing = cli("sale", "claim", sale.address, "--dev-account", "0", "--yes")
+    assert nothing.exit_code == 2
+    assert f"{outsider.address} bought nothing in sale {sale.address}" in nothing.output
+    refund = cli("sale", "refund", sale.address, "--buyer", first.address, "--yes")
+    assert refund.exit_code == 2
+    assert "is Succeeded: refund needs a failed sale" in refund.output
+    final = cli("sale", "status", sale.address, "--buyer", second.address)
+    assert f"sale {sale.address}: Succeeded (finalized)" in final.output
+    assert f"{second.address}: bought 300 tokens, paid 0.3 ETH, settled" in final.output
+
+
+def test_sale_paid_in_an_erc20_shows_its_units_and_refunds_in_it(cli, dao, pdao, registry, members, tmp_path):
+    pay = MockERC20.deploy("Furusato Yen", "FJPY", {"from": accounts[0]})
+    terms = tmp_path / "erc20.yaml"
+    terms.write_text(f'price: "2.5"\npayment_token: "{pay.address}"\npayment_decimals: 18\n'
+                     'opens_at: "in 10 seconds"\ncloses_at: "+1 day"\nhard_cap: "1000"\nbuyer_cap: "400"\n'
+                     'goal: "500"\ndescription: "paid in FJPY"\n', encoding="utf-8")  # fmt: skip
+    dry = cli("sale", "start", str(terms), "--dev-account", "1", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"price 2.5 {pay.address} per token" in dry.output
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(terms.read_text(encoding="utf-8").replace("payment_decimals: 18", "payment_decimals: 6"))
+    sent = nonce(1)
+    refused = cli("sale", "start", str(wrong), "--dev-account", "1", "--yes")
+    assert refused.exit_code == 2
+    assert f"payment_decimals is 6 but the payment token {pay.address} has 18 decimals" in refused.output
+    assert nonce(1) == sent
+    sale = start_sale(cli, dao, members, terms, "paid in FJPY")
+    assert sale.terms()[2] == pay.address
+    assert sale.cost(TOKEN) == 25 * TOKEN // 10
+
+    buyer = accounts[6]
+    registry.register(buyer, RELATIONSHIP, b"\x00" * 32, {"from": accounts[REGISTRAR]})
+    pay.mint(buyer, 1_000 * TOKEN, {"from": accounts[0]})
+    eth_before = buyer.balance()
+    sale_w3 = web3.eth.contract(address=sale.address, abi=sale.abi)
+    buy(pdao, UnlockedSender(buyer.address), sale_w3, 100 * TOKEN)  # approve, then buy
+    assert pay.balanceOf(buyer) == 750 * TOKEN
+    assert pay.balanceOf(sale) == 250 * TOKEN
+    assert eth_before - buyer.balance() < TOKEN // 100  # only gas in ETH (base fee 0 on this chain)
+    with pytest.raises(ChainError, match=r"buy would revert: SaleBuyerCapExceeded"):
+        buy(pdao, UnlockedSender(buyer.address), sale_w3, 301 * TOKEN)
+
+    status = cli("sale", "status", sale.address, "--buyer", buyer.address)
+    assert status.exit_code == 0, status.output
+    assert f"price 2.5 {pay.address} per token" in status.output
+    assert f"sold 100 of 1000 tokens (goal 500, per buyer 400); raised 250 {pay.address}" in status.output
+    assert f"{buyer.address}: bought 100 tokens, paid 250 {pay.address}" in status.output
+
+    advance(sale.terms()[5] - chain.time() + 1)
+    fin = cli("sale", "finalize", sale.address, "--yes")
+    assert fin.exit_code == 0, fin.output
+    assert "goal missed: escrow to the Treasury" in fin.output
+    assert pay.balanceOf(dao.treasury) == 0  # a failed sale keeps the payments for refunds
+    assert dao.token.balanceOf(dao.treasury) == 100 * TOKEN
+    dry_refund = cli("sale", "refund", sale.address, "--buyer", buyer.address, "--dry-run")
+    assert f"refund {buyer.address}: 250 {pay.address} back" in dry_refund.output
+    refund = cli("sale", "refund", sale.address, "--dev-account", "6", "--yes")
+    assert refund.exit_code == 0, refund.output
+    assert pay.balanceOf(buyer) == 1_000 * TOKEN  # every unit back
+    assert pay.balanceOf(sale) == 0
+    assert dao.token.balanceOf(buyer) == 0
+    again = cli("sale", "refund", sale.address, "--dev-account", "6", "--yes")
+    assert f"{buyer.address}: already settled (refunded); nothing was sent" in again.output

@@ -9,11 +9,25 @@ Excel's default "CSV" in Japan) — decoded by the activity log's reader.
 member       ``member``, ``address``, ``wallet``, メンバー, アドレス, ウォレット, ウォレットアドレス
 kind         ``kind``, ``type``, 種別, 区分, 登録区分 — resident/住民, relationship/関係人口, supporter/サポーター
 record_hash  ``record_hash``, ``hash``, 記録ハッシュ (optional): ``0x`` + 64 hex digits
-note         ``note``, ``memo``, 備考, メモ (optional): hashed here (keccak-256 of its NFKC text), never sent
+note         ``note``, ``memo``, 備考, メモ (optional): hashed here with the town's note key, never sent
 ===========  ==========================================================================
 
 No personal data goes on chain: at most a hash of the town's own record. A row gives a record hash or a note (or
-neither), not both. **Errors**: every problem is reported at once, with the file and line (the header is line 1),
+neither), not both.
+
+**Notes are hashed with a key** (:func:`note_hash`): HMAC-SHA256, keyed by the town's secret *note key*, of the
+note's NFKC-normalised, trimmed UTF-8 text. A plain hash of a short note (a name, a phone number, a member number)
+could be recovered from the chain by trying every candidate; without the key it cannot. The hash is deterministic
+(same key and text, same hash), so re-imports stay idempotent and the town, holding the key, can later show that a
+card's hash matches its record. A file with notes is refused when no key is given (nothing is sent).
+
+**Note key file** (:func:`load_note_key`, created by :func:`new_note_key` / ``furusato registry new-note-key``):
+at least 32 random bytes, written either as hex text (64 or more hex digits, an optional ``0x`` and surrounding
+whitespace allowed) or as the raw bytes. Text that is not hex (a passphrase) is refused, as is a short or
+obviously non-random key. Keep it secret and backed up, readable by its owner only (mode 0600), and out of git:
+losing it means notes can no longer be matched to cards; leaking it makes short notes guessable again.
+
+**Errors**: every problem is reported at once, with the file and line (the header is line 1),
 and nothing is sent while any remains. **Idempotent and resumable**: the chain is the source of truth — members
 already registered are skipped, the rest are sent in batches (``registerBatch``), so running the same file again
 after an interruption registers only who is still missing.
@@ -22,8 +36,13 @@ after an interruption registers only who is still missing.
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
+import os
 import re
+import secrets
+import string
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,13 +94,76 @@ class MemberList:
     rows: tuple[MemberRow, ...]
 
 
-def note_hash(note: str) -> bytes:
-    """The record hash of a note: keccak-256 of its NFKC-normalised, trimmed UTF-8 text."""
-    return bytes(Web3.keccak(text=unicodedata.normalize("NFKC", note).strip()))
+NOTE_KEY_BYTES = 32
+NOTE_KEY_ENV = "FURUSATO_NOTE_KEY_FILE"
+_NEW_KEY_HINT = "create one with `furusato registry new-note-key PATH`"
 
 
-def read_member_list(path: Path) -> MemberList:
-    """Read and check every row; raise :class:`MemberListError` naming every problem."""
+def note_hash(note: str, key: bytes) -> bytes:
+    """The record hash of a note: HMAC-SHA256 keyed by the town's note ``key`` over the note's NFKC-normalised,
+    trimmed UTF-8 text (32 bytes, the card's ``recordHash``)."""
+    if len(key) < NOTE_KEY_BYTES:
+        raise ConfigError(f"a note key needs at least {NOTE_KEY_BYTES} bytes, got {len(key)}")
+    text = unicodedata.normalize("NFKC", note).strip()
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
+
+
+def parse_note_key(data: bytes, source: str) -> bytes:
+    """The key held by a key file's bytes: hex text (64+ hex digits, optional ``0x``, whitespace around) or at
+    least 32 raw random bytes. Raises :class:`ConfigError` naming ``source`` and the problem."""
+    if not data.strip():
+        raise ConfigError(f"the note key file {source} is empty; {_NEW_KEY_HINT}")
+    try:
+        text: str | None = data.decode("ascii").strip()
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and all(c in string.printable for c in text):
+        digits = text[2:] if text[:2].lower() == "0x" else text
+        if not digits or any(c not in string.hexdigits for c in digits):
+            raise ConfigError(f"the note key file {source} holds text that is not hex (a passphrase?): a note key is "
+                              f"{NOTE_KEY_BYTES}+ random bytes, as hex digits or raw; {_NEW_KEY_HINT}")  # fmt: skip
+        if len(digits) % 2:
+            raise ConfigError(f"the note key file {source} has an odd number of hex digits ({len(digits)})")
+        key = bytes.fromhex(digits)
+        form = f"{len(digits)} hex digits"
+    else:
+        key = data
+        form = f"{len(data)} raw bytes"
+    if len(key) < NOTE_KEY_BYTES:
+        raise ConfigError(f"the note key file {source} holds {form} ({len(key)} bytes); a note key needs at least "
+                          f"{NOTE_KEY_BYTES} bytes ({2 * NOTE_KEY_BYTES} hex digits); {_NEW_KEY_HINT}")  # fmt: skip
+    if len(set(key)) < 8:
+        raise ConfigError(f"the note key file {source} holds a key with only {len(set(key))} distinct byte values: "
+                          f"it is not random; {_NEW_KEY_HINT}")  # fmt: skip
+    return key
+
+
+def load_note_key(path: Path) -> bytes:
+    """Read and check a note key file (see :func:`parse_note_key`)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the note key file {path}: {exc.strerror}") from exc
+    return parse_note_key(data, str(path))
+
+
+def new_note_key(path: Path) -> None:
+    """Write a new note key to ``path``: 32 random bytes as hex and a newline, mode 0600; never overwrites."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise ConfigError(f"{path} already exists: a note key is never overwritten (the notes hashed with it "
+                          "could no longer be matched); choose another path") from exc  # fmt: skip
+    except OSError as exc:
+        raise ConfigError(f"cannot create the note key file {path}: {exc.strerror}") from exc
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_bytes(NOTE_KEY_BYTES).hex() + "\n")
+    os.chmod(path, 0o600)  # whatever the umask
+
+
+def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
+    """Read and check every row; raise :class:`MemberListError` naming every problem. Notes are hashed with
+    ``note_key`` (:func:`note_hash`); a file with notes and no key is refused."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -112,6 +194,7 @@ def read_member_list(path: Path) -> MemberList:
         raise MemberListError(path, problems)
     rows: list[MemberRow] = []
     seen: dict[str, int] = {}
+    keyless: list[int] = []
     for line, raw in enumerate(table[1:], start=2):
         if not any(c.strip() for c in raw):
             continue
@@ -149,10 +232,17 @@ def read_member_list(path: Path) -> MemberList:
                 record = bytes.fromhex(given[2:])
             else:
                 problems.append(Problem(line, f"record_hash {given!r} is not 0x + 64 hex digits"))
-        elif note:
-            record = note_hash(note)
+        elif note and note_key is None:
+            keyless.append(line)
+        elif note and note_key is not None:
+            record = note_hash(note, note_key)
         if len(problems) == before:
             rows.append(MemberRow(line, address, kind, record))
+    if keyless:
+        where = ", ".join(map(str, keyless[:10])) + (f" and {len(keyless) - 10} more" if len(keyless) > 10 else "")
+        problems.append(Problem(None, f"notes on line(s) {where} need the town's note key (--note-key-file or "
+                                      f"{NOTE_KEY_ENV}): a note is hashed with it so that short notes (names, phone "
+                                      f"numbers) cannot be guessed from the chain; {_NEW_KEY_HINT}"))  # fmt: skip
     if problems:
         raise MemberListError(path, problems)
     if not rows:

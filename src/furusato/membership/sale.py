@@ -1,13 +1,15 @@
 """Fundraising sales (資金調達): terms read from YAML, and the one governance proposal that starts a sale.
 
-A sale's terms are fixed when it is deployed; governance starts it by one proposal that excludes the sale from
-voting (its escrow carries no votes) and grants it the token's ``MINTER_ROLE``. Without both, ``buy`` reverts.
+A sale's terms are fixed when it is deployed (:func:`deploy_sale`); governance starts it by one proposal
+(:func:`start_proposal`) that excludes the sale from voting (its escrow carries no votes) and grants it the token's
+``MINTER_ROLE``. Without both, ``buy`` reverts. :func:`buy` is what a buyer's wallet does (ETH, or an ERC-20's
+``approve`` then ``buy``); the CLI and ``scripts/membership.py`` share these functions.
 
 Terms file (YAML)::
 
     price: "0.001"              # payment per whole token, in whole units of the payment (ETH or the ERC-20)
     payment_token: null         # null / ETH, or the ERC-20's address (e.g. a yen stablecoin)
-    payment_decimals: 18        # decimals of the ERC-20 (ignored for ETH)
+    payment_decimals: 18        # decimals of the ERC-20 (ignored for ETH; `sale start` checks its decimals())
     opens_at: "2027-04-01T09:00:00+09:00"   # ISO 8601 with a time zone, or unix seconds, or e.g. "in 2 days"
     closes_at: "2027-04-30T17:00:00+09:00"  # the same forms (relative to opens_at: "+30 days")
     hard_cap: "1000000"         # whole tokens
@@ -23,15 +25,21 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from web3 import Web3
 from web3.contract import Contract
+from web3.types import TxReceipt
 
+from furusato.chain import Sender, deploy, transact
 from furusato.config import parse_address, parse_duration, parse_tokens
 from furusato.errors import ConfigError
 from furusato.governance import Proposal, call_action
+
+if TYPE_CHECKING:
+    from furusato.artifacts import Artifacts
+    from furusato.proposals.dao import Dao
 
 ETH = "0x0000000000000000000000000000000000000000"
 ROLE_MINTER = bytes(Web3.keccak(text="MINTER_ROLE"))
@@ -53,6 +61,8 @@ class SaleTerms:
     goal: int
     registry: str
     description: str
+    payment_decimals: int = 18
+    """The decimals the price was read with (``payment_decimals``; 18 for ETH), checked against the token."""
 
     def as_tuple(self) -> tuple[Any, ...]:
         """The constructor argument (the ``Terms`` struct) in field order."""
@@ -144,8 +154,17 @@ def load_terms(path: Path, *, token: str, treasury: str, registry: str | None, n
         token=token, treasury=treasury, payment_token=payment, price=_price(raw.get("price"), decimals),
         opens_at=opens, closes_at=closes, hard_cap=hard_cap, buyer_cap=buyer_cap, goal=goal,
         registry=(registry or ETH) if members_only else ETH,
-        description=str(raw.get("description") or f"Start the token sale {path.stem}"),
+        description=str(raw.get("description") or f"Start the token sale {path.stem}"), payment_decimals=decimals,
     )  # fmt: skip
+
+
+def check_payment_decimals(terms: SaleTerms, actual: int, path: Path) -> None:
+    """Refuse terms whose price was read with other decimals than the payment token's own ``decimals()``."""
+    if terms.payment_token != ETH and terms.payment_decimals != actual:
+        raise ConfigError(
+            f"{path}: payment_decimals is {terms.payment_decimals} but the payment token {terms.payment_token} has "
+            f"{actual} decimals; the price would be off by a factor of 10^{abs(terms.payment_decimals - actual)}"
+        )
 
 
 def start_proposal(token: Contract, sale: str, description: str) -> Proposal:
@@ -158,3 +177,40 @@ def start_proposal(token: Contract, sale: str, description: str) -> Proposal:
         ),
         description=description,
     )
+
+
+_ERC20 = [
+    {"name": "allowance", "type": "function", "stateMutability": "view",
+     "inputs": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"}],
+     "outputs": [{"name": "", "type": "uint256"}]},
+    {"name": "approve", "type": "function", "stateMutability": "nonpayable",
+     "inputs": [{"name": "spender", "type": "address"}, {"name": "amount", "type": "uint256"}],
+     "outputs": [{"name": "", "type": "bool"}]},
+]  # fmt: skip
+
+
+def deploy_sale(dao: Dao, sender: Sender, artifacts: Artifacts, terms: SaleTerms) -> tuple[str, TxReceipt]:
+    """Deploy a TokenSale with ``terms``; it opens only once governance has executed :func:`start_proposal`."""
+    from furusato.artifacts import error_selectors
+
+    abi = dao.abi_of("TokenSale")
+    dao.decoder.add(error_selectors([abi]))
+    return deploy(dao.w3, sender, abi, artifacts.get("TokenSale").bytecode, [terms.as_tuple()],
+                  label="TokenSale", decoder=dao.decoder)  # fmt: skip
+
+
+def buy(dao: Dao, sender: Sender, sale: Contract, amount: int) -> TxReceipt:
+    """Buy ``amount`` token base units from ``sale`` as ``sender`` (paying ETH, or approving the ERC-20 first when
+    its allowance is short). Returns the ``buy`` receipt; a revert is raised as ChainError naming the error."""
+    from furusato.artifacts import error_selectors
+
+    dao.decoder.add(error_selectors([dao.abi_of("TokenSale")]))
+    f = sale.functions
+    cost = int(f.cost(amount).call())
+    payment = Web3.to_checksum_address(f.terms().call()[2])
+    if payment == ETH:
+        return transact(dao.w3, sender, f.buy(amount), value=cost, label="buy", decoder=dao.decoder)
+    erc20 = dao.w3.eth.contract(address=payment, abi=_ERC20)
+    if int(erc20.functions.allowance(sender.address, sale.address).call()) < cost:
+        transact(dao.w3, sender, erc20.functions.approve(sale.address, cost), label="approve", decoder=dao.decoder)
+    return transact(dao.w3, sender, f.buy(amount), label="buy", decoder=dao.decoder)
