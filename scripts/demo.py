@@ -23,6 +23,7 @@ def main() -> None:
         members=tuple(UnlockedSender(accounts[i].address) for i in range(1, 6)),
         project=accounts[6].address,
         coordinator=UnlockedSender(accounts[8].address),
+        registrar=UnlockedSender(accounts[8].address),  # the `local` preset's town staff
         # member #5's key, derived from the public test mnemonic Anvil funds (development only)
         wallet_voter=Account.from_mnemonic(PUBLIC_TEST_MNEMONIC, account_path="m/44'/60'/0'/0/5"),
         relayer=UnlockedSender(accounts[7].address),
@@ -30,3 +31,5 @@ def main() -> None:
     result = run_demo(web3, actors, ROOT)
     if result.state.name != "Executed":
         raise SystemExit(f"demo failed: the proposal ended {result.state.name}")
+    if result.sale_raised == 0 or result.sale_tokens_delivered == 0:
+        raise SystemExit("demo failed: the token sale raised nothing or delivered no tokens")

@@ -1,4 +1,6 @@
-"""The end-to-end demo on a development chain: deploy, fund, propose a treasury payment, vote, queue, execute."""
+"""The end-to-end demo on a development chain: deploy, register members (ふるさと住民登録), pay activity rewards,
+fund the treasury, propose a treasury payment and a token sale (資金調達), vote (one member by a relayed signed
+ballot), queue, execute, run the sale to its end."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from web3.contract import Contract
 from furusato import eip712
 from furusato.artifacts import Artifacts, error_selectors
 from furusato.ballots import export_ballot
-from furusato.chain import ErrorDecoder, Log, Sender, advance_time, send_eth
-from furusato.config import load_config
+from furusato.chain import ErrorDecoder, Log, Sender, advance_time, send_eth, transact
+from furusato.config import KINDS, load_config
 from furusato.deploy import deploy_dao
 from furusato.governance import Governance, Proposal, ProposalState, Support, call_action
+from furusato.membership.registry_import import import_members, read_member_list, registry_stats
+from furusato.membership.sale import buy, deploy_sale, load_terms, start_proposal
 from furusato.proposals.dao import load_dao
 from furusato.records import DeploymentRecord
 from furusato.relayer.service import Relayer, RelayerSettings
@@ -30,8 +34,11 @@ PAYMENT = 2 * 10**18
 DESCRIPTION = (
     "# 古民家再生プロジェクトへの支援 / Support for the old-house renovation project\n\n"
     "空き家になった古民家を交流拠点に改修する地域プロジェクトへ、トレジャリーから 2 ETH を支払います。\n"
-    "Pay 2 ETH from the treasury to the local project turning an empty farmhouse into a community space."
+    "Pay 2 ETH from the treasury to the local project turning an empty farmhouse into a community space.\n\n"
+    "あわせて、登録メンバー向けのトークン販売(資金調達)を開始します。\n"
+    "It also starts a token sale to registered members (fundraising)."
 )
+PURCHASES = (2_000, 1_500)  # whole tokens bought by members[1] and members[2]: 3,500 >= the example goal of 3,000
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class DemoActors:
     members: tuple[Sender, ...]  # five members with genesis tokens; members[0] proposes
     project: str  # the local project that receives the payment
     coordinator: Sender  # the town's reward coordinator (COORDINATOR_ROLE in the `local` preset)
+    registrar: Sender  # town staff who register members (REGISTRAR_ROLE in the `local` preset)
     wallet_voter: LocalAccount  # members[-1]'s key: votes by signing a ballot in a wallet, never pays gas
     relayer: Sender  # the town's relayer account that pays for signed ballots
 
@@ -51,6 +59,7 @@ class DemoResult:
     """What the demo ends with."""
 
     record: DeploymentRecord
+    members_registered: int
     rewards_minted: int
     proposal_id: int
     state: ProposalState
@@ -61,11 +70,25 @@ class DemoResult:
     treasury_balance: int
     project_balance_before: int
     project_balance_after: int
+    sale: str
+    sale_raised: int
+    sale_tokens_delivered: int
     summary: str
 
 
-def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "development", log: Log = print) -> DemoResult:
-    """Run the whole demo; every step is a real transaction on the development chain."""
+def run_demo(
+    w3: Web3,
+    actors: DemoActors,
+    root: Path,
+    network: str = "development",
+    log: Log = print,
+    *,
+    records_dir: Path | None = None,
+    work: Path | None = None,
+) -> DemoResult:
+    """Run the whole demo; every step is a real transaction on the development chain. The deployment record goes
+    to ``records_dir`` (default ``deployments/``), scratch files (reward plan, relayer log) to ``work`` (default
+    ``build/demo``, emptied first)."""
     artifacts = Artifacts(root)
     config = load_config(preset="local")
     log("== 1. deploy the governance core (preset: local)")
@@ -76,7 +99,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
         artifacts,
         network=network,
         development=True,
-        records_dir=root / "deployments",
+        records_dir=records_dir or root / "deployments",
         log=log,
     )
 
@@ -85,9 +108,17 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
 
     token, governor, treasury = at("RegionToken"), at("RegionGovernor"), at("Treasury")
     gov = Governance(w3, governor)
+    dao = load_dao(w3, record, artifacts)
 
-    log("== 2. activity rewards: the month's log becomes tokens in members' wallets")
-    out = root / "build" / "demo" / "rewards-2026-12"
+    log("== 2. ふるさと住民登録: town staff register members from their spreadsheet")
+    registry = at("ResidentRegistry")
+    members_csv = root / "examples" / "members" / "members-2027.csv"
+    import_members(w3, actors.registrar, registry, read_member_list(members_csv), decoder=dao.decoder, log=log)
+    counts = registry_stats(registry)
+    log("  cards: " + ", ".join(f"{kind} {counts[kind]}" for kind in KINDS) + f"; {counts['total']} members")
+
+    log("== 3. activity rewards: the month's log becomes tokens in members' wallets")
+    out = (work or root / "build" / "demo") / "rewards-2026-12"
     if out.parent.exists():
         shutil.rmtree(out.parent)  # the demo's own scratch folder: a fresh chain needs a fresh plan and relayer log
     rewards = at("ActivityRewards")
@@ -111,21 +142,30 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
             f"  {account} earned {units(amount):>8} tokens; votes now {units(token.functions.getVotes(account).call())}"
         )
 
-    log("== 3. fund the treasury")
+    log("== 4. fund the treasury")
     send_eth(w3, actors.deployer, treasury.address, TREASURY_FUNDING, label="fund treasury")
     log(f"  treasury holds {units(w3.eth.get_balance(treasury.address))} ETH")
 
-    log("== 4. a member proposes a treasury payment to a local project")
+    log("== 5. a member proposes a treasury payment to a local project and a token sale to registered members")
+    proposer = actors.members[0]
+    terms = load_terms(root / "examples" / "members" / "sale-terms.yaml", token=token.address,
+                       treasury=treasury.address, registry=registry.address, now=dao.now())  # fmt: skip
+    sale_address, _ = deploy_sale(dao, proposer, artifacts, terms)
+    sale = w3.eth.contract(address=Web3.to_checksum_address(sale_address), abi=artifacts.get("TokenSale").abi)
+    log(f"  TokenSale deployed at {sale_address}: {units(terms.price)} ETH per token, goal {units(terms.goal)}")
+    starting = start_proposal(token, sale_address, terms.description)
     proposal = Proposal(
-        actions=(call_action(treasury, "pay", ETH, actors.project, PAYMENT, "古民家再生 / farmhouse renovation"),),
+        actions=(
+            call_action(treasury, "pay", ETH, actors.project, PAYMENT, "古民家再生 / farmhouse renovation"),
+            *starting.actions,
+        ),
         description=DESCRIPTION,
     )
-    proposer = actors.members[0]
     gov.propose(proposer, proposal)
     pid = proposal.proposal_id
     log(f"  proposal {pid:#x}: {gov.state(pid).name}")
 
-    log("== 5. voting opens; members vote from their wallets (no delegate transaction was needed)")
+    log("== 6. voting opens; members vote from their wallets (no delegate transaction was needed)")
     advance_time(w3, int(governor.functions.votingDelay().call()) + 1)
     choices = (Support.For, Support.For, Support.Against, Support.Abstain)
     for member, support in zip(actors.members[:-1], choices, strict=True):
@@ -133,7 +173,6 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
         weight = token.functions.getVotes(member.address).call()
         log(f"  {member.address} voted {support.name:<7} with {units(weight)} votes")
     # The last member signs the EIP-712 ballot in a wallet; the town's relayer checks it and pays the gas.
-    dao = load_dao(w3, record, artifacts)
     ballot = export_ballot(dao, pid, Support.For, actors.wallet_voter.address)
     _v, _r, _s, signature = eip712.sign(actors.wallet_voter, ballot)
     relayer = Relayer(dao, actors.relayer, RelayerSettings(log_path=out.parent / "relayer.jsonl"), log=lambda _l: None)
@@ -142,7 +181,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
     weight = token.functions.getVotes(actors.wallet_voter.address).call()
     log(f"  {actors.wallet_voter.address} signed a For ballot with {units(weight)} votes; relayed in {relayed['tx']}")
 
-    log("== 6. voting ends, the proposal is queued in the timelock and executed after the delay")
+    log("== 7. voting ends, the proposal is queued in the timelock and executed after the delay")
     advance_time(w3, gov.deadline(pid) - int(w3.eth.get_block("latest")["timestamp"]) + 1)
     log(f"  state after voting: {gov.state(pid).name}")
     gov.queue(proposer, proposal)
@@ -151,6 +190,26 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
     before = w3.eth.get_balance(Web3.to_checksum_address(actors.project))
     gov.execute(proposer, proposal)
     after = w3.eth.get_balance(Web3.to_checksum_address(actors.project))
+    log(f"  {gov.state(pid).name}: {units(PAYMENT)} ETH paid to the project; the sale may now mint")
+
+    log("== 8. 資金調達: registered members buy, the sale closes, proceeds go to the treasury, buyers claim")
+    advance_time(w3, max(terms.opens_at - dao.now(), 0) + 1)
+    buyers = actors.members[1 : 1 + len(PURCHASES)]
+    for buyer, whole in zip(buyers, PURCHASES, strict=True):
+        buy(dao, buyer, sale, whole * 10**18)
+        log(f"  {buyer.address} bought {whole:,} tokens")
+    advance_time(w3, terms.closes_at - dao.now() + 1)
+    treasury_before_sale = w3.eth.get_balance(treasury.address)
+    transact(w3, proposer, sale.functions.finalize(), label="finalize sale", decoder=dao.decoder)
+    raised = w3.eth.get_balance(treasury.address) - treasury_before_sale
+    delivered = 0
+    for buyer in buyers:
+        votes_before = token.functions.getVotes(buyer.address).call()
+        transact(w3, buyer, sale.functions.claim(buyer.address), label="claim tokens", decoder=dao.decoder)
+        gained = token.functions.getVotes(buyer.address).call() - votes_before
+        delivered += gained
+        log(f"  {buyer.address} claimed its tokens: votes +{units(gained)}")
+    log(f"  goal met: {units(raised)} ETH went to the treasury")
 
     state = gov.state(pid)
     tally = gov.tally(pid)
@@ -162,6 +221,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
             "==================== furusato-dao demo: result ====================",
             table(
                 [
+                    ("members registered", f"{counts['total']} ({', '.join(f'{k} {counts[k]}' for k in KINDS)})"),
                     ("rewards minted", f"{units(result.state.minted)} tokens to {folder.leaf_count} members"),
                     ("proposal", f"{pid:#x}"[:18] + "…"),
                     ("state", state.name),
@@ -174,11 +234,14 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
                     ),
                     ("treasury balance", f"{units(treasury_balance)} ETH"),
                     ("project balance", f"{units(before)} ETH -> {units(after)} ETH"),
+                    ("token sale", f"{units(delivered)} tokens to {len(buyers)} members, {units(raised)} ETH raised"),
                     ("RegionToken", record.address("RegionToken")),
                     ("RegionGovernor", record.address("RegionGovernor")),
                     ("TimelockController", record.address("TimelockController")),
                     ("Treasury", record.address("Treasury")),
                     ("ActivityRewards", record.address("ActivityRewards")),
+                    ("ResidentRegistry", record.address("ResidentRegistry")),
+                    ("TokenSale", sale_address),
                 ]
             ),
             "===================================================================",
@@ -187,6 +250,7 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
     log(summary)
     return DemoResult(
         record=record,
+        members_registered=counts["total"],
         rewards_minted=result.state.minted,
         proposal_id=pid,
         state=state,
@@ -197,5 +261,8 @@ def run_demo(w3: Web3, actors: DemoActors, root: Path, network: str = "developme
         treasury_balance=treasury_balance,
         project_balance_before=before,
         project_balance_after=after,
+        sale=sale_address,
+        sale_raised=raised,
+        sale_tokens_delivered=delivered,
         summary=summary,
     )
