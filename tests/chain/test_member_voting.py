@@ -12,12 +12,17 @@ import pytest
 from brownie import RegionGovernor, RegionToken, ResidentRegistry, accounts, web3
 from eth_account import Account
 from helpers import advance, fresh_key_sender, proposal_of, reverts
+from web3 import Web3
 
 from furusato import eip712
 from furusato.artifacts import Artifacts
+from furusato.ballots import SignatureRejected, export_ballot
+from furusato.chain import UnlockedSender
 from furusato.config import RegistryConfig, load_config
 from furusato.deploy import check_wiring, deploy_dao
 from furusato.governance import Support
+from furusato.proposals.dao import load_dao
+from furusato.relayer.service import Relayer, RelayerSettings
 
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -52,6 +57,7 @@ def mdao(tmp_path_factory: Any) -> Any:
         registry = ResidentRegistry.at(record.address("ResidentRegistry"))
         timelock = accounts.at(record.address("TimelockController"), force=True)
         treasury = record.address("Treasury")
+        pdao = load_dao(web3, record, ARTIFACTS)
 
     advance(2)
     return M
@@ -138,6 +144,26 @@ def test_a_former_member_with_delegated_votes_cannot_propose(mdao, members, staf
     proposal = proposal_of((mdao.token, "transferRegistry"), description="by a former member")
     with reverts("RegionGovernorNotMember", alice):
         mdao.governor.propose(*proposal.args(), proposal.description, {"from": alice})
+
+
+def test_the_relayer_refuses_a_former_members_signed_ballot_before_sending(mdao, members, staff, tmp_path):
+    key = Account.from_key(Web3.keccak(text="members-only relayed voter"))
+    alice = members[0]
+    mdao.registry.register(key.address, RESIDENT, NO_RECORD, {"from": staff})
+    mdao.token.transfer(key.address, 1_000 * TOKEN, {"from": alice})
+    advance(2)
+    pid = open_proposal(mdao, members[1], "relayed")
+    mdao.registry.revoke(key.address, {"from": staff})
+    ballot = export_ballot(mdao.pdao, pid, Support.For, key.address)
+    _v, _r, _s, signature = eip712.sign(key, ballot)
+    relayer_account = UnlockedSender(Web3.to_checksum_address(web3.eth.accounts[7]))
+    relayer = Relayer(mdao.pdao, relayer_account, RelayerSettings(log_path=tmp_path / "relayer.jsonl"),
+                      log=lambda _l: None)  # fmt: skip
+    nonce = web3.eth.get_transaction_count(relayer_account.address)
+    with pytest.raises(SignatureRejected, match="RegionGovernorNotMember") as exc:
+        relayer.submit({"typedData": ballot, "signature": "0x" + signature.hex()})
+    assert exc.value.status == 400
+    assert web3.eth.get_transaction_count(relayer_account.address) == nonce  # nothing sent
 
 
 # ------------------------------------------------------------------------------------------------ token votes
