@@ -196,9 +196,12 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
         if (address(registry) == address(0)) return false;
         VotingChoice memory choice = _choices[account];
         if (choice.mode == _MODE_EXCLUDED || registry.isMember(account)) return false;
-        address oldDelegate = delegates(account);
         if (choice.mode == _MODE_CHOSEN && choice.delegatee == address(0)) return false; // votes for nobody already
+        // Nothing counts for anyone. Keeping the choice also means nobody can pre-empt a newcomer's
+        // vote-readiness by "suspending" it before its registration.
         uint256 units = balanceOf(account);
+        if (units == 0) return false;
+        address oldDelegate = delegates(account);
         _choices[account] = VotingChoice(address(0), _MODE_CHOSEN);
         emit DelegateChanged(account, oldDelegate, address(0));
         emit VotesSuspended(account, oldDelegate, units);

@@ -107,8 +107,9 @@ interface IRegionToken {
     /// @notice Transfer-restricted mode: stop the votes of `account`, which is no longer a registered member (revoked
     /// or left), from counting through any delegate — it becomes delegated to nobody. Anyone may call it (the
     /// registry does on revocation and on leaving); it changes nothing, and returns false, when transfers are not
-    /// restricted, when `account` is a member or an excluded (protocol) account, or when it already votes for
-    /// nobody. Registered again, the account delegates again to vote.
+    /// restricted, when `account` is a member or an excluded (protocol) account, when it holds no tokens (so no
+    /// one can pre-empt a newcomer's vote-readiness) or when it already votes for nobody. Registered again, the
+    /// account delegates again to vote.
     /// @param account The former member.
     /// @return suspended Whether votes were suspended now.
     function suspendVotes(address account) external returns (bool suspended);

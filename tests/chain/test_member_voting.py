@@ -214,7 +214,7 @@ def test_suspend_votes_is_a_no_op_where_it_does_not_apply(mdao, dao, members, st
     alice, dave = members[0], members[3]
     assert mdao.token.suspendVotes.call(alice) is False  # a member
     assert mdao.token.suspendVotes.call(mdao.treasury) is False  # an excluded (protocol) account
-    assert mdao.token.suspendVotes.call(outsider) is True  # never a member, default delegation: suspended
+    assert mdao.token.suspendVotes.call(outsider) is False  # holds nothing: a newcomer stays vote-ready
     assert dao.token.suspendVotes.call(outsider) is False  # transfers not restricted
     mdao.registry.setMembershipListener(ZERO, {"from": mdao.timelock})  # no automatic suspension
     mdao.registry.revoke(dave, {"from": staff})
@@ -225,6 +225,15 @@ def test_suspend_votes_is_a_no_op_where_it_does_not_apply(mdao, dao, members, st
     tx = mdao.token.suspendVotes(dave, {"from": outsider})
     assert tx.return_value is False
     assert "VotesSuspended" not in tx.events
+
+
+def test_nobody_can_pre_empt_a_newcomers_vote_readiness(mdao, members, staff, outsider):
+    tx = mdao.token.suspendVotes(outsider, {"from": members[1]})  # before the outsider registers
+    assert tx.return_value is False
+    mdao.registry.register(outsider, RESIDENT, NO_RECORD, {"from": staff})
+    mdao.token.transfer(outsider, 700 * TOKEN, {"from": members[0]})
+    assert mdao.token.delegates(outsider) == outsider
+    assert mdao.token.getVotes(outsider) == 700 * TOKEN
 
 
 def test_votes_of_a_suspended_member_no_longer_count_for_new_proposals(mdao, members, staff):
