@@ -1075,3 +1075,44 @@ def test_minted_plus_withheld_equals_the_pushed_leaves(
     for i in range(len(tree)):
         assert rewards.isPaid(epoch, i) == (i not in withheld)
         assert rewards.isWithheld(epoch, i) == (i in withheld)
+
+
+def test_measure_members_only_gas(
+    rewards: Any, registry: Any, coordinator: Any, outsider: Any, as_admin: Any, deployer: Any, capsys: Any
+) -> None:
+    """Prints gas with members-only rewards on (no target asserted): pushes to new registered members (1 and 100:
+    one `isMember` call each), a push of 100 non-members (all withheld), a member's claim and a withheld claim."""
+    rewards.setStandingBudget(10**9 * TOKEN, {"from": as_admin})
+    rewards.setMemberRegistry(registry, {"from": as_admin})
+    people = [new_member(20_000 + i) for i in range(302)]
+    for start in range(0, 202, 50):
+        register(registry, deployer, *people[start : min(start + 50, 202)])
+
+    def publish(epoch: int, who: list[str]) -> StandardMerkleTree:
+        tree = make_tree(epoch, [(p, (1_000 + 7 * i) * TOKEN + 123_456_789) for i, p in enumerate(who)])
+        rewards.publish(epoch, tree.root, tree_total(tree), len(tree), {"from": coordinator})
+        return tree
+
+    one, hundred, strangers = publish(1, people[:1]), publish(2, people[1:102]), publish(3, people[202:302])
+    advance(WINDOW)
+    push_one = push(rewards, one, 0, 1, coordinator)
+    push_hundred = push(rewards, hundred, 0, 100, coordinator)
+    claim_member = claim(rewards, hundred, 100, outsider)
+    push_withheld = push(rewards, strangers, 0, 100, coordinator)
+    assert len(push_withheld.events["RewardWithheld"]) == 100
+    register(registry, deployer, people[202])
+    claim_withheld = claim(rewards, strangers, 0, outsider)
+    rows = [
+        ("push, 1 new member (members only)", push_one.gas_used, 1),
+        ("push, 100 new members (members only)", push_hundred.gas_used, 100),
+        ("push, 100 non-members (all withheld)", push_withheld.gas_used, 100),
+        ("claim, new member (members only)", claim_member.gas_used, 1),
+        ("claim, a withheld leaf", claim_withheld.gas_used, 1),
+    ]
+    with capsys.disabled():
+        print("\nActivityRewards gas with members-only rewards: whole transaction, per recipient")
+        for label, gas, count in rows:
+            print(f"  {label:<40} {gas:>11,} {gas / count:>9,.0f}")
+        marginal = (push_hundred.gas_used - push_one.gas_used) / 99
+        print(f"  marginal gas per extra new member in a push batch (members only): {marginal:,.0f}")
+    assert push_hundred.gas_used > 0
