@@ -7,6 +7,7 @@ import {BitMaps} from "@openzeppelin/contracts/utils/structs/BitMaps.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IActivityRewards} from "../interfaces/IActivityRewards.sol";
 import {IRegionToken} from "../interfaces/IRegionToken.sol";
+import {IResidentRegistry} from "../interfaces/IResidentRegistry.sol";
 
 /**
  * @title ActivityRewards
@@ -21,6 +22,10 @@ import {IRegionToken} from "../interfaces/IRegionToken.sol";
  * unrelated to leaf indices, so the batch is accepted in that order and its index set is checked instead: every
  * index must lie in `[cursor, cursor + n)` and none may repeat (a bitmap in memory), so by counting the set is
  * exactly the range. The multiproof proves that the leaves are distinct leaves of the tree.
+ *
+ * Members-only rewards cost a push with no registry set one storage read per batch (the registry slot, shared
+ * with the challenge window); with a registry set, each leaf to be paid is one `isMember` call (a static call: the
+ * registry cannot re-enter), and a withheld leaf is one bit in the epoch's withheld bitmap.
  */
 contract ActivityRewards is IActivityRewards, AccessControl {
     using BitMaps for BitMaps.BitMap;
@@ -48,23 +53,28 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         uint248 amount;
     }
 
-    /// @dev What one pushed batch pays (memory only).
+    /// @dev What one pushed batch pays (memory only); `registry` is the member registry, read once per batch.
     struct Batch {
         bytes32[] hashes;
         address[] recipients;
         uint256[] amounts;
         uint256 paid;
         uint256 amount;
+        IResidentRegistry registry;
     }
 
     IRegionToken private immutable _token;
 
     mapping(uint256 epoch => EpochState) private _epochs;
     mapping(uint256 epoch => BitMaps.BitMap) private _claimed;
+    mapping(uint256 epoch => BitMaps.BitMap) private _withheld;
     mapping(uint256 epoch => BudgetOverride) private _epochBudgets;
     uint256 private _standingBudget;
     uint256 private _memberCap;
     uint64 private _challengeWindow;
+    /// @dev Members-only rewards: the member registry, or address(0) when anyone may be rewarded (packed with the
+    /// challenge window in one slot).
+    IResidentRegistry private _memberRegistry;
 
     /**
      * @param token_ The token rewards are minted in (this contract needs its `MINTER_ROLE`).
@@ -157,13 +167,18 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         EpochState storage state = _payableEpoch(epoch);
         if (index >= state.leafCount) revert RewardsIndexOutOfRange(epoch, index, state.leafCount);
         BitMaps.BitMap storage claimed = _claimed[epoch];
-        if (index < state.cursor || claimed.get(index)) revert RewardsAlreadyPaid(epoch, index);
+        // Below the push cursor only a leaf the push withheld (and nobody claimed since) is still payable.
+        if ((index < state.cursor && !_withheld[epoch].get(index)) || claimed.get(index)) {
+            revert RewardsAlreadyPaid(epoch, index);
+        }
         if (account == address(0)) revert RewardsZeroAddress();
         uint256 cap = _memberCap;
         if (amount > cap) revert RewardsMemberCapExceeded(epoch, account, amount, cap);
         if (!MerkleProof.verifyCalldata(proof, state.root, _leafHash(epoch, index, account, amount))) {
             revert RewardsInvalidProof(epoch);
         }
+        IResidentRegistry registry = _memberRegistry;
+        if (address(registry) != address(0) && !registry.isMember(account)) revert RewardsNotMember(account);
         claimed.set(index);
         _addMinted(state, epoch, amount);
         emit RewardPaid(epoch, index, account, amount);
@@ -197,6 +212,13 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         _setChallengeWindow(window);
     }
 
+    /// @inheritdoc IActivityRewards
+    function setMemberRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (registry != address(0)) _requireRegistry(registry);
+        emit MemberRegistryChanged(address(_memberRegistry), registry);
+        _memberRegistry = IResidentRegistry(registry);
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IActivityRewards
@@ -221,7 +243,12 @@ contract ActivityRewards is IActivityRewards, AccessControl {
 
     /// @inheritdoc IActivityRewards
     function isPaid(uint256 epoch, uint256 index) external view returns (bool) {
-        return index < _epochs[epoch].cursor || _claimed[epoch].get(index);
+        return _claimed[epoch].get(index) || (index < _epochs[epoch].cursor && !_withheld[epoch].get(index));
+    }
+
+    /// @inheritdoc IActivityRewards
+    function isWithheld(uint256 epoch, uint256 index) external view returns (bool) {
+        return _withheld[epoch].get(index) && !_claimed[epoch].get(index);
     }
 
     /// @inheritdoc IActivityRewards
@@ -249,6 +276,11 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     /// @inheritdoc IActivityRewards
     function challengeWindow() external view returns (uint64) {
         return _challengeWindow;
+    }
+
+    /// @inheritdoc IActivityRewards
+    function memberRegistry() external view returns (address) {
+        return address(_memberRegistry);
     }
 
     /// @notice ERC-165: AccessControl's interfaces plus `IActivityRewards`.
@@ -284,8 +316,9 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     /**
      * @dev Checks one pushed batch and collects what it pays: every index in `[cursor, cursor + n)` exactly once
      * (in any order), each leaf hashed for the multiproof, leaves claimed meanwhile skipped, the others checked
-     * against the cap and emitted as `RewardPaid`. The proof is checked by the caller (the whole transaction
-     * reverts if it fails, events included).
+     * against the cap and either withheld (members-only rewards, account not a member) or emitted as `RewardPaid`.
+     * The member registry is read here, once for the batch. The proof is checked by the caller (the whole
+     * transaction reverts if it fails, events and withheld bits included).
      */
     function _readBatch(
         uint256 epoch,
@@ -302,6 +335,7 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         uint256[] memory seen = new uint256[]((n + 255) >> 8);
         BitMaps.BitMap storage claimed = _claimed[epoch];
         uint256 cap = _memberCap;
+        batch.registry = _memberRegistry;
         for (uint256 i = 0; i < n; ++i) {
             Leaf calldata leaf = leaves[i];
             uint256 index = leaf.index;
@@ -320,12 +354,22 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         }
     }
 
-    /// @dev Adds one pushed leaf to the batch's payments after checking its account and the cap.
+    /**
+     * @dev Adds one pushed leaf to the batch's payments after checking its account and the cap; with a member
+     * registry set, withholds it instead when its account is not a member (marked in the epoch's withheld bitmap,
+     * left out of the batch's payments and amount).
+     */
     function _addPayment(Batch memory batch, uint256 epoch, Leaf calldata leaf, uint256 cap) private {
         address account = leaf.account;
         uint256 value = leaf.amount;
         if (value > cap) revert RewardsMemberCapExceeded(epoch, account, value, cap);
         if (account == address(0)) revert RewardsZeroAddress();
+        IResidentRegistry registry = batch.registry;
+        if (address(registry) != address(0) && !registry.isMember(account)) {
+            _withheld[epoch].set(leaf.index);
+            emit RewardWithheld(epoch, leaf.index, account, value);
+            return;
+        }
         uint256 paid = batch.paid;
         batch.recipients[paid] = account;
         batch.amounts[paid] = value;
@@ -383,6 +427,15 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     function _setMemberCap(uint256 cap) private {
         emit MemberCapChanged(_memberCap, cap);
         _memberCap = cap;
+    }
+
+    /// @dev Reverts unless `registry` answers `isMember` (asked once, about this contract) with a boolean.
+    function _requireRegistry(address registry) private view {
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory answer) = registry.staticcall(
+            abi.encodeCall(IResidentRegistry.isMember, (address(this)))
+        );
+        if (!ok || answer.length != 32 || uint256(bytes32(answer)) > 1) revert RewardsInvalidRegistry(registry);
     }
 
     function _setChallengeWindow(uint64 window) private {

@@ -17,8 +17,14 @@ pragma solidity ^0.8.24;
  * `keccak256(bytes.concat(keccak256(abi.encode(epoch, index, account, amount))))`. `index` is the leaf's position
  * in the tree file's `values` array, `0 .. leafCount - 1` (members by address ascending).
  *
- * Paid tracking: a per-epoch push cursor (every index below it is settled: paid by push, or skipped by push
- * because it had been claimed) plus a per-epoch claim bitmap for indices at or beyond the cursor.
+ * Paid tracking: a per-epoch push cursor (every index below it is settled: paid by push, skipped by push because it
+ * had been claimed, or withheld) plus a per-epoch claim bitmap and a per-epoch bitmap of withheld leaves.
+ *
+ * Members-only rewards (a deploy option; governance can switch it on or off): while a member registry is set
+ * (`memberRegistry()`), only its registered members are paid. A pushed leaf whose account is not a member at push
+ * time is withheld — not paid, not counted as minted, and it does not revert the batch (which would block the push
+ * cursor for everyone after it). A withheld leaf stays claimable with `claim` once its account is a member again.
+ * A claim for a non-member reverts.
  */
 interface IActivityRewards {
     /// @notice One reward leaf (the epoch is given separately).
@@ -113,6 +119,14 @@ interface IActivityRewards {
     /// @param cap The per-member cap (`memberCap()`).
     error RewardsMemberCapExceeded(uint256 epoch, address account, uint256 amount, uint256 cap);
 
+    /// @notice Members-only rewards: the leaf's account is not a registered member of `memberRegistry()`.
+    /// @param account The leaf's account.
+    error RewardsNotMember(address account);
+
+    /// @notice The address given as member registry does not answer `isMember` like a registry.
+    /// @param registry The address given.
+    error RewardsInvalidRegistry(address registry);
+
     /// @notice Paying would mint more than the epoch's published total.
     /// @param epoch The epoch.
     /// @param minted Already minted for the epoch.
@@ -141,13 +155,22 @@ interface IActivityRewards {
     /// @param amount The amount minted.
     event RewardPaid(uint256 indexed epoch, uint256 indexed index, address indexed account, uint256 amount);
 
-    /// @notice A coordinator pushed one batch. Leaves of the range that had been claimed were skipped
-    /// (`cursorAfter - cursorBefore - paid` of them): they emit no `RewardPaid` here.
+    /// @notice Members-only rewards: a pushed leaf was not paid because its account was not a registered member at
+    /// push time. It is not counted as minted and stays claimable (`claim`) once the account is a member again.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    /// @param account The leaf's account.
+    /// @param amount The leaf's amount (not minted).
+    event RewardWithheld(uint256 indexed epoch, uint256 indexed index, address indexed account, uint256 amount);
+
+    /// @notice A coordinator pushed one batch. Leaves of the range that had been claimed were skipped and leaves
+    /// of non-members were withheld (`cursorAfter - cursorBefore - paid` of them in all): they emit no
+    /// `RewardPaid` here (a withheld leaf emits `RewardWithheld`).
     /// @param epoch The epoch.
     /// @param cursorBefore The push cursor before (first index of the batch).
     /// @param cursorAfter The push cursor after (one past the last index of the batch).
     /// @param paid How many leaves were paid.
-    /// @param amount How much was minted.
+    /// @param amount How much was minted (withheld leaves excluded).
     /// @param mintedAfter The epoch's minted total afterwards.
     event RewardsDistributed(
         uint256 indexed epoch,
@@ -181,6 +204,11 @@ interface IActivityRewards {
     /// @param newWindow New value, in seconds.
     event ChallengeWindowChanged(uint64 oldWindow, uint64 newWindow);
 
+    /// @notice Governance changed the member registry of members-only rewards.
+    /// @param oldRegistry Previous registry (address(0): anyone could be rewarded).
+    /// @param newRegistry New registry (address(0): anyone may be rewarded).
+    event MemberRegistryChanged(address oldRegistry, address newRegistry);
+
     /// @notice Publish an epoch's reward root. Only coordinators. The total must fit `budgetOf(epoch)` and the
     /// epoch must have no live root; payments may start `challengeWindow()` seconds from now.
     /// @param epoch The epoch id (`YYYYMM`).
@@ -198,13 +226,16 @@ interface IActivityRewards {
     /// @dev The batch covers exactly the indices `[cursor, cursor + leaves.length)`, given in the order of the
     /// multiproof (OpenZeppelin `getMultiProof`: tree index descending), not in index order: each leaf's index
     /// must lie in the range and appear once, so the set is the whole range. Leaves claimed meanwhile are skipped
-    /// (not paid, no revert); the others are minted in one `mintBatch` call and the cursor moves past the range.
+    /// (not paid, no revert); while a member registry is set, leaves of accounts that are not registered members
+    /// are withheld (`RewardWithheld`; not paid, no revert, claimable later). The others are minted in one
+    /// `mintBatch` call and the cursor moves past the range. The registry is read once per batch and asked
+    /// `isMember` once per leaf to be paid.
     /// @param epoch The epoch.
     /// @param leaves The leaves, in multiproof order.
     /// @param proof The multiproof's sibling hashes.
     /// @param proofFlags The multiproof's flags.
-    /// @return paid How many leaves were paid (the others had been claimed).
-    /// @return amount How much was minted.
+    /// @return paid How many leaves were paid (the others had been claimed, or were withheld).
+    /// @return amount How much was minted (withheld leaves excluded).
     function distribute(
         uint256 epoch,
         Leaf[] calldata leaves,
@@ -213,7 +244,9 @@ interface IActivityRewards {
     ) external returns (uint256 paid, uint256 amount);
 
     /// @notice Claim one leaf, once the challenge window has closed. Anyone may submit; the tokens always go to
-    /// `account`. Reverts with `RewardsAlreadyPaid` for a leaf below the push cursor or claimed before.
+    /// `account`. Reverts with `RewardsAlreadyPaid` for a leaf claimed before or below the push cursor, unless it
+    /// was withheld by the push and not claimed since. While a member registry is set, reverts with
+    /// `RewardsNotMember` unless `account` is a registered member.
     /// @param epoch The epoch.
     /// @param index The leaf index.
     /// @param account The leaf's account (the recipient).
@@ -243,6 +276,12 @@ interface IActivityRewards {
     /// @param window The window, in seconds.
     function setChallengeWindow(uint64 window) external;
 
+    /// @notice Switch members-only rewards on (a registry) or off (address(0)). Only the admin. While on, pushes
+    /// withhold the leaves of accounts that are not members of `registry`, and claims for them revert. A registry
+    /// is checked by calling its `isMember` once.
+    /// @param registry The member registry (an `IResidentRegistry`), or address(0) to reward anyone.
+    function setMemberRegistry(address registry) external;
+
     /// @notice The token rewards are minted in.
     function token() external view returns (address);
 
@@ -251,10 +290,16 @@ interface IActivityRewards {
     /// @param epoch The epoch.
     function epochInfo(uint256 epoch) external view returns (EpochInfo memory);
 
-    /// @notice Whether a leaf has been paid, by push or by claim (every index below the push cursor has been).
+    /// @notice Whether a leaf has been paid, by push or by claim (every index below the push cursor has been,
+    /// except withheld leaves not claimed since).
     /// @param epoch The epoch.
     /// @param index The leaf index.
     function isPaid(uint256 epoch, uint256 index) external view returns (bool);
+
+    /// @notice Whether a leaf was withheld by a push (its account was not a member then) and not claimed since.
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    function isWithheld(uint256 epoch, uint256 index) external view returns (bool);
 
     /// @notice The budget that applies to an epoch: its own if set, else the standing budget.
     /// @param epoch The epoch.
@@ -274,4 +319,7 @@ interface IActivityRewards {
 
     /// @notice Seconds between publishing a root and payments starting.
     function challengeWindow() external view returns (uint64);
+
+    /// @notice The registry whose members alone are rewarded, or address(0) when anyone may be rewarded.
+    function memberRegistry() external view returns (address);
 }

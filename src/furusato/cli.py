@@ -323,6 +323,14 @@ def rewards_distribute(obj: Context, plan_dir: Path, network: str, keystore: Pat
                     f"{result.state.minted} of {result.state.total} base units minted",
                     fg="green",
                 )
+            if result.withheld:
+                accounts = [account for _index, account, _amount in result.withheld]
+                click.secho(
+                    f"{len(accounts)} reward(s) WITHHELD: not registered members at push time (members-only "
+                    f"rewards): {', '.join(accounts)}\n  once registered: furusato rewards claim {plan_dir} "
+                    "--member ADDRESS",
+                    fg="yellow",
+                )
     except FurusatoError as exc:
         _fail(exc)
 
@@ -341,8 +349,10 @@ def rewards_claim(obj: Context, plan_dir: Path, network: str, keystore: Path | N
         with rewards_session(obj, plan_dir, network, records_dir, keystore, account_id, password_file,
                              dev_index) as (folder, s):  # fmt: skip
             _confirm(f"Claim {member}'s reward for epoch {folder.epoch} on '{network}'?", yes, dry_run)
-            claim(s.conn.w3, s.sender, s.rewards, folder, member, network=network, decoder=s.decoder,
-                  dry_run=dry_run, log=click.echo)  # fmt: skip
+            receipt = claim(s.conn.w3, s.sender, s.rewards, folder, member, network=network, decoder=s.decoder,
+                            dry_run=dry_run, log=click.echo)  # fmt: skip
+            if receipt is not None:
+                click.secho(f"{member}: epoch {folder.epoch} reward claimed", fg="green")
     except FurusatoError as exc:
         _fail(exc)
 

@@ -78,12 +78,17 @@ class Allocation:
 
 @dataclass(frozen=True)
 class RewardsConfig:
-    """The ActivityRewards minter: deployed when the config has a ``rewards`` section."""
+    """The ActivityRewards minter: deployed when the config has a ``rewards`` section.
+
+    ``members_only``: only registered members of the deployment's ResidentRegistry are rewarded (a push withholds
+    the leaves of non-members; they can claim once registered). Defaults to the registry's ``restrict_transfers``.
+    """
 
     challenge_window: int
     member_cap: int
     standing_budget: int
     coordinators: tuple[str, ...]
+    members_only: bool = False
 
 
 #: Membership kinds, in the order of ``IResidentRegistry.Kind`` (the on-chain enum value is the index).
@@ -227,8 +232,8 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     total = sum(a.amount for a in genesis)
     if total > cap:
         raise ConfigError(f"genesis mints {total} base units, more than token.cap ({cap})")
-    rewards = _rewards(data.get("rewards"), source)
     registry = _registry(data.get("registry"), source)
+    rewards = _rewards(data.get("rewards"), source, registry)
     members_only = gov.get("members_only")
     if members_only is None:  # default: members-only governance exactly when transfers are restricted to members
         members_only = bool(registry and registry.restrict_transfers)
@@ -259,7 +264,7 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     )
 
 
-def _rewards(raw: Any, source: str) -> RewardsConfig | None:
+def _rewards(raw: Any, source: str, registry: RegistryConfig | None) -> RewardsConfig | None:
     if raw is None or raw is False:
         return None
     if not isinstance(raw, dict):
@@ -275,11 +280,23 @@ def _rewards(raw: Any, source: str) -> RewardsConfig | None:
     window = parse_duration(_require(raw, "challenge_window", "rewards"), "rewards.challenge_window")
     if window > 2**64 - 1:
         raise ConfigError("rewards.challenge_window is too long")
+    members_only = raw.get("members_only")
+    if members_only is None:  # default: members only exactly when tokens may only be held by members
+        members_only = registry is not None and registry.restrict_transfers
+    elif not isinstance(members_only, bool):
+        raise ConfigError(f"rewards.members_only must be true or false, got {members_only!r}")
+    elif members_only and registry is None:
+        raise ConfigError(
+            f"{source}: rewards.members_only is true but the config has no 'registry' section: members-only rewards "
+            "need the ResidentRegistry whose members alone are rewarded (add a registry section, or set "
+            "rewards.members_only: false)"
+        )
     return RewardsConfig(
         challenge_window=window,
         member_cap=parse_tokens(_require(raw, "member_cap", "rewards"), "rewards.member_cap"),
         standing_budget=parse_tokens(raw.get("standing_budget", 0), "rewards.standing_budget"),
         coordinators=tuple(addresses),
+        members_only=members_only,
     )
 
 

@@ -143,7 +143,12 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
                 f"ActivityRewards: minter, excluded from voting; challenge window {config.rewards.challenge_window}s,"
                 f" member cap {config.rewards.member_cap / 10**18:,.0f}, standing budget"
                 f" {config.rewards.standing_budget / 10**18:,.0f} tokens/epoch,"
-                f" {len(config.rewards.coordinators)} coordinator(s)"
+                f" {len(config.rewards.coordinators)} coordinator(s); "
+                + (
+                    "pays registered members ONLY (a non-member's reward is withheld until they register and claim)"
+                    if config.rewards.members_only
+                    else "pays anyone in a plan"
+                )
             ]
             if config.rewards
             else []
@@ -202,6 +207,8 @@ def deploy_dao(
             f"the deployer {deployer} is listed as a registrar; the deployer gives up every role at the end of a "
             "deployment, so name the town staff's own account(s) in registry.registrars"
         )
+    if config.rewards and config.rewards.members_only and not config.registry:
+        raise DeployError("rewards.members_only needs a registry section: the ResidentRegistry of the members")
     balance = w3.eth.get_balance(deployer)
     if balance == 0:
         raise DeployError(f"the deployer {deployer} has no ETH on {network} to pay for gas")
@@ -367,6 +374,13 @@ def _wire_rewards(
             f"rewards: {coordinator} is coordinator",
             has_role(rewards, ROLE_COORDINATOR, coordinator),
             call(rewards.functions.grantRole(ROLE_COORDINATOR, coordinator)),
+        )
+    if d.config.rewards.members_only:
+        registry = d.record.address(REGISTRY)  # deployed after the rewards contract, before any wiring
+        d.step(
+            "rewards: pays registered members only",
+            lambda: rewards.functions.memberRegistry().call() == registry,
+            call(rewards.functions.setMemberRegistry(registry)),
         )
     d.step(
         "rewards: timelock is admin",
@@ -538,6 +552,10 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
              config.guardian is None or rf.hasRole(ROLE_GUARDIAN, config.guardian).call()),
         ]  # fmt: skip
         checks += [(f"{c} is a rewards coordinator", rf.hasRole(ROLE_COORDINATOR, c).call()) for c in r.coordinators]
+        if r.members_only:
+            checks.append(("ActivityRewards pays members only", rf.memberRegistry().call() == record.address(REGISTRY)))
+        else:
+            checks.append(("ActivityRewards pays anyone", rf.memberRegistry().call() == ZERO))
     if config.registry:
         reg = config.registry
         registry = at(REGISTRY)

@@ -13,10 +13,13 @@ from typing import Any
 
 import pytest
 from brownie import ActivityRewards, accounts, chain, interface, web3
+from brownie.test import given
 from eth_utils.abi import function_abi_to_4byte_selector
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from helpers import advance, reverts, w3c
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from web3 import Web3
 
 from furusato.governance import Proposal, Support, call_action
@@ -789,3 +792,327 @@ def test_measure_reward_gas(
         marginal = (new_push[100].gas_used - new_push[1].gas_used) / 99
         print(f"  marginal gas per extra new member in a push batch: {marginal:,.0f}")
     assert new_push[100].gas_used > 0
+
+
+# ------------------------------------------------------------------------------------------------ members only
+
+REGISTRAR_ROLE = bytes(Web3.keccak(text="REGISTRAR_ROLE"))
+NO_RECORD = b"\x00" * 32
+
+
+@pytest.fixture(scope="module")
+def registry(deployer: Any) -> Any:
+    """A ResidentRegistry administered by the deployer, who is also its registrar (nobody registered)."""
+    from brownie import ResidentRegistry
+
+    contract = ResidentRegistry.deploy("Test Resident Card", "TRC", deployer, {"from": deployer})
+    contract.grantRole(REGISTRAR_ROLE, deployer, {"from": deployer})
+    return contract
+
+
+def register(registry: Any, deployer: Any, *who: str) -> None:
+    registry.registerBatch(list(who), [0] * len(who), [NO_RECORD] * len(who), {"from": deployer})
+
+
+def events_of(tx: Any, name: str) -> list[tuple[int, str, int]]:
+    """A transaction's ``RewardPaid`` or ``RewardWithheld`` events as sorted (index, account, amount)."""
+    if name not in tx.events:  # a Brownie EventDict has no .get
+        return []
+    events = tx.events[name]
+    return sorted((e["index"], e["account"], e["amount"]) for e in events)
+
+
+def withheld_events(tx: Any) -> list[tuple[int, str, int]]:
+    if "RewardWithheld" in tx.events:
+        assert all(e["epoch"] == EPOCH for e in tx.events["RewardWithheld"])
+    return events_of(tx, "RewardWithheld")
+
+
+def test_member_registry_is_unset_by_default_and_pushes_pay_anyone(
+    rewards: Any, token: Any, published: StandardMerkleTree, coordinator: Any, registry: Any
+) -> None:
+    assert rewards.memberRegistry() == ZERO
+    assert not any(registry.isMember(v[2]) for v in published.values)  # nobody in the tree is a member
+    tx = push(rewards, published, 0, 25, coordinator)
+    assert "RewardWithheld" not in tx.events
+    assert len(tx.events["RewardPaid"]) == 25
+    assert info(rewards, EPOCH)["minted"] == tree_total(published)
+    assert not any(rewards.isWithheld(EPOCH, i) for i in range(25))
+    assert all(rewards.isPaid(EPOCH, i) for i in range(25))
+
+
+def test_set_member_registry_emits_old_and_new_values(
+    rewards: Any, registry: Any, as_admin: Any, deployer: Any
+) -> None:
+    from brownie import ResidentRegistry
+
+    other = ResidentRegistry.deploy("Other Card", "OC", deployer, {"from": deployer})
+    tx = rewards.setMemberRegistry(registry, {"from": as_admin})
+    assert dict(tx.events["MemberRegistryChanged"][0]) == {"oldRegistry": ZERO, "newRegistry": registry.address}
+    assert rewards.memberRegistry() == registry.address
+    tx = rewards.setMemberRegistry(other, {"from": as_admin})
+    assert dict(tx.events["MemberRegistryChanged"][0]) == {
+        "oldRegistry": registry.address,
+        "newRegistry": other.address,
+    }
+    tx = rewards.setMemberRegistry(ZERO, {"from": as_admin})  # off again: anyone may be rewarded
+    assert dict(tx.events["MemberRegistryChanged"][0]) == {"oldRegistry": other.address, "newRegistry": ZERO}
+    assert rewards.memberRegistry() == ZERO
+
+
+def test_set_member_registry_is_admin_only_and_rejects_non_registries(
+    rewards: Any, registry: Any, token: Any, as_admin: Any, coordinator: Any, guardian: Any, outsider: Any
+) -> None:
+    for caller in (coordinator, guardian, outsider):
+        with reverts("AccessControlUnauthorizedAccount", caller, ADMIN_ROLE):
+            rewards.setMemberRegistry(registry, {"from": caller})
+    for bad in (outsider.address, token.address, rewards.address):  # an EOA; contracts without isMember
+        with reverts("RewardsInvalidRegistry", bad):
+            rewards.setMemberRegistry(bad, {"from": as_admin})
+    assert rewards.memberRegistry() == ZERO
+
+
+def test_members_only_push_withholds_non_members_then_they_register_and_claim(
+    rewards: Any,
+    token: Any,
+    registry: Any,
+    published: StandardMerkleTree,
+    coordinator: Any,
+    outsider: Any,
+    as_admin: Any,
+    deployer: Any,
+    newcomers: list[str],
+) -> None:
+    members = [m for i, m in enumerate(newcomers) if i % 3 != 1]  # every third one (1, 4, 7, ...) is not
+    register(registry, deployer, *members)
+    rewards.setMemberRegistry(registry, {"from": as_admin})
+    supply = token.totalSupply()
+
+    tx = push(rewards, published, 0, 10, coordinator)  # a mixed batch does not revert
+    held = [(i, newcomers[i], (i + 1) * 60 * TOKEN) for i in (1, 4, 7)]
+    assert withheld_events(tx) == held
+    paid_indices = sorted(e["index"] for e in tx.events["RewardPaid"])
+    assert paid_indices == [0, 2, 3, 5, 6, 8, 9]
+    paid_amount = sum((i + 1) * 60 * TOKEN for i in paid_indices)
+    assert dict(tx.events["RewardsDistributed"][0]) == {
+        "epoch": EPOCH,
+        "cursorBefore": 0,
+        "cursorAfter": 10,
+        "paid": 7,
+        "amount": paid_amount,
+        "mintedAfter": paid_amount,  # withheld leaves are not minted
+    }
+    assert tx.return_value == (7, paid_amount)
+    assert len(tx.events["Transfer"]) == 7
+    assert info(rewards, EPOCH)["cursor"] == 10
+    assert info(rewards, EPOCH)["minted"] == paid_amount
+    assert token.totalSupply() == supply + paid_amount
+    for i, account, _ in held:
+        assert token.balanceOf(account) == 0
+        assert not rewards.isPaid(EPOCH, i)
+        assert rewards.isWithheld(EPOCH, i)
+    assert all(rewards.isPaid(EPOCH, i) and not rewards.isWithheld(EPOCH, i) for i in paid_indices)
+
+    # A non-member cannot claim the withheld leaf (nor can anyone for them) ...
+    with reverts("RewardsNotMember", newcomers[4]):
+        claim(rewards, published, 4, outsider)
+    with reverts("RewardsNotMember", newcomers[4]):
+        claim(rewards, published, 4, accounts.at(newcomers[4], force=True))
+    # ... nor a not-yet-pushed leaf; a member's leaf beyond the cursor is claimable as before.
+    with reverts("RewardsNotMember", newcomers[10]):
+        claim(rewards, published, 10, outsider)
+    claim(rewards, published, 11, outsider)
+    # A paid leaf below the cursor still cannot be claimed.
+    with reverts("RewardsAlreadyPaid", EPOCH, 3):
+        claim(rewards, published, 3, outsider)
+
+    register(registry, deployer, newcomers[4])  # registers: the withheld leaf becomes claimable
+    tx = claim(rewards, published, 4, outsider)
+    assert dict(tx.events["RewardPaid"][0]) == {
+        "epoch": EPOCH,
+        "index": 4,
+        "account": newcomers[4],
+        "amount": 300 * TOKEN,
+    }
+    assert token.balanceOf(newcomers[4]) == 300 * TOKEN
+    assert token.getVotes(newcomers[4]) == 300 * TOKEN
+    assert rewards.isPaid(EPOCH, 4)
+    assert not rewards.isWithheld(EPOCH, 4)
+    assert info(rewards, EPOCH)["minted"] == paid_amount + 300 * TOKEN + 720 * TOKEN  # + leaf 4 + leaf 11
+    with reverts("RewardsAlreadyPaid", EPOCH, 4):
+        claim(rewards, published, 4, outsider)
+    assert info(rewards, EPOCH)["cursor"] == 10  # claims never move the cursor
+
+    # The rest: leaf 10 withheld (leaf 11 skipped as claimed); every leaf settled exactly once.
+    tx = push(rewards, published, 10, 15, coordinator)
+    assert [i for i, _, _ in withheld_events(tx)] == [10, 13, 16, 19, 22]
+    assert 11 not in [e["index"] for e in tx.events["RewardPaid"]]
+    withheld_total = sum((i + 1) * 60 * TOKEN for i in (1, 7, 10, 13, 16, 19, 22))
+    assert info(rewards, EPOCH)["minted"] + withheld_total == tree_total(published)
+    assert sorted(i for i, _, _ in paid_events(rewards, EPOCH)) == sorted(set(range(25)) - {1, 7, 10, 13, 16, 19, 22})
+
+
+def test_a_member_revoked_between_publish_and_push_is_withheld(
+    rewards: Any, token: Any, registry: Any, coordinator: Any, as_admin: Any, deployer: Any, outsider: Any
+) -> None:
+    people = [new_member(700 + i) for i in range(4)]
+    register(registry, deployer, *people)
+    rewards.setMemberRegistry(registry, {"from": as_admin})
+    tree = make_tree(EPOCH, [(p, 100 * TOKEN) for p in people])
+    rewards.publish(EPOCH, tree.root, tree_total(tree), 4, {"from": coordinator})
+    registry.revoke(people[2], {"from": deployer})  # during the challenge window
+    advance(WINDOW)
+    tx = push(rewards, tree, 0, 4, coordinator)
+    assert withheld_events(tx) == [(2, people[2], 100 * TOKEN)]
+    assert [token.balanceOf(p) for p in people] == [100 * TOKEN, 100 * TOKEN, 0, 100 * TOKEN]
+    with reverts("RewardsNotMember", people[2]):
+        claim(rewards, tree, 2, outsider)
+    register(registry, deployer, people[2])  # a registrar registers them again
+    claim(rewards, tree, 2, outsider)
+    assert token.balanceOf(people[2]) == 100 * TOKEN
+    assert info(rewards, EPOCH)["minted"] == 400 * TOKEN
+
+
+def test_withheld_leaves_respect_the_cap_and_become_claimable_by_anyone_when_members_only_is_lifted(
+    rewards: Any, token: Any, registry: Any, coordinator: Any, as_admin: Any, outsider: Any
+) -> None:
+    a, b = new_member(800), new_member(801)
+    rewards.setMemberRegistry(registry, {"from": as_admin})
+    tree = make_tree(EPOCH, [(a, 10 * TOKEN), (b, CAP + 1)])
+    rewards.publish(EPOCH, tree.root, tree_total(tree), 2, {"from": coordinator})
+    advance(WINDOW)
+    with reverts("RewardsMemberCapExceeded", EPOCH, b, CAP + 1, CAP):  # checked before membership, as before
+        push(rewards, tree, 0, 2, coordinator)
+    tx = push(rewards, tree, 0, 1, coordinator)
+    assert withheld_events(tx) == [(0, a, 10 * TOKEN)]
+    assert tx.return_value == (0, 0)
+    assert "Transfer" not in tx.events  # nothing paid: no mintBatch
+    rewards.setMemberRegistry(ZERO, {"from": as_admin})  # governance lifts members-only rewards
+    claim(rewards, tree, 0, outsider)  # the withheld leaf is claimable by a non-member now
+    assert token.balanceOf(a) == 10 * TOKEN
+    assert not rewards.isWithheld(EPOCH, 0)
+    assert rewards.isPaid(EPOCH, 0)
+
+
+def test_members_only_on_a_transfer_restricted_token_withholds_instead_of_blocking_the_cursor(
+    timelock: Any, registry: Any, coordinator: Any, deployer: Any
+) -> None:
+    """A mint to a non-member reverts on a restricted token: without members-only rewards that leaf would block the
+    push cursor for everyone after it; with the same registry set, it is withheld and the push goes on."""
+    from brownie import RegionToken
+
+    admin = accounts.at(timelock.address, force=True)
+    restricted = RegionToken.deploy("Restricted", "RST", 10**9 * TOKEN, admin, {"from": deployer})
+    restricted.restrictTransfers(registry, {"from": admin})
+    contract = ActivityRewards.deploy(restricted, admin, ZERO, WINDOW, CAP, STANDING, {"from": deployer})
+    restricted.grantRole(MINTER_ROLE, contract, {"from": admin})
+    restricted.excludeFromVoting(contract, {"from": admin})
+    contract.grantRole(COORDINATOR_ROLE, coordinator, {"from": admin})
+    member, stranger, later = new_member(900), new_member(901), new_member(902)
+    register(registry, deployer, member, later)
+    tree = make_tree(EPOCH, [(member, TOKEN), (stranger, 2 * TOKEN), (later, 3 * TOKEN)])
+    contract.publish(EPOCH, tree.root, tree_total(tree), 3, {"from": coordinator})
+    advance(WINDOW)
+    with reverts("RegionTokenTransferRestricted", stranger):
+        push(contract, tree, 0, 3, coordinator)  # not members-only: the whole batch reverts
+    contract.setMemberRegistry(registry, {"from": admin})
+    tx = push(contract, tree, 0, 3, coordinator)
+    assert tx.events["RewardWithheld"][0]["account"] == stranger
+    assert [restricted.balanceOf(x) for x in (member, stranger, later)] == [TOKEN, 0, 3 * TOKEN]
+    assert info(contract, EPOCH)["cursor"] == 3
+
+
+_property_run = iter(range(10**6))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    leaves=st.lists(st.tuples(st.booleans(), st.integers(1, 1_000)), min_size=1, max_size=12),
+    claims=st.sets(st.integers(0, 11), max_size=4),
+    sizes=st.lists(st.integers(1, 5), min_size=1, max_size=12),
+)
+def test_minted_plus_withheld_equals_the_pushed_leaves(
+    rewards: Any,
+    registry: Any,
+    coordinator: Any,
+    deployer: Any,
+    timelock: Any,
+    leaves: list[tuple[bool, int]],
+    claims: set[int],
+    sizes: list[int],
+) -> None:
+    """Any tree of members and non-members, claims of members' leaves before the push, any batch sizes: every
+    leaf is paid or withheld exactly once, withheld exactly when not a member, and minted + withheld = total."""
+    run = next(_property_run)  # the chain is not reverted between examples: a fresh epoch and fresh people
+    epoch = 300_000 + run
+    if rewards.memberRegistry() != registry.address:
+        rewards.setMemberRegistry(registry, {"from": accounts.at(timelock.address, force=True)})
+    people = [new_member(1_000_000 + run * 100 + i) for i in range(len(leaves))]
+    is_member = {p: m for p, (m, _) in zip(people, leaves, strict=True)}
+    joining = [p for p in people if is_member[p]]
+    if joining:
+        register(registry, deployer, *joining)
+    tree = make_tree(epoch, [(p, amount * TOKEN) for p, (_, amount) in zip(people, leaves, strict=True)])
+    rewards.publish(epoch, tree.root, tree_total(tree), len(tree), {"from": coordinator})
+    advance(WINDOW)
+    claimed = sorted(i for i in claims if i < len(people) and is_member[people[i]])
+    for i in claimed:
+        claim(rewards, tree, i, coordinator)
+    cursor, k = 0, 0
+    withheld: dict[int, int] = {}
+    pushed_paid: dict[int, int] = {}
+    while cursor < len(tree):
+        size = min(sizes[k % len(sizes)], len(tree) - cursor)
+        tx = push(rewards, tree, cursor, size, coordinator)
+        withheld.update((i, amount) for i, _, amount in events_of(tx, "RewardWithheld"))
+        pushed_paid.update((i, amount) for i, _, amount in events_of(tx, "RewardPaid"))
+        cursor, k = cursor + size, k + 1
+    assert set(withheld) == {i for i, p in enumerate(people) if not is_member[p]}
+    assert set(pushed_paid) == {i for i, p in enumerate(people) if is_member[p]} - set(claimed)
+    state = info(rewards, epoch)
+    assert state["cursor"] == len(tree)
+    assert state["minted"] + sum(withheld.values()) == tree_total(tree)
+    for i in range(len(tree)):
+        assert rewards.isPaid(epoch, i) == (i not in withheld)
+        assert rewards.isWithheld(epoch, i) == (i in withheld)
+
+
+def test_measure_members_only_gas(
+    rewards: Any, registry: Any, coordinator: Any, outsider: Any, as_admin: Any, deployer: Any, capsys: Any
+) -> None:
+    """Prints gas with members-only rewards on (no target asserted): pushes to new registered members (1 and 100:
+    one `isMember` call each), a push of 100 non-members (all withheld), a member's claim and a withheld claim."""
+    rewards.setStandingBudget(10**9 * TOKEN, {"from": as_admin})
+    rewards.setMemberRegistry(registry, {"from": as_admin})
+    people = [new_member(20_000 + i) for i in range(302)]
+    for start in range(0, 202, 50):
+        register(registry, deployer, *people[start : min(start + 50, 202)])
+
+    def publish(epoch: int, who: list[str]) -> StandardMerkleTree:
+        tree = make_tree(epoch, [(p, (1_000 + 7 * i) * TOKEN + 123_456_789) for i, p in enumerate(who)])
+        rewards.publish(epoch, tree.root, tree_total(tree), len(tree), {"from": coordinator})
+        return tree
+
+    one, hundred, strangers = publish(1, people[:1]), publish(2, people[1:102]), publish(3, people[202:302])
+    advance(WINDOW)
+    push_one = push(rewards, one, 0, 1, coordinator)
+    push_hundred = push(rewards, hundred, 0, 100, coordinator)
+    claim_member = claim(rewards, hundred, 100, outsider)
+    push_withheld = push(rewards, strangers, 0, 100, coordinator)
+    assert len(push_withheld.events["RewardWithheld"]) == 100
+    register(registry, deployer, people[202])
+    claim_withheld = claim(rewards, strangers, 0, outsider)
+    rows = [
+        ("push, 1 new member (members only)", push_one.gas_used, 1),
+        ("push, 100 new members (members only)", push_hundred.gas_used, 100),
+        ("push, 100 non-members (all withheld)", push_withheld.gas_used, 100),
+        ("claim, new member (members only)", claim_member.gas_used, 1),
+        ("claim, a withheld leaf", claim_withheld.gas_used, 1),
+    ]
+    with capsys.disabled():
+        print("\nActivityRewards gas with members-only rewards: whole transaction, per recipient")
+        for label, gas, count in rows:
+            print(f"  {label:<40} {gas:>11,} {gas / count:>9,.0f}")
+        marginal = (push_hundred.gas_used - push_one.gas_used) / 99
+        print(f"  marginal gas per extra new member in a push batch (members only): {marginal:,.0f}")
+    assert push_hundred.gas_used > 0

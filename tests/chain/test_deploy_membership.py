@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from brownie import RegionToken, ResidentRegistry, accounts, web3
+from brownie import ActivityRewards, RegionToken, ResidentRegistry, accounts, web3
 from eth_account import Account
 from helpers import CrashingSender, fresh_key_sender, reverts
 from web3 import Web3
 
 from furusato.artifacts import Artifacts
-from furusato.config import RegistryConfig, load_config, parse_kind, validate
-from furusato.deploy import check_wiring, contract_names, deploy_dao
+from furusato.config import RegistryConfig, load_config, load_preset, parse_kind, validate
+from furusato.deploy import check_wiring, contract_names, deploy_dao, plan_summary
 from furusato.errors import ConfigError, DeployError
 from furusato.records import read_record, record_path
 
@@ -28,14 +28,16 @@ RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
 STAFF = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"  # Anvil's public account #8
 
 
-def restricted_config(**kw: Any) -> Any:
+def restricted_config(members_only: bool = True, **kw: Any) -> Any:
+    """The `local` preset with a transfer-restricted registry and (as `validate` defaults to) members-only rewards."""
     base = load_config(preset="local")
     registry = RegistryConfig(
         name="Yamakoshi Resident Card", symbol="YRC", registrars=(STAFF,),
         self_registration_kinds=(1 << RELATIONSHIP) | (1 << SUPPORTER), restrict_transfers=True,
         genesis_kind=RELATIONSHIP,
     )  # fmt: skip
-    return replace(base, registry=replace(registry, **kw))
+    assert base.rewards is not None
+    return replace(base, registry=replace(registry, **kw), rewards=replace(base.rewards, members_only=members_only))
 
 
 ARTIFACTS = Artifacts(Path(__file__).resolve().parents[2])
@@ -218,3 +220,164 @@ def test_rewards_to_non_members_are_refused_before_publishing_on_a_restricted_to
     plan(examples / "activity-2026-12.csv", examples / "rewards-policy.yaml", "2026-12", tmp_path / "members")
     state = publish(web3, coordinator, rewards, load_plan_folder(tmp_path / "members"), **env)
     assert state.published
+
+
+# ------------------------------------------------------------------------------------------------ members-only rewards
+
+
+def test_members_only_follows_restricted_mode_unless_stated():
+    base = load_config(preset="local")
+    assert base.rewards is not None
+    assert not base.rewards.members_only
+    town = load_config(preset="town")
+    assert town.rewards is not None
+    assert town.registry is not None
+    assert town.rewards.members_only
+    assert town.registry.restrict_transfers
+    raw: dict[str, Any] = {
+        "token": {"name": "T", "symbol": "T", "cap": "1000"},
+        "governor": {"name": "G", "voting_delay": 1, "voting_period": 10, "quorum_percent": 4},
+        "timelock": {"min_delay": 1},
+        "rewards": {"challenge_window": 60, "member_cap": "10"},
+        "registry": {"name": "Card", "symbol": "C", "restrict_transfers": True},
+    }
+
+    def members_only(rewards: dict[str, Any] | None = None, registry: Any = ...) -> bool:
+        data = {**raw, "rewards": {**raw["rewards"], **(rewards or {})}}
+        if registry is not ...:
+            data["registry"] = registry
+        config = validate(data, preset="local", source="t")
+        assert config.rewards is not None
+        return config.rewards.members_only
+
+    assert members_only()  # default: restricted transfers -> members only
+    assert not members_only(registry={**raw["registry"], "restrict_transfers": False})
+    assert not members_only(registry=None)  # no registry: anyone
+    assert not members_only({"members_only": False})
+    assert members_only({"members_only": True}, registry={**raw["registry"], "restrict_transfers": False})
+    with pytest.raises(ConfigError, match="members_only is true but the config has no 'registry' section"):
+        members_only({"members_only": True}, registry=None)
+    with pytest.raises(ConfigError, match="members_only must be true or false"):
+        members_only({"members_only": "yes"})
+    # the town preset states it explicitly, so dropping its registry needs members_only: false too
+    with pytest.raises(ConfigError, match="no 'registry' section"):
+        validate({**load_preset("town"), "registry": None}, preset="town", source="t")
+    assert digest_differs(town)
+
+
+def digest_differs(config: Any) -> bool:
+    """Switching members-only rewards changes the config digest (an unfinished deploy is not resumed across it)."""
+    return config.digest() != replace(config, rewards=replace(config.rewards, members_only=False)).digest()
+
+
+def test_members_only_deploy_wires_the_registry_before_the_deployer_leaves(restricted, artifacts):
+    config, record, sender = restricted
+    rewards = ActivityRewards.at(record.address("ActivityRewards"))
+    assert rewards.memberRegistry() == record.address("ResidentRegistry")
+    steps = list(record.wiring)
+    assert steps.index("rewards: pays registered members only") < steps.index("rewards: deployer renounced admin")
+    checks = {c.description: c.ok for c in check_wiring(web3, artifacts, record, config)}
+    assert checks["ActivityRewards pays members only"]
+    assert "ActivityRewards pays anyone" not in checks
+    anyone = replace(config, rewards=replace(config.rewards, members_only=False))
+    failed = [c.description for c in check_wiring(web3, artifacts, record, anyone) if not c.ok]
+    assert failed == ["ActivityRewards pays anyone"]
+    # governance lifts members-only rewards: the check against the config notices
+    rewards.setMemberRegistry(ZERO, {"from": accounts.at(record.address("TimelockController"), force=True)})
+    failed = [c.description for c in check_wiring(web3, artifacts, record, config) if not c.ok]
+    assert failed == ["ActivityRewards pays members only"]
+    assert any("pays registered members ONLY" in line for line in plan_summary(config, sender.address, "testnet"))
+
+
+def test_local_preset_rewards_pay_anyone(dao, artifacts):
+    assert dao.rewards.memberRegistry() == ZERO
+    assert "rewards: pays registered members only" not in dao.record.wiring
+    checks = {c.description: c.ok for c in check_wiring(web3, artifacts, dao.record, dao.config)}
+    assert checks["ActivityRewards pays anyone"]
+    assert any("pays anyone in a plan" in line for line in plan_summary(dao.config, accounts[0].address, "dev"))
+
+
+def test_restricted_deploy_without_members_only_rewards_anyone(artifacts, tmp_path):
+    config = replace(restricted_config(members_only=False, registrars=()), genesis=())
+    record = deploy(config, fresh_key_sender(), tmp_path)
+    assert ActivityRewards.at(record.address("ActivityRewards")).memberRegistry() == ZERO
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, config))
+
+
+def test_members_only_without_a_registry_is_refused_before_anything_is_sent(tmp_path):
+    sender = fresh_key_sender()
+    base = load_config(preset="local")
+    config = replace(base, registry=None, rewards=replace(base.rewards, members_only=True))
+    with pytest.raises(DeployError, match="members_only needs a registry"):
+        deploy(config, sender, tmp_path)
+    assert web3.eth.get_transaction_count(sender.address) == 0
+
+
+def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_registered(
+    restricted, tmp_path, monkeypatch
+):
+    """Publish a plan of members; a registrar revokes one during the challenge window; the push withholds that
+    reward (reported by `distribute`, journalled, shown by the CLI); the claim is refused until they are registered
+    again, then pays."""
+    import json
+
+    from click.testing import CliRunner
+
+    from furusato.artifacts import error_selectors
+    from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
+    from furusato.cli import main
+    from furusato.doors import Connection
+    from furusato.errors import InputError
+    from furusato.records import write_record
+    from furusato.rewards import plan
+    from furusato.rewards.onchain import claim, distribute, load_plan_folder, publish
+
+    _config, record, _sender = restricted
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    abi = ARTIFACTS.get("ActivityRewards").abi
+    rewards = web3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
+    registry = ResidentRegistry.at(record.address("ResidentRegistry"))
+    token = RegionToken.at(record.address("RegionToken"))
+    env = {"network": "testnet", "decoder": ErrorDecoder(error_selectors([abi])), "log": lambda _l: None}
+    coordinator = UnlockedSender(STAFF)
+    plan(examples / "activity-2026-12.csv", examples / "rewards-policy.yaml", "2026-12", tmp_path / "plan")
+    folder = load_plan_folder(tmp_path / "plan")
+    state = publish(web3, coordinator, rewards, folder, **env)
+    index, gone, amount = folder.leaf(1)
+    registry.revoke(gone, {"from": STAFF})
+    advance_time(web3, state.payable_at - web3.eth.get_block("latest")["timestamp"] + 1)
+    before = token.balanceOf(gone)
+
+    lines: list[str] = []
+    result = distribute(web3, coordinator, rewards, folder, **{**env, "log": lines.append})
+    assert result.withheld == ((index, gone, amount),)
+    assert result.paid == folder.leaf_count - 1
+    assert result.skipped == 0
+    assert result.state.minted == folder.total - amount
+    assert any("WITHHELD 1 reward(s)" in line and gone in line for line in lines)
+    journal = [json.loads(x) for x in (folder.path / "transactions.jsonl").read_text().splitlines()]
+    assert [e.get("withheld") for e in journal if e["action"] == "distribute"] == [[gone]]
+    assert token.balanceOf(gone) == before
+
+    with pytest.raises(InputError, match=f"{gone} is not a registered member"):
+        claim(web3, coordinator, rewards, folder, gone, **env)
+    registry.register(gone, RESIDENT, b"\x00" * 32, {"from": STAFF})
+    # the CLI claims it (development account 8 = STAFF signs)
+    records = tmp_path / "records"
+    write_record(records / "development.json", record)
+    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
+    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
+    root = Path(__file__).resolve().parents[2]
+    out = CliRunner().invoke(
+        main,
+        ["--project", str(root), "rewards", "claim", str(folder.path), "--member", gone, "--network", "development",
+         "--deployments", str(records), "--dev-account", "8", "--yes"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "withheld at push time" in out.output
+    assert "reward claimed" in out.output
+    assert token.balanceOf(gone) == before + amount
+    assert rewards.functions.isPaid(folder.epoch, index).call()
+    assert rewards.functions.epochInfo(folder.epoch).call()[2] == folder.total
+    assert claim(web3, coordinator, rewards, folder, gone, **env) is None  # already paid: nothing sent

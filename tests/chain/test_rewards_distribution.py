@@ -180,3 +180,25 @@ def test_a_changed_log_is_not_planned_over_a_published_epoch(folder, tmp_path):
     log.write_text(log.read_text(encoding="utf-8").replace(",3,2026/12/01", ",4,2026/12/01", 1), encoding="utf-8")
     with pytest.raises(InputError, match="planned from another version"):
         plan_or_reuse(log, policy, "2026-12", out, lambda _l: None)
+
+
+def test_members_only_rewards_refuse_non_members_before_publishing(dao, rewards, folder, sender, env, timelock):
+    """The local preset's token is not restricted; once governance makes rewards members-only, a plan paying
+    anyone who is not registered is refused up front, naming them; registered, it is published."""
+    from brownie import ResidentRegistry, accounts
+
+    registry = ResidentRegistry.at(dao.record.address("ResidentRegistry"))
+    rewards.setMemberRegistry(registry, {"from": accounts.at(timelock.address, force=True)})
+    recipients = [folder.leaf(i)[1] for i in range(folder.leaf_count)]
+    staff = accounts[8]  # the local preset's registrar
+    registry.register(recipients[0], 0, b"\x00" * 32, {"from": staff})
+    nonce = web3.eth.get_transaction_count(sender.address)
+    with pytest.raises(InputError, match=f"ActivityRewards pays members only, and {len(recipients) - 1} recipient"):
+        publish(web3, sender, w3c(rewards), folder, **env)
+    assert web3.eth.get_transaction_count(sender.address) == nonce
+    registry.registerBatch(recipients[1:], [0] * (len(recipients) - 1), [b"\x00" * 32] * (len(recipients) - 1),
+                           {"from": staff})  # fmt: skip
+    assert publish(web3, sender, w3c(rewards), folder, **env).published
+    pass_window(rewards, folder.epoch)
+    result = distribute(web3, sender, w3c(rewards), folder, **env)
+    assert (result.paid, result.withheld) == (folder.leaf_count, ())

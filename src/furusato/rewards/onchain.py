@@ -146,6 +146,22 @@ def _require_coordinator(rewards: Contract, sender: Sender) -> None:
         )
 
 
+_REGISTRY_ABI = [
+    {"type": "function", "name": "isMember", "stateMutability": "view",
+     "inputs": [{"name": "account", "type": "address"}], "outputs": [{"name": "", "type": "bool"}]},
+]  # fmt: skip
+ZERO_ADDRESS = "0x" + "00" * 20
+
+
+def member_registry(rewards: Contract) -> Contract | None:
+    """The registry whose members alone ``rewards`` pays (members-only rewards), or None when it pays anyone."""
+    address = rewards.functions.memberRegistry().call()
+    if int(address, 16) == 0:
+        return None
+    registry: Contract = rewards.w3.eth.contract(address=address, abi=_REGISTRY_ABI)
+    return registry
+
+
 _TOKEN_MEMBERSHIP_ABI = [
     {"type": "function", "name": "transferRegistry", "stateMutability": "view", "inputs": [],
      "outputs": [{"name": "", "type": "address"}]},
@@ -155,19 +171,24 @@ _TOKEN_MEMBERSHIP_ABI = [
 
 
 def _check_leaves(rewards: Contract, folder: PlanFolder) -> None:
-    """Refuse a plan with a leaf the contract would refuse to pay: it would block every push after it.
+    """Refuse a plan with a leaf the contract would refuse to pay (it would block every push after it), or — with
+    members-only rewards — a leaf it would withhold.
 
-    That is a leaf above the member cap, to the zero address, or — while the token is transfer-restricted — to an
-    account that may not hold tokens (not a registered member).
+    That is a leaf above the member cap, to the zero address, to an account that is not a registered member while
+    the rewards contract pays members only (the push would withhold it), or — while the token is
+    transfer-restricted — to an account that may not hold tokens (the push would revert).
     """
     cap = int(rewards.functions.memberCap().call())
-    zero = "0x" + "00" * 20
+    zero = ZERO_ADDRESS
     token = rewards.w3.eth.contract(address=rewards.functions.token().call(), abi=_TOKEN_MEMBERSHIP_ABI)
     restricted = token.functions.transferRegistry().call() != zero
+    registry = member_registry(rewards)
     outsiders = []
     for i in range(folder.leaf_count):
         _index, account, amount = folder.leaf(i)
-        if restricted and not token.functions.mayHold(account).call():
+        if (registry is not None and not registry.functions.isMember(account).call()) or (
+            restricted and not token.functions.mayHold(account).call()
+        ):
             outsiders.append(account)
         if amount > cap:
             raise InputError(
@@ -177,8 +198,12 @@ def _check_leaves(rewards: Contract, folder: PlanFolder) -> None:
         if account.lower() == zero:
             raise InputError(f"{folder.path}: leaf {i} pays the zero address")
     if outsiders:
+        why = " and ".join(
+            ([] if registry is None else ["ActivityRewards pays members only"])
+            + (["the token is transfer-restricted"] if restricted else [])
+        )
         raise InputError(
-            f"{folder.path}: the token is transfer-restricted and {len(outsiders)} recipient(s) are not registered "
+            f"{folder.path}: {why}, and {len(outsiders)} recipient(s) are not registered "
             f"members: {', '.join(outsiders[:10])}{' …' if len(outsiders) > 10 else ''} — register them first "
             "(furusato registry import) and publish again"
         )
@@ -250,6 +275,9 @@ class DistributeResult:
     skipped: int
     amount: int
     state: EpochState
+    #: Leaves withheld by members-only rewards (account not a registered member at push time): (index, account,
+    #: amount). They stay claimable once the account is registered.
+    withheld: tuple[tuple[int, str, int], ...] = ()
 
 
 def _wait_for_pending(w3: Web3, sender: Sender, log: Log, timeout: float = 300) -> None:
@@ -305,7 +333,9 @@ def distribute(
     _wait_for_pending(w3, sender, log)
     journal = TxJournal(folder.path, network, log)
     event = rewards.events.RewardsDistributed()
+    withheld_event = rewards.events.RewardWithheld()
     paid = skipped = amount = settled = 0
+    withheld: list[tuple[int, str, int]] = []
     for chunk in todo:
         multi = folder.tree.get_multi_proof(list(chunk))
         leaves = [(int(v[1]), str(v[2]), int(v[3])) for v in multi.leaves]
@@ -314,8 +344,13 @@ def distribute(
         receipt = transact(w3, sender, fn, label=f"distribute {chunk.start}-{chunk.stop - 1}", decoder=decoder)
         (summary,) = event.process_receipt(receipt, errors=DISCARD)
         args = summary["args"]
+        held = sorted(
+            (int(e["args"]["index"]), str(e["args"]["account"]), int(e["args"]["amount"]))
+            for e in withheld_event.process_receipt(receipt, errors=DISCARD)
+        )
+        withheld += held
         paid += args["paid"]
-        skipped += len(chunk) - args["paid"]
+        skipped += len(chunk) - args["paid"] - len(held)
         amount += args["amount"]
         settled += len(chunk)
         journal.record(
@@ -325,12 +360,20 @@ def distribute(
             leaves=f"{chunk.start}-{chunk.stop - 1}",
             paid=args["paid"],
             amount=str(args["amount"]),
+            **({"withheld": [account for _i, account, _a in held]} if held else {}),
         )
         if progress:
             progress(len(chunk))
     final = epoch_state(rewards, folder.epoch)
     log(f"epoch {folder.epoch}: pushed {paid} payment(s), skipped {skipped} already claimed; minted {final.minted}")
-    return DistributeResult(len(todo), settled, paid, skipped, amount, final)
+    if withheld:
+        accounts = [account for _i, account, _a in withheld]
+        log(
+            f"epoch {folder.epoch}: WITHHELD {len(withheld)} reward(s) of {sum(a for _i, _acc, a in withheld)} base "
+            f"units: not registered members at push time: {', '.join(accounts[:10])}"
+            f"{' …' if len(accounts) > 10 else ''} — once registered they can claim (furusato rewards claim)"
+        )
+    return DistributeResult(len(todo), settled, paid, skipped, amount, final, tuple(withheld))
 
 
 def claim(
@@ -345,7 +388,11 @@ def claim(
     dry_run: bool = False,
     log: Log = print,
 ) -> TxReceipt | None:
-    """Claim ``member``'s leaf (anyone may send it; the tokens go to the member). None when already paid."""
+    """Claim ``member``'s leaf (anyone may send it; the tokens go to the member). None when already paid.
+
+    A leaf a push withheld (members-only rewards, the member was not registered then) is claimed the same way,
+    once the member is registered; with members-only rewards a non-member is refused before anything is sent.
+    """
     member = Web3.to_checksum_address(member)
     matches = [i for i, v in enumerate(folder.tree.values) if Web3.to_checksum_address(str(v[2])) == member]
     if not matches:
@@ -354,8 +401,18 @@ def claim(
     if rewards.functions.isPaid(folder.epoch, index).call():
         log(f"{member}: epoch {folder.epoch} reward already paid")
         return None
+    registry = member_registry(rewards)
+    if registry is not None and not registry.functions.isMember(account).call():
+        raise InputError(
+            f"{member} is not a registered member, and ActivityRewards pays members only: register them first "
+            f"(furusato registry import), then claim epoch {folder.epoch} again"
+        )
+    withheld = bool(rewards.functions.isWithheld(folder.epoch, index).call())
     proof = [HexBytes(p) for p in folder.tree.get_proof(index)]
-    log(f"{member}: claiming {amount} base units for epoch {folder.epoch} (leaf {index})")
+    log(
+        f"{member}: claiming {amount} base units for epoch {folder.epoch} (leaf {index}"
+        + (", withheld at push time)" if withheld else ")")
+    )
     if dry_run:
         log("dry run: nothing was sent")
         return None
