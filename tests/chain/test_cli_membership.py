@@ -120,7 +120,7 @@ def test_import_resumes_from_the_chain_in_batches(cli, registry, tmp_path):
     """A run that stopped after some batches (here: two members registered by other means) sends only the rest."""
     staff = accounts[REGISTRAR]
     registry.register(NEW[1], RESIDENT, b"\x00" * 32, {"from": staff})
-    registry.register(NEW[4], SUPPORTER, b"\x00" * 32, {"from": staff})
+    registry.register(NEW[4], SUPPORTER, bytes.fromhex(HASH[2:]), {"from": staff})
     path = write_csv(tmp_path / "m.csv", [f"{a},resident,," for a in NEW], encoding="utf-8-sig")
     sent = nonce(REGISTRAR)
     result = cli("registry", "import", str(path), "--dev-account", str(REGISTRAR), "--yes", "--batch-size", "2")
@@ -128,6 +128,8 @@ def test_import_resumes_from_the_chain_in_batches(cli, registry, tmp_path):
     assert "(utf-8-sig)" in result.output
     assert "2 already registered, 4 to register in 2 transaction(s)" in result.output
     assert f"{NEW[4]} is already a member as supporter, not resident" in result.output
+    assert f"{NEW[4]}'s card holds another record hash than this row gives" in result.output
+    assert f"{NEW[1]}'s card holds another record hash" not in result.output  # same (empty) record: not reported
     assert nonce(REGISTRAR) == sent + 2
     assert registry.memberCount() == 6
 

@@ -272,7 +272,8 @@ def import_members(
     """Register every listed member the registry does not hold yet, ``batch_size`` per ``registerBatch``.
 
     The chain decides who is missing (so a second run after an interruption sends only the rest); a listed member
-    who already holds a card is skipped, and one whose card has another kind is reported (use ``updateCard``).
+    who already holds a card is skipped, and one whose card has another kind or record hash is reported (use
+    ``updateCard``).
     ``confirm(n)`` is called with the number to register before anything is sent (it may abort)."""
     f = registry.functions
     todo: list[MemberRow] = []
@@ -281,10 +282,14 @@ def import_members(
         card = int(f.cardOf(row.member).call())
         if card:
             skipped += 1
-            kind = int(f.card(card).call()[1])
-            if kind != row.kind:
+            _holder, kind, _since, on_chain_hash = f.card(card).call()
+            if int(kind) != row.kind:
                 log(f"  line {row.line}: {row.member} is already a member as {KINDS[kind]}, not {KINDS[row.kind]}; "
                     "left unchanged (a registrar can change it with updateCard)")  # fmt: skip
+            if bytes(on_chain_hash) != row.record_hash:
+                log(f"  line {row.line}: {row.member}'s card holds another record hash than this row gives "
+                    "(another note, key or record?); left unchanged (a registrar can change it with "
+                    "updateCard)")  # fmt: skip
             continue
         if f.isRevoked(row.member).call():
             log(f"  line {row.line}: {row.member} was revoked by a registrar; registering it again")
