@@ -60,6 +60,7 @@ class Session:
     dao: Dao
     record: DeploymentRecord
     root: Path
+    records_dir: Path
 
     def contract(self, name: str, address: str | None = None) -> Contract:
         from web3 import Web3
@@ -94,10 +95,11 @@ def _session(obj: Context, network: str, records_dir: Path | None) -> Iterator[S
     from furusato.proposals.dao import load_dao
     from furusato.records import read_record, record_path
 
-    record = read_record(record_path(records_dir or obj.root / "deployments", network))
+    folder = records_dir or obj.root / "deployments"
+    record = read_record(record_path(folder, network))
     conn = connect(network, obj.root)
     try:
-        yield Session(conn, load_dao(conn.w3, record, Artifacts(obj.root)), record, obj.root)
+        yield Session(conn, load_dao(conn.w3, record, Artifacts(obj.root)), record, obj.root, folder)
     finally:
         disconnect()
 
@@ -256,7 +258,13 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
             if votes < threshold:
                 raise ChainError(f"{sender.address} holds {_units(votes)} votes; proposing needs "
                                  f"{_units(threshold)} (ask a member who has them, or delegate)")  # fmt: skip
-            if sale_address:
+            pending = PendingSale(s.records_dir / f"{network}.pending-sale.json", terms_path, s.record.chain_id)
+            resumed = pending.sale() if not sale_address else None
+            if resumed:  # an earlier run deployed this very file's sale and stopped before proposing it
+                click.echo(f"resuming: the TokenSale an earlier run deployed from {terms_path.name} at {resumed} "
+                           "is proposed (no new deployment)")  # fmt: skip
+                sale_address = resumed
+            elif sale_address:
                 existing = s.contract("TokenSale", sale_address)
                 if tuple(existing.functions.terms().call()) != terms.as_tuple():
                     raise ChainError(f"the sale at {existing.address} has other terms than {terms_path.name}")
@@ -272,15 +280,58 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
                 from furusato.artifacts import Artifacts
 
                 sale_address, receipt = deploy_sale(dao, sender, Artifacts(s.root), terms)
+                pending.remember(sale_address)  # a run that stops before proposing resumes with this sale
                 _tx(f"TokenSale deployed at {sale_address}", receipt)
             proposal = start_proposal(dao.token, sale_address, terms.description)
             if int(gov.proposalSnapshot(proposal.proposal_id).call()):
                 click.echo(f"already proposed: {proposal.proposal_id}")
+                pending.forget()
                 return
             _tx(f"proposed {proposal.proposal_id}", dao.governance.propose(sender, proposal))
+            pending.forget()
             click.echo(f"once the proposal is executed, `furusato sale status {sale_address}` shows it open")
     except FurusatoError as exc:
         _fail(exc)
+
+
+@dataclass(frozen=True)
+class PendingSale:
+    """A sale `sale start` deployed but has not proposed yet, kept next to the deployment record and keyed by the
+    terms file's bytes (relative times like "in 1 minute" make recomputed terms differ, the file does not)."""
+
+    path: Path
+    terms_path: Path
+    chain_id: int
+
+    def _key(self) -> dict[str, Any]:
+        import hashlib
+
+        return {"chainId": self.chain_id, "termsSha256": hashlib.sha256(self.terms_path.read_bytes()).hexdigest()}
+
+    def sale(self) -> str | None:
+        """The pending sale's address when it was deployed from the same file on the same chain, else None."""
+        import json
+
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or {k: data.get(k) for k in ("chainId", "termsSha256")} != self._key():
+            return None
+        sale = data.get("sale")
+        return sale if isinstance(sale, str) else None
+
+    def remember(self, sale: str) -> None:
+        import json
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({**self._key(), "sale": sale, "termsFile": str(self.terms_path)}, indent=2) + "\n",
+                       encoding="utf-8")  # fmt: skip
+        tmp.replace(self.path)
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def _payment_decimals(s: Session, payment: str) -> int:

@@ -390,3 +390,38 @@ def test_sale_paid_in_an_erc20_shows_its_units_and_refunds_in_it(cli, dao, pdao,
     assert dao.token.balanceOf(buyer) == 0
     again = cli("sale", "refund", sale.address, "--dev-account", "6", "--yes")
     assert f"{buyer.address}: already settled (refunded); nothing was sent" in again.output
+
+
+def test_sale_start_killed_after_deploying_resumes_with_that_sale(cli, dao, records_dir, tmp_path, monkeypatch):
+    """A run that dies between deploying the sale and proposing it: the next run of the same terms file proposes
+    the sale already deployed (relative times would make recomputed terms differ) and deploys nothing."""
+    terms = tmp_path / "resume.yaml"
+    terms.write_text('price: "0.002"\nopens_at: "in 1 minute"\ncloses_at: "+2 days"\nhard_cap: "100"\n'
+                     'buyer_cap: "50"\ngoal: "10"\ndescription: "resumed sale"\n', encoding="utf-8")  # fmt: skip
+    from furusato.governance import Governance
+
+    real_propose = Governance.propose
+
+    def crash(self: Any, sender: Any, proposal: Any) -> Any:
+        raise KeyboardInterrupt("simulated crash before proposing")
+
+    monkeypatch.setattr(Governance, "propose", crash)
+    first = cli("sale", "start", str(terms), "--dev-account", "1", "--yes")
+    assert first.exit_code != 0  # click turns the interrupt into "Aborted!"
+    assert "proposed" not in first.output
+    address = re.search(r"TokenSale deployed at (0x[0-9a-fA-F]{40})", first.output).group(1)
+    assert (records_dir / "development.pending-sale.json").exists()
+    monkeypatch.setattr(Governance, "propose", real_propose)
+    advance(5)  # "in 1 minute" now means another time: the file, not the terms, identifies the sale
+    sent = nonce(1)
+    again = cli("sale", "start", str(terms), "--dev-account", "1", "--yes")
+    assert again.exit_code == 0, again.output
+    assert f"resuming: the TokenSale an earlier run deployed from resume.yaml at {address}" in again.output
+    assert "TokenSale deployed at" not in again.output
+    assert nonce(1) == sent + 1  # only the proposal
+    proposal = start_proposal(w3c(dao.token), address, "resumed sale")
+    assert dao.governor.proposalSnapshot(proposal.proposal_id) > 0
+    assert not (records_dir / "development.pending-sale.json").exists()
+    # a later run of the same file is a new sale again (nothing pending)
+    dry = cli("sale", "start", str(terms), "--dev-account", "1", "--dry-run")
+    assert "<the new sale>" in dry.output
