@@ -82,6 +82,39 @@ def test_imports_outside_the_allowed_paths_are_refused(tmp_path: Path):
     assert any("outside of allowed directories" in m for m in errors), errors
 
 
+def test_remapping_targets_are_allowed_through_a_symlink(tmp_path: Path):
+    # A git worktree's node_modules is a symlink to another checkout, and crytic-compile (Slither) passes only
+    # `--allow-paths <project>`: the targets of the input's remappings are allowed too.
+    shared = tmp_path / "shared" / "node_modules" / "@oz"
+    shared.mkdir(parents=True)
+    (shared / "B.sol").write_text("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\ncontract B {}\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "node_modules").symlink_to(shared.parent, target_is_directory=True)
+
+    def errors(import_path: str, remappings: list[str]) -> list[str]:
+        src = (
+            f'// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\nimport "{import_path}";\ncontract A is B {{}}'
+        )
+        request = json.loads(standard_input(src))
+        request["settings"]["remappings"] = remappings
+        # This checkout's wrapper: the one under .tools may belong to the checkout that installed it.
+        out = subprocess.run(
+            ["node", str(ROOT / "tools" / "solc-js.cjs"), "--standard-json", "--allow-paths", str(work)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            cwd=work,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        return [e["message"] for e in json.loads(out.stdout).get("errors", []) if e["severity"] == "error"]
+
+    assert errors("@oz/B.sol", ["@oz/=node_modules/@oz/"]) == []
+    refused = errors("node_modules/@oz/B.sol", [])
+    assert any("outside of allowed directories" in m for m in refused), refused
+
+
 @pytest.mark.parametrize("args", [("--bin", "x.sol"), ()])
 def test_unsupported_calls_fail_loudly(args):
     out = run(*args)
