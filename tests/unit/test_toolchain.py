@@ -22,10 +22,11 @@ def test_brownie_and_npm_pin_the_same_compiler_version():
     assert config["compiler"]["solc"]["optimizer"] == {"enabled": True, "runs": 200}
 
 
-def test_dependencies_are_pinned_exactly():
+@pytest.mark.parametrize("requirements", ["requirements.txt", "requirements-slither.txt"])
+def test_dependencies_are_pinned_exactly(requirements: str):
     for name, spec in PACKAGE["devDependencies"].items():
         assert spec[0].isdigit(), f"{name} is not pinned: {spec}"
-    lines = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0].isalpha()]
+    lines = [line for line in (ROOT / requirements).read_text().splitlines() if line and line[0].isalpha()]
     assert lines
     assert all("==" in line for line in lines), [line for line in lines if "==" not in line]
 
@@ -33,7 +34,10 @@ def test_dependencies_are_pinned_exactly():
 def test_lockfile_and_requirements_name_no_registry_host():
     lock = (ROOT / "package-lock.json").read_text()
     assert '"resolved"' not in lock
-    assert "--index-url" not in (ROOT / "requirements.txt").read_text()
+    for requirements in ("requirements.txt", "requirements-slither.txt"):
+        text = (ROOT / requirements).read_text()
+        assert "index-url" not in text, requirements
+        assert "://" not in text, requirements
 
 
 def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
