@@ -19,12 +19,13 @@ BROWNIE := $(VENV)/bin/brownie
 QUIET_SOLC := grep -v -E '"at" will be promoted|Relevant source part|^ *\|' || true
 
 
-.PHONY: port-free help install compile test test-fast lint format demo bench clean distclean
+.PHONY: port-free help install compile test test-fast lint slither format demo bench clean distclean
 
 help:
 	@echo "make demo    deploy a DAO on a local Anvil and run a proposal end to end"
 	@echo "make test    the whole test suite (also run by .ci/run)"
 	@echo "make lint    ruff, mypy, prettier-plugin-solidity and solhint"
+	@echo "make slither Slither static analysis of contracts/*.sol with our compiler (own venv, offline)"
 	@echo "make bench   gas and speed figures -> bench/results.json"
 	@echo "make install venv + pinned Python deps, npm ci, compiler and Anvil links"
 
@@ -69,6 +70,22 @@ lint: install
 	node_modules/.bin/prettier --check 'contracts/**/*.sol' 'interfaces/**/*.sol'
 	node_modules/.bin/solhint --disc --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
 
+# Slither lives in its own venv: its pinned dependencies are newer than eth-brownie's in .venv.
+SLITHER_VENV := $(ROOT)/.venv-slither
+
+$(SLITHER_VENV)/.installed: requirements-slither.txt
+	$(PYTHON) -m venv $(SLITHER_VENV)
+	$(SLITHER_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-slither.txt
+	touch $@
+
+# Offline: crytic-compile is given the contracts folder and our compiler (the solc-js stand-in) by path, so it
+# compiles contracts/*.sol (and what they import) in one standard-JSON run and never asks solc-select for a
+# compiler. Settings, path filters and the triaged detector exclusions are in slither.config.json (see README).
+# Any finding left fails the target.
+SLITHER_SOLC ?= $(TOOLS)/solcx/solc-v$(SOLC_VERSION)
+slither: $(SLITHER_VENV)/.installed $(TOOLS)/.installed
+	$(SLITHER_VENV)/bin/slither contracts --config-file slither.config.json --solc $(SLITHER_SOLC)
+
 format: install
 	$(VENV)/bin/ruff format src tests scripts
 	$(VENV)/bin/ruff check --fix src tests scripts
@@ -84,4 +101,4 @@ clean:
 	rm -rf build reports .hypothesis deployments/development.json
 
 distclean: clean
-	rm -rf $(VENV) node_modules $(TOOLS)
+	rm -rf $(VENV) $(SLITHER_VENV) node_modules $(TOOLS)

@@ -6,7 +6,7 @@
 //   solc --standard-json [--allow-paths a,b,c] [--base-path p]    (standard-JSON input on stdin)
 // This script answers both the way the native CLI does, so `brownie compile` works on a machine that can
 // reach npm but not the solc binary download host. Imports are read from disk, restricted to the working
-// directory and the --allow-paths folders, as the native compiler restricts them.
+// directory, the --allow-paths folders and the targets of the input's remappings.
 "use strict";
 
 const fs = require("fs");
@@ -50,13 +50,27 @@ function isInside(child, parent) {
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
-function makeImportCallback(opts) {
+// The target folders of the input's remappings (`[context:]prefix=target`). The native CLI allows the targets of
+// command-line remappings; allowing those of the JSON's own lets a caller that passes only `--allow-paths <project>`
+// (crytic-compile, for Slither) import through `@openzeppelin/=node_modules/@openzeppelin/` where node_modules is a
+// symlink to a shared checkout, as in a git worktree.
+function remappingTargets(input) {
+  const remappings = input && input.settings && input.settings.remappings;
+  if (!Array.isArray(remappings)) return [];
+  return remappings
+    .filter((r) => typeof r === "string" && r.includes("="))
+    .map((r) => r.slice(r.indexOf("=") + 1))
+    .filter(Boolean);
+}
+
+function makeImportCallback(opts, extraAllowed) {
   const base = path.resolve(opts.basePath || process.cwd());
-  const allowed = [base, ...opts.allowPaths.map((p) => path.resolve(base, p))].map((p) => {
+  const allowed = [base, ...opts.allowPaths, ...extraAllowed].map((p) => {
+    const dir = path.resolve(base, p);
     try {
-      return fs.realpathSync(p);
+      return fs.realpathSync(dir);
     } catch (_err) {
-      return p;
+      return dir;
     }
   });
   return function findImports(importPath) {
@@ -82,12 +96,13 @@ function main() {
   }
   if (opts.mode !== "standard-json") fail("nothing to do: pass --version or --standard-json");
   const input = fs.readFileSync(0, "utf8");
+  let parsed;
   try {
-    JSON.parse(input);
+    parsed = JSON.parse(input);
   } catch (err) {
     fail(`standard-JSON input on stdin is not valid JSON: ${err.message}`);
   }
-  const output = solc.compile(input, { import: makeImportCallback(opts) });
+  const output = solc.compile(input, { import: makeImportCallback(opts, remappingTargets(parsed)) });
   process.stdout.write(output);
   process.stdout.write("\n");
 }

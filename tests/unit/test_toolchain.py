@@ -22,10 +22,11 @@ def test_brownie_and_npm_pin_the_same_compiler_version():
     assert config["compiler"]["solc"]["optimizer"] == {"enabled": True, "runs": 200}
 
 
-def test_dependencies_are_pinned_exactly():
+@pytest.mark.parametrize("requirements", ["requirements.txt", "requirements-slither.txt"])
+def test_dependencies_are_pinned_exactly(requirements: str):
     for name, spec in PACKAGE["devDependencies"].items():
         assert spec[0].isdigit(), f"{name} is not pinned: {spec}"
-    lines = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0].isalpha()]
+    lines = [line for line in (ROOT / requirements).read_text().splitlines() if line and line[0].isalpha()]
     assert lines
     assert all("==" in line for line in lines), [line for line in lines if "==" not in line]
 
@@ -33,7 +34,10 @@ def test_dependencies_are_pinned_exactly():
 def test_lockfile_and_requirements_name_no_registry_host():
     lock = (ROOT / "package-lock.json").read_text()
     assert '"resolved"' not in lock
-    assert "--index-url" not in (ROOT / "requirements.txt").read_text()
+    for requirements in ("requirements.txt", "requirements-slither.txt"):
+        text = (ROOT / requirements).read_text()
+        assert "index-url" not in text, requirements
+        assert "://" not in text, requirements
 
 
 def run(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -80,6 +84,39 @@ def test_imports_outside_the_allowed_paths_are_refused(tmp_path: Path):
     assert out.returncode == 0
     errors = [e["message"] for e in json.loads(out.stdout)["errors"] if e["severity"] == "error"]
     assert any("outside of allowed directories" in m for m in errors), errors
+
+
+def test_remapping_targets_are_allowed_through_a_symlink(tmp_path: Path):
+    # A git worktree's node_modules is a symlink to another checkout, and crytic-compile (Slither) passes only
+    # `--allow-paths <project>`: the targets of the input's remappings are allowed too.
+    shared = tmp_path / "shared" / "node_modules" / "@oz"
+    shared.mkdir(parents=True)
+    (shared / "B.sol").write_text("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\ncontract B {}\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "node_modules").symlink_to(shared.parent, target_is_directory=True)
+
+    def errors(import_path: str, remappings: list[str]) -> list[str]:
+        src = (
+            f'// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\nimport "{import_path}";\ncontract A is B {{}}'
+        )
+        request = json.loads(standard_input(src))
+        request["settings"]["remappings"] = remappings
+        # This checkout's wrapper: the one under .tools may belong to the checkout that installed it.
+        out = subprocess.run(
+            ["node", str(ROOT / "tools" / "solc-js.cjs"), "--standard-json", "--allow-paths", str(work)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            cwd=work,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        return [e["message"] for e in json.loads(out.stdout).get("errors", []) if e["severity"] == "error"]
+
+    assert errors("@oz/B.sol", ["@oz/=node_modules/@oz/"]) == []
+    refused = errors("node_modules/@oz/B.sol", [])
+    assert any("outside of allowed directories" in m for m in refused), refused
 
 
 @pytest.mark.parametrize("args", [("--bin", "x.sol"), ()])
