@@ -69,6 +69,7 @@ lint: install
 	$(VENV)/bin/mypy
 	node_modules/.bin/prettier --check 'contracts/**/*.sol' 'interfaces/**/*.sol'
 	node_modules/.bin/solhint --disc --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
+	@$(MAKE) --no-print-directory slither
 
 # Slither lives in its own venv: its pinned dependencies are newer than eth-brownie's in .venv.
 SLITHER_VENV := $(ROOT)/.venv-slither

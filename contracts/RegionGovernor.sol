@@ -146,6 +146,7 @@ contract RegionGovernor is
      * for `_tallyUpdated`, how much this vote added to the for + abstain total that quorum counts. (The member
      * check sits here rather than in an extra `_castVote` override, which would cost every vote ~240 gas.)
      */
+    // slither-disable-next-line dead-code -- called by Governor._castVote
     function _countVote(
         uint256 proposalId,
         address account,
@@ -167,6 +168,7 @@ contract RegionGovernor is
      *   tally minus this vote's contribution) — exactly the votes for which OpenZeppelin's module, which remembers
      *   the first time quorum was reached, extends it. For those the module itself runs.
      */
+    // slither-disable-next-line dead-code -- called by Governor._castVote
     function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
         uint256 windowEnd = clock() + lateQuorumVoteExtension();
         // The original deadline is read first: it is already warm, and an extended deadline is never earlier.

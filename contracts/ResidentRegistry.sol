@@ -108,7 +108,7 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
     }
 
     /// @inheritdoc IResidentRegistry
-    function leave() external {
+    function resign() external {
         (uint256 tokenId, Kind kind) = _remove(msg.sender, false);
         emit MemberLeft(msg.sender, tokenId, kind);
         _notifyEnded(msg.sender);
@@ -243,6 +243,7 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
     /// @dev Tells the listener (if any) that `account` is no longer a member; called last (after every effect).
     function _notifyEnded(address account) private {
         IMembershipEndedListener listener = _listener;
+        // slither-disable-next-line unused-return -- whether votes were suspended is the token's business
         if (address(listener) != address(0)) listener.suspendVotes(account);
     }
 

@@ -207,7 +207,7 @@ interface IActivityRewards {
     /// @notice Governance changed the member registry of members-only rewards.
     /// @param oldRegistry Previous registry (address(0): anyone could be rewarded).
     /// @param newRegistry New registry (address(0): anyone may be rewarded).
-    event MemberRegistryChanged(address oldRegistry, address newRegistry);
+    event MemberRegistryChanged(address indexed oldRegistry, address indexed newRegistry);
 
     /// @notice Publish an epoch's reward root. Only coordinators. The total must fit `budgetOf(epoch)` and the
     /// epoch must have no live root; payments may start `challengeWindow()` seconds from now.

@@ -40,8 +40,9 @@ interface IMembershipEndedListener {
  * Town staff holding `REGISTRAR_ROLE` register people after their own check, change a card's kind or record hash,
  * and revoke cards. Governance (`DEFAULT_ADMIN_ROLE`, the timelock) can open self-registration for chosen kinds and
  * close it again. Governance can name a listener (the token, in transfer-restricted mode) that is told whenever a
- * membership ends, so a former member's votes stop counting at once. A member can leave at any time. A revoked address cannot register itself again; only a registrar
- * can register it again. Counts by kind always equal the cards that exist.
+ * membership ends, so a former member's votes stop counting at once. A member can leave at any time. A revoked
+ * address cannot register itself again; only a registrar can register it again. Counts by kind always equal the
+ * cards that exist.
  */
 interface IResidentRegistry is IERC5192 {
     /// @notice Kind of membership.
@@ -176,8 +177,9 @@ interface IResidentRegistry is IERC5192 {
     /// @param account The member.
     function revoke(address account) external;
 
-    /// @notice Leave: burn the caller's own card. The caller may register again later.
-    function leave() external;
+    /// @notice Leave the registry (`leave` is a reserved word in future Solidity): burn the caller's own card. The
+    /// caller may register again later.
+    function resign() external;
 
     /// @notice Set which kinds may register themselves (bit `k` for kind `k`; 0 closes self-registration).
     /// Only `DEFAULT_ADMIN_ROLE` (the timelock).

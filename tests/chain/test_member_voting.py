@@ -186,7 +186,7 @@ def test_revocation_suspends_the_former_members_votes_through_any_delegate(mdao,
 def test_leaving_suspends_ones_own_votes(mdao, members):
     carol = members[2]
     assert mdao.token.getVotes(carol) == 20_000 * TOKEN
-    tx = mdao.registry.leave({"from": carol})
+    tx = mdao.registry.resign({"from": carol})
     assert tx.events["VotesSuspended"][0]["units"] == 20_000 * TOKEN
     assert mdao.token.getVotes(carol) == 0
 

@@ -152,8 +152,8 @@ ZERO_HASH = b"\x00" * 32
 def test_a_member_leaves_and_may_come_back(registry, registrar, alice, outsider):
     registry.register(alice, SUPPORTER, RECORD, {"from": registrar})
     with reverts("RegistryNotMember", outsider):
-        registry.leave({"from": outsider})
-    tx = registry.leave({"from": alice})
+        registry.resign({"from": outsider})
+    tx = registry.resign({"from": alice})
     assert dict(tx.events["MemberLeft"][0]) == {"account": alice.address, "tokenId": 1, "kind": SUPPORTER}
     assert not registry.isMember(alice)
     assert not registry.isRevoked(alice)
@@ -220,7 +220,7 @@ def test_governance_opens_self_registration_for_chosen_kinds(registry, registrar
     with reverts("RegistryRevokedAccount", outsider):
         registry.selfRegister(SUPPORTER, ZERO_HASH, {"from": outsider})
     registry.selfRegister(RELATIONSHIP, ZERO_HASH, {"from": alice})
-    registry.leave({"from": alice})
+    registry.resign({"from": alice})
     registry.selfRegister(RELATIONSHIP, ZERO_HASH, {"from": alice})
 
     tx = open_self_registration(registry, dao, members, 0)  # closed again
@@ -317,9 +317,9 @@ class RegistryMachine:
         who = self.pool[st_who]
         if who.address not in self.kinds:
             with reverts("RegistryNotMember", who):
-                self.registry.leave({"from": who})
+                self.registry.resign({"from": who})
             return
-        self.registry.leave({"from": who})
+        self.registry.resign({"from": who})
         del self.kinds[who.address]
 
     def invariant_counts_equal_the_cards_that_exist(self) -> None:

@@ -157,7 +157,7 @@ def test_a_revoked_member_keeps_tokens_but_cannot_move_them(rtoken, registry, de
 
 
 def test_a_member_who_left_cannot_move_tokens(rtoken, registry, bob, alice):
-    registry.leave({"from": bob})
+    registry.resign({"from": bob})
     with reverts("RegionTokenTransferRestricted", bob):
         rtoken.transfer(alice, TOKEN, {"from": bob})
 
@@ -315,9 +315,9 @@ class RestrictedMachine:
         a = self.pool[st_a]
         if a.address not in self.members:
             with reverts("RegistryNotMember", a):
-                self.registry.leave({"from": a})
+                self.registry.resign({"from": a})
             return
-        self.registry.leave({"from": a})
+        self.registry.resign({"from": a})
         self.members.discard(a.address)
         self.delegate_of[a.address] = None
 
