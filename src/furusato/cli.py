@@ -53,6 +53,24 @@ def main(ctx: click.Context, project: Path | None) -> None:
         _fail(exc)
 
 
+def standalone_group(commands: list[click.Command]) -> click.Group:
+    """A group holding only ``commands``, with the main command's --project option (the `brownie run` scripts'
+    `cli` entries and tests run one family of commands this way)."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None)
+    @click.pass_context
+    def group(ctx: click.Context, project: Path | None) -> None:
+        try:
+            ctx.obj = Context(project)
+        except FurusatoError as exc:
+            _fail(exc)
+
+    for command in commands:
+        group.add_command(command)
+    return group
+
+
 network_option = click.option(
     "--network",
     default="development",

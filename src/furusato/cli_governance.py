@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from furusato.cli import Context, _confirm, _fail, main, network_option, with_accounts
+from furusato.cli import Context, _confirm, _fail, main, network_option, standalone_group, with_accounts
 from furusato.errors import FurusatoError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -499,19 +499,7 @@ COMMANDS: list[click.Command] = [proposal, delegate, ballot, relayer]
 
 def standalone() -> click.Group:
     """A group holding only these commands, with the main command's --project option (for trying them)."""
-
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None)
-    @click.pass_context
-    def group(ctx: click.Context, project: Path | None) -> None:
-        try:
-            ctx.obj = Context(project)
-        except FurusatoError as exc:
-            _fail(exc)
-
-    for command in COMMANDS:
-        group.add_command(command)
-    return group
+    return standalone_group(COMMANDS)
 
 
 for _command in COMMANDS:

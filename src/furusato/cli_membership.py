@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from furusato.cli import Context, _confirm, _fail, main, network_option, with_accounts
+from furusato.cli import Context, _confirm, _fail, main, network_option, standalone_group, with_accounts
 from furusato.errors import ChainError, FurusatoError
 
 if TYPE_CHECKING:
@@ -511,19 +511,7 @@ COMMANDS: list[click.Command] = [registry, sale]
 
 def standalone() -> click.Group:
     """A group holding only these commands, with the main command's --project option (``scripts/membership.py``)."""
-
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None)
-    @click.pass_context
-    def group(ctx: click.Context, project: Path | None) -> None:
-        try:
-            ctx.obj = Context(project)
-        except FurusatoError as exc:
-            _fail(exc)
-
-    for command in COMMANDS:
-        group.add_command(command)
-    return group
+    return standalone_group(COMMANDS)
 
 
 for _command in COMMANDS:

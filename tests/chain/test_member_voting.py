@@ -4,7 +4,6 @@ so they count through no delegate. "A revoked member keeps tokens but can no lon
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,9 @@ from furusato import eip712
 from furusato.artifacts import Artifacts
 from furusato.ballots import SignatureRejected, export_ballot
 from furusato.chain import UnlockedSender
-from furusato.config import RegistryConfig, load_config
 from furusato.deploy import check_wiring, deploy_dao
 from furusato.governance import Support
+from furusato.membership.bench import members_only_config
 from furusato.proposals.dao import load_dao
 from furusato.relayer.service import Relayer, RelayerSettings
 
@@ -30,15 +29,6 @@ ADMIN_ROLE = b"\x00" * 32
 RESIDENT = 0
 NO_RECORD = b"\x00" * 32
 ARTIFACTS = Artifacts(Path(__file__).resolve().parents[2])
-
-
-def members_only_config() -> Any:
-    """The `local` preset with its genesis members registered, transfers restricted, governance members-only."""
-    base = load_config(preset="local")
-    assert base.registry is not None
-    registry = replace(base.registry, restrict_transfers=True, self_registration_kinds=0)
-    assert isinstance(registry, RegistryConfig)
-    return replace(base, registry=registry, governor_members_only=True)
 
 
 @pytest.fixture(scope="module")
