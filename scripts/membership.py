@@ -8,6 +8,8 @@
                                                           # (deployments/NAME.json), e.g.
                                                           # "registry import members.csv --account ID --yes",
                                                           # "sale start terms.yaml --account ID --yes",
+                                                          # "registry show 0xMEMBER",
+                                                          # "registry revoke 0xMEMBER --account ID --yes",
                                                           # "sale status 0xSALE --buyer 0xMEMBER",
                                                           # "sale finalize 0xSALE --account ID --yes",
                                                           # "sale refund|claim 0xSALE --account ID --yes"

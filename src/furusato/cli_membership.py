@@ -214,6 +214,68 @@ def registry_stats_cmd(obj: Context, network: str, records_dir: Path | None) -> 
     click.echo(f"token transfers: {'restricted to members' if restricted else 'not restricted'}")
 
 
+@registry.command("show")
+@click.argument("address")
+@network_option
+@_records_option
+@click.pass_obj
+def registry_show(obj: Context, address: str, network: str, records_dir: Path | None) -> None:
+    """One address as the registry and the token see it: card, kind, since when, record hash, revoked or not,
+    balance, votes and delegate, and whether it may hold tokens."""
+    from furusato.membership.cards import card_status
+
+    try:
+        with _session(obj, network, records_dir) as s:
+            st = card_status(s.registry(), s.dao.token, _address(address))
+    except FurusatoError as exc:
+        _fail(exc)
+    _show_card(st)
+
+
+def _show_card(st: Any) -> None:
+    if st.member:
+        click.echo(f"{st.account}: member, card #{st.card} ({st.kind}), registered {_when(st.registered_at)}")
+        click.echo(f"  record hash: {'0x' + st.record_hash.hex() if any(st.record_hash) else 'none'}")
+    else:
+        click.echo(f"{st.account}: not a member" + (" (revoked by a registrar)" if st.revoked else ""))
+    delegate = "nobody" if int(st.delegate, 16) == 0 else ("itself" if st.delegate == st.account else st.delegate)
+    click.echo(f"  tokens {_units(st.balance)}, votes {_units(st.votes)}, its balance votes through {delegate}")
+    if not st.may_hold:
+        click.echo("  transfers are restricted to members: it can neither send nor receive tokens")
+
+
+@registry.command("revoke")
+@click.argument("address")
+@_sending
+@click.pass_obj
+def registry_revoke(obj: Context, address: str, network: str, records_dir: Path | None, keystore: Path | None,
+                    account_id: str | None, password_file: Path | None, dry_run: bool, yes: bool,
+                    dev_index: int) -> None:  # fmt: skip
+    """Revoke ADDRESS's card (a registrar's transaction, after the town's own decision). The former member keeps its
+    tokens; in transfer-restricted mode it can no longer move them and its votes are suspended at once; it cannot
+    register itself again (a registrar can)."""
+    from furusato.membership.cards import card_status, check_revocable, revoke, suspended_units
+
+    try:
+        with _session(obj, network, records_dir) as s:
+            reg = s.registry()
+            status = card_status(reg, s.dao.token, _address(address))
+            _show_card(status)
+            sender = s.sender(keystore, account_id, password_file, dev_index)
+            check_revocable(reg, sender.address, status)
+            if dry_run:
+                click.echo("dry run: nothing was sent")
+                return
+            _confirm(f"Revoke the card of {status.account} from {sender.address} on '{network}'?", yes, dry_run)
+            receipt = revoke(s.conn.w3, sender, reg, status.account, decoder=s.dao.decoder)
+            _tx(f"revoked card #{status.card} of {status.account}", receipt)
+            units = suspended_units(s.dao.token, receipt)
+            if units is not None:
+                click.echo(f"votes suspended: {_units(units)} tokens no longer count for any delegate")
+    except FurusatoError as exc:
+        _fail(exc)
+
+
 # ------------------------------------------------------------------------------------------------ sale
 
 

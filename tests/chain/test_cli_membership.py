@@ -425,3 +425,41 @@ def test_sale_start_killed_after_deploying_resumes_with_that_sale(cli, dao, reco
     # a later run of the same file is a new sale again (nothing pending)
     dry = cli("sale", "start", str(terms), "--dev-account", "1", "--dry-run")
     assert "<the new sale>" in dry.output
+
+
+def test_registry_show_and_revoke(cli, registry, tmp_path):
+    """`registry show` reads one address; `registry revoke` refuses a non-registrar and a non-member with nothing
+    sent, shows the card first, sends nothing on --dry-run, and revokes (the card's counts move)."""
+    staff = accounts[REGISTRAR]
+    registry.register(NEW[5], RELATIONSHIP, bytes.fromhex(HASH[2:]), {"from": staff})
+    shown = cli("registry", "show", NEW[5])
+    assert shown.exit_code == 0, shown.output
+    assert f"{NEW[5]}: member, card #" in shown.output
+    assert "(relationship)" in shown.output
+    assert f"record hash: {HASH}" in shown.output
+    assert "its balance votes through itself" in shown.output  # vote-ready on receipt
+    assert "not a member" in cli("registry", "show", NEW[0]).output
+    bad = cli("registry", "show", "0x1234")
+    assert bad.exit_code == 2
+    assert "0x1234" in bad.output
+
+    sent = nonce(7), nonce(REGISTRAR)
+    refused = cli("registry", "revoke", NEW[5], "--dev-account", "7", "--yes")
+    assert refused.exit_code == 2
+    assert "is not a registrar (REGISTRAR_ROLE)" in refused.output
+    dry = cli("registry", "revoke", NEW[5], "--dev-account", str(REGISTRAR), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "dry run: nothing was sent" in dry.output
+    assert (nonce(7), nonce(REGISTRAR)) == sent
+    before = registry.countOf(RELATIONSHIP)
+    done = cli("registry", "revoke", NEW[5], "--dev-account", str(REGISTRAR), "--yes")
+    assert done.exit_code == 0, done.output
+    assert "revoked card #" in done.output
+    assert "votes suspended" not in done.output  # transfers are not restricted in the local preset
+    assert not registry.isMember(NEW[5])
+    assert registry.isRevoked(NEW[5])
+    assert registry.countOf(RELATIONSHIP) == before - 1
+    again = cli("registry", "revoke", NEW[5], "--dev-account", str(REGISTRAR), "--yes")
+    assert again.exit_code == 2
+    assert "holds no card (already revoked): nothing to revoke" in again.output
+    assert nonce(REGISTRAR) == sent[1] + 1

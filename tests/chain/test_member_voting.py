@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from brownie import RegionGovernor, RegionToken, ResidentRegistry, accounts, web3
 from eth_account import Account
-from helpers import advance, fresh_key_sender, proposal_of, reverts
+from helpers import advance, fresh_key_sender, proposal_of, reverts, w3c
 from web3 import Web3
 
 from furusato import eip712
@@ -234,3 +234,23 @@ def test_votes_of_a_suspended_member_no_longer_count_for_new_proposals(mdao, mem
     assert mdao.token.getPastVotes(dave, tx.timestamp) == 0
     pid = open_proposal(mdao, bob, "after-suspension")
     assert mdao.token.getPastVotes(dave, mdao.governor.proposalSnapshot(pid)) == 0
+
+
+def test_the_revoke_core_reports_suspended_votes(mdao, members, staff):
+    from furusato.membership.cards import card_status, revoke, suspended_units
+
+    carol = members[2]
+    token, registry = w3c(mdao.token), w3c(mdao.registry)
+    before = card_status(registry, token, carol.address)
+    assert before.member
+    assert before.votes == 20_000 * TOKEN
+    assert before.delegate == carol.address
+    receipt = revoke(web3, UnlockedSender(staff.address), registry, carol.address)
+    assert suspended_units(token, receipt) == 20_000 * TOKEN
+    after = card_status(registry, token, carol.address)
+    assert not after.member
+    assert after.revoked
+    assert not after.may_hold
+    assert after.balance == 20_000 * TOKEN
+    assert after.votes == 0
+    assert int(after.delegate, 16) == 0
