@@ -309,7 +309,7 @@ class RestrictedMachine:
             return
         self.registry.revoke(a, {"from": self.deployer})
         self.members.discard(a.address)
-        self.delegate_of[a.address] = None
+        self._suspended(a)
 
     def rule_leave(self, st_a: int) -> None:
         a = self.pool[st_a]
@@ -319,7 +319,13 @@ class RestrictedMachine:
             return
         self.registry.resign({"from": a})
         self.members.discard(a.address)
-        self.delegate_of[a.address] = None
+        self._suspended(a)
+
+    def _suspended(self, a: Any) -> None:
+        """The token suspends a former member's votes; with no tokens there is nothing to suspend and its choice
+        stays (so nobody can pre-empt a newcomer's vote-readiness)."""
+        if self.balances[a.address] > 0:
+            self.delegate_of[a.address] = None
 
     def rule_delegate(self, st_a: int, st_b: int) -> None:
         a, b = self.pool[st_a], self.pool[st_b]
