@@ -249,18 +249,38 @@ def open_rewards(
     )
 
 
+def records_option(fn: F) -> F:
+    """--deployments: the folder of deployment records a chain command reads."""
+    return click.option(
+        "--deployments",
+        "records_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of deployment records (default: the project's deployments/).",
+    )(fn)
+
+
+def sending_options(*, dry_run: bool) -> Callable[[F], F]:
+    """The options of a command that sends transactions: network, records, accounts, --yes, --dev-account, and
+    --dry-run when the command has one."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option("--dev-account", "dev_index", type=int, default=0, show_default=True,
+                          help="Development network only: which Anvil account signs.")(fn)  # fmt: skip
+        fn = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")(fn)
+        if dry_run:
+            fn = click.option("--dry-run", is_flag=True,
+                              help="Read the chain and say what would be sent; send nothing.")(fn)  # fmt: skip
+        fn = with_accounts(fn)
+        fn = records_option(fn)
+        return network_option(fn)
+
+    return decorate
+
+
 def rewards_chain_command(fn: F) -> F:
     """The options every on-chain rewards command takes, plus the plan folder argument."""
-    fn = click.option("--dev-account", "dev_index", type=int, default=0, show_default=True,
-                      help="Development network only: which Anvil account signs.")(fn)  # fmt: skip
-    fn = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")(fn)
-    fn = click.option("--dry-run", is_flag=True, help="Read the chain and say what would be sent; send nothing.")(fn)
-    fn = click.option("--deployments", "records_dir", type=click.Path(file_okay=False, path_type=Path),
-                      help="Folder of deployment records (default: the project's deployments/).")(fn)  # fmt: skip
-    fn = with_accounts(fn)
-    fn = network_option(fn)
-    fn = click.argument("plan_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))(fn)
-    return fn
+    fn = sending_options(dry_run=True)(fn)
+    return click.argument("plan_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))(fn)
 
 
 @contextmanager

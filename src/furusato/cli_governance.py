@@ -14,19 +14,20 @@ from typing import Any, TypeVar
 
 import click
 
-from furusato.cli import Context, _confirm, _fail, main, network_option, standalone_group, with_accounts
+from furusato.cli import (
+    Context,
+    _confirm,
+    _fail,
+    main,
+    network_option,
+    records_option,
+    sending_options,
+    standalone_group,
+    with_accounts,
+)
 from furusato.errors import FurusatoError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _records_option(fn: F) -> F:
-    return click.option(
-        "--deployments",
-        "records_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of deployment records (default: the project's deployments/).",
-    )(fn)
 
 
 def _tz_option(fn: F) -> F:
@@ -35,18 +36,11 @@ def _tz_option(fn: F) -> F:
     )(fn)
 
 
-def _sending(fn: F) -> F:
-    fn = click.option("--dev-account", "dev_index", type=int, default=0, show_default=True,
-                      help="Development network only: which Anvil account signs.")(fn)  # fmt: skip
-    fn = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")(fn)
-    fn = with_accounts(fn)
-    fn = _records_option(fn)
-    fn = network_option(fn)
-    return fn
+_sending = sending_options(dry_run=False)
 
 
 def _reading(fn: F) -> F:
-    return network_option(_records_option(_tz_option(fn)))
+    return network_option(records_option(_tz_option(fn)))
 
 
 _ARTIFACTS: dict[Path, Any] = {}
@@ -413,7 +407,7 @@ def _relayer_options(fn: F) -> F:
     fn = click.option("--dev-account", "dev_index", type=int, default=0, show_default=True,
                       help="Development network only: which Anvil account pays the gas.")(fn)  # fmt: skip
     fn = with_accounts(fn)
-    fn = _records_option(fn)
+    fn = records_option(fn)
     return network_option(fn)
 
 

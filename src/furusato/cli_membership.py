@@ -8,16 +8,25 @@ is a group of only these (what ``scripts/membership.py cli`` runs).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from furusato.cli import Context, _confirm, _fail, main, network_option, standalone_group, with_accounts
+from furusato.cli import (
+    Context,
+    _confirm,
+    _fail,
+    main,
+    network_option,
+    records_option,
+    sending_options,
+    standalone_group,
+)
 from furusato.errors import ChainError, FurusatoError
 
 if TYPE_CHECKING:
@@ -27,31 +36,13 @@ if TYPE_CHECKING:
     from furusato.proposals.dao import Dao
     from furusato.records import DeploymentRecord
 
-F = TypeVar("F", bound=Callable[..., Any])
 ETH = "0x0000000000000000000000000000000000000000"
 STATES = ("Pending", "Open", "Succeeded", "Failed")
 _ERC20_DECIMALS = [{"name": "decimals", "type": "function", "stateMutability": "view", "inputs": [],
                     "outputs": [{"name": "", "type": "uint8"}]}]  # fmt: skip
 
 
-def _records_option(fn: F) -> F:
-    return click.option(
-        "--deployments",
-        "records_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of deployment records (default: the project's deployments/).",
-    )(fn)
-
-
-def _sending(fn: F) -> F:
-    """The options of every command that sends: network, records, accounts, --dry-run, --yes, --dev-account."""
-    fn = click.option("--dev-account", "dev_index", type=int, default=0, show_default=True,
-                      help="Development network only: which Anvil account signs.")(fn)  # fmt: skip
-    fn = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")(fn)
-    fn = click.option("--dry-run", is_flag=True, help="Read the chain and say what would be sent; send nothing.")(fn)
-    fn = with_accounts(fn)
-    fn = _records_option(fn)
-    return network_option(fn)
+_sending = sending_options(dry_run=True)
 
 
 @dataclass
@@ -186,7 +177,7 @@ def registry_new_note_key(path: Path) -> None:
 
 @registry.command("stats")
 @network_option
-@_records_option
+@records_option
 @click.pass_obj
 def registry_stats_cmd(obj: Context, network: str, records_dir: Path | None) -> None:
     """Members by kind (read from the chain), self-registration and the token's transfer restriction."""
@@ -217,7 +208,7 @@ def registry_stats_cmd(obj: Context, network: str, records_dir: Path | None) -> 
 @registry.command("show")
 @click.argument("address")
 @network_option
-@_records_option
+@records_option
 @click.pass_obj
 def registry_show(obj: Context, address: str, network: str, records_dir: Path | None) -> None:
     """One address as the registry and the token see it: card, kind, since when, record hash, revoked or not,
@@ -426,7 +417,7 @@ def _read_sale(sale_c: Contract) -> SaleView:
 @sale.command("status")
 @click.argument("address")
 @network_option
-@_records_option
+@records_option
 @click.option("--buyer", help="Also show this buyer's purchase.")
 @click.pass_obj
 def sale_status(obj: Context, address: str, network: str, records_dir: Path | None, buyer: str | None) -> None:
