@@ -341,12 +341,7 @@ def _wire(d: Deployment) -> None:
         lacks_role(token, ROLE_MINTER, me),
         call(token.functions.revokeRole(ROLE_MINTER, me)),
     )
-    d.step("token: timelock is admin", has_role(token, ROLE_ADMIN, tl), call(token.functions.grantRole(ROLE_ADMIN, tl)))
-    d.step(
-        "token: deployer renounced admin",
-        lacks_role(token, ROLE_ADMIN, me),
-        call(token.functions.renounceRole(ROLE_ADMIN, me)),
-    )
+    _hand_admin_to_timelock(d, "token", token, has_role, lacks_role, call)
     d.step(
         "timelock: deployer renounced admin",
         lacks_role(timelock, ROLE_ADMIN, me),
@@ -362,7 +357,6 @@ def _wire_rewards(
     call: Callable[[ContractFunction], Callable[[], ContractFunction]],
 ) -> None:
     assert d.config.rewards is not None
-    me, tl = d.sender.address, d.record.address("TimelockController")
     rewards = d.contract(REWARDS)
     d.step(
         "token: ActivityRewards is minter",
@@ -382,16 +376,7 @@ def _wire_rewards(
             lambda: rewards.functions.memberRegistry().call() == registry,
             call(rewards.functions.setMemberRegistry(registry)),
         )
-    d.step(
-        "rewards: timelock is admin",
-        has_role(rewards, ROLE_ADMIN, tl),
-        call(rewards.functions.grantRole(ROLE_ADMIN, tl)),
-    )
-    d.step(
-        "rewards: deployer renounced admin",
-        lacks_role(rewards, ROLE_ADMIN, me),
-        call(rewards.functions.renounceRole(ROLE_ADMIN, me)),
-    )
+    _hand_admin_to_timelock(d, "rewards", rewards, has_role, lacks_role, call)
 
 
 def _restrict(
@@ -444,7 +429,7 @@ def _wire_registry(
 ) -> None:
     reg = d.config.registry
     assert reg is not None
-    me, tl = d.sender.address, d.record.address("TimelockController")
+    me = d.sender.address
     registry = d.contract(REGISTRY)
     d.step(
         "registry: deployer is no longer registrar",
@@ -469,15 +454,28 @@ def _wire_registry(
             lambda: registry.functions.membershipListener().call() == token,
             call(registry.functions.setMembershipListener(token)),
         )
+    _hand_admin_to_timelock(d, "registry", registry, has_role, lacks_role, call)
+
+
+def _hand_admin_to_timelock(
+    d: Deployment,
+    label: str,
+    contract: Contract,
+    has_role: Callable[[Contract, bytes, str], Callable[[], bool]],
+    lacks_role: Callable[[Contract, bytes, str], Callable[[], bool]],
+    call: Callable[[ContractFunction], Callable[[], ContractFunction]],
+) -> None:
+    """The last two steps of wiring a contract: the timelock becomes its admin, then the deployer renounces."""
+    me, tl = d.sender.address, d.record.address("TimelockController")
     d.step(
-        "registry: timelock is admin",
-        has_role(registry, ROLE_ADMIN, tl),
-        call(registry.functions.grantRole(ROLE_ADMIN, tl)),
+        f"{label}: timelock is admin",
+        has_role(contract, ROLE_ADMIN, tl),
+        call(contract.functions.grantRole(ROLE_ADMIN, tl)),
     )
     d.step(
-        "registry: deployer renounced admin",
-        lacks_role(registry, ROLE_ADMIN, me),
-        call(registry.functions.renounceRole(ROLE_ADMIN, me)),
+        f"{label}: deployer renounced admin",
+        lacks_role(contract, ROLE_ADMIN, me),
+        call(contract.functions.renounceRole(ROLE_ADMIN, me)),
     )
 
 
