@@ -33,6 +33,8 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@# `brownie run` in a checkout whose path has a dot (e.g. mktemp's /tmp/tmp.XXXX): see src/furusato/_brownie_paths.py
+	echo "import furusato._brownie_paths" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/furusato_brownie_paths.pth"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -56,14 +58,9 @@ build/.compiled: $(SOURCES) brownie-config.yaml package-lock.json $(TOOLS)/.inst
 compile: install build/.compiled
 
 # Brownie silently attaches to whatever already listens on its port; a stale chain would taint the run.
-# ... and `brownie run` imports a script by its absolute path turned into a dotted module name
-# (/home/me/dao.v2/scripts/demo.py -> "home.me.dao.v2.scripts.demo"), so a folder name with a dot breaks it.
 port-free:
 	@if (exec 3<>/dev/tcp/127.0.0.1/8545) 2>/dev/null; then \
 	  echo "port 8545 is in use (a leftover Anvil?): stop it first, e.g. pkill -f 'anvil.*8545'" >&2; exit 1; fi
-	@case "$(ROOT)" in *.*) echo "the checkout's path $(ROOT) contains a dot: Brownie cannot \`brownie run\`" \
-	  "scripts from it (it imports them by their path as a dotted module name); clone into a path without dots" >&2; \
-	  exit 1;; esac
 
 test: compile port-free
 	$(BROWNIE) test -p no:cacheprovider $(PYTEST_ARGS)
