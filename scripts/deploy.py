@@ -14,10 +14,11 @@ from pathlib import Path
 
 from brownie import network
 
+from furusato.accounts import SignerChoice
 from furusato.artifacts import Artifacts
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
-from furusato.doors import choose_sender, connect
+from furusato.networks import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,11 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _deploy(preset_default: str) -> None:
     conn = connect(network.show_active(), ROOT)
     keystore = os.environ.get("FURUSATO_KEYSTORE")
-    sender = choose_sender(
-        conn,
-        keystore=Path(keystore) if keystore else None,
-        account_id=os.environ.get("FURUSATO_ACCOUNT"),
-    )
+    signer = SignerChoice(keystore=Path(keystore) if keystore else None, account_id=os.environ.get("FURUSATO_ACCOUNT"))
+    sender = signer.sender(conn.w3, conn.network, conn.development)
     config_path = os.environ.get("FURUSATO_CONFIG")
     config = load_config(Path(config_path) if config_path else None, os.environ.get("FURUSATO_PRESET") or None)
     if config_path is None and "FURUSATO_PRESET" not in os.environ:

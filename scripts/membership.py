@@ -25,7 +25,6 @@ from pathlib import Path
 
 from brownie import accounts, network
 
-from furusato import doors
 from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender, advance_time
 from furusato.config import load_config
@@ -33,7 +32,9 @@ from furusato.deploy import deploy_dao
 from furusato.governance import Support
 from furusato.membership.registry_import import import_members, read_member_list
 from furusato.membership.sale import buy, deploy_sale, load_terms, start_proposal
-from furusato.proposals import load_dao, steps
+from furusato.networks import connect
+from furusato.proposals import steps
+from furusato.session import session_over
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = ROOT / "examples" / "members" / "members-2027.csv"
@@ -54,66 +55,64 @@ class Demo:
 
 def _furusato(args: list[str]) -> None:
     """Run a `furusato registry|sale …` command (click) in this process; a failing command raises SystemExit."""
-    from furusato.cli_membership import standalone
+    from furusato.cli import main as furusato
 
     try:
-        standalone().main(args=["--project", str(ROOT), *args], standalone_mode=False)
-    except SystemExit as exc:
-        if exc.code:
-            raise
+        code = furusato.main(args=["--project", str(ROOT), *args], standalone_mode=False)
+    except SystemExit as exc:  # a command's own exit (e.g. `relayer batch` with refusals)
+        code = exc.code
+    if code:  # a user's mistake was reported on stderr; `brownie run` must fail too
+        raise SystemExit(code)
 
 
 def main(records_dir: Path = ROOT / "build" / "membership") -> Demo:
     """Development: deploy the `local` preset, import the example members, run the example sale to the end."""
-    conn = doors.connect(network.show_active(), ROOT)
+    conn = connect(network.show_active(), ROOT)
     w3 = conn.w3
     artifacts = Artifacts(ROOT)
     record = deploy_dao(
         w3, UnlockedSender(accounts[0].address), load_config(preset="local"), artifacts,
         network=conn.network, development=True, records_dir=records_dir, log=lambda _l: None,
     )  # fmt: skip
-    dao = load_dao(w3, record, artifacts)
+    session = session_over(w3, record, ROOT, development=True, artifacts=artifacts)
+    dao = session.dao
     advance_time(w3, 2)
     net = ["--network", conn.network, "--deployments", str(records_dir)]
-    keep, doors.disconnect = doors.disconnect, lambda: None  # the CLI commands below share this connection
-    try:
-        registry = w3.eth.contract(address=record.address("ResidentRegistry"), abi=dao.abi_of("ResidentRegistry"))
-        import_members(w3, UnlockedSender(accounts[REGISTRAR].address), registry, read_member_list(MEMBERS),
-                       decoder=dao.decoder, log=print)  # fmt: skip
-        _furusato(["registry", "stats", *net])
+    registry = session.registry()
+    import_members(w3, UnlockedSender(accounts[REGISTRAR].address), registry, read_member_list(MEMBERS),
+                   decoder=dao.decoder, log=print)  # fmt: skip
+    _furusato(["registry", "stats", *net])
 
-        terms = load_terms(TERMS, token=dao.token.address, treasury=dao.treasury.address, registry=registry.address,
-                           now=dao.now())  # fmt: skip
-        proposer = UnlockedSender(accounts[VOTERS[0]].address)
-        sale_address, _ = deploy_sale(dao, proposer, artifacts, terms)
-        print(f"TokenSale deployed at {sale_address}")
-        proposal = start_proposal(dao.token, sale_address, terms.description)
-        dao.governance.propose(proposer, proposal)
-        pid = proposal.proposal_id
-        print(f"proposed {pid}: {terms.description}")
-        advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
-        for i in VOTERS:
-            steps.vote(dao, UnlockedSender(accounts[i].address), pid, Support.For)
-        advance_time(w3, int(dao.governor.functions.proposalDeadline(pid).call()) - dao.now() + 1)
-        steps.queue(dao, proposer, pid)
-        advance_time(w3, int(dao.timelock.functions.getMinDelay().call()) + 1)
-        steps.execute(dao, proposer, pid)
-        print("proposal executed: the sale is a minter, excluded from voting")
+    terms = load_terms(TERMS, token=dao.token.address, treasury=dao.treasury.address, registry=registry.address,
+                       now=dao.now())  # fmt: skip
+    proposer = UnlockedSender(accounts[VOTERS[0]].address)
+    sale_address, _ = deploy_sale(dao, proposer, artifacts, terms)
+    print(f"TokenSale deployed at {sale_address}")
+    proposal = start_proposal(dao.token, sale_address, terms.description)
+    dao.governance.propose(proposer, proposal)
+    pid = proposal.proposal_id
+    print(f"proposed {pid}: {terms.description}")
+    advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
+    for i in VOTERS:
+        steps.vote(dao, UnlockedSender(accounts[i].address), pid, Support.For)
+    advance_time(w3, int(dao.governor.functions.proposalDeadline(pid).call()) - dao.now() + 1)
+    steps.queue(dao, proposer, pid)
+    advance_time(w3, int(dao.timelock.functions.getMinDelay().call()) + 1)
+    steps.execute(dao, proposer, pid)
+    print("proposal executed: the sale is a minter, excluded from voting")
 
-        sale = w3.eth.contract(address=sale_address, abi=dao.abi_of("TokenSale"))
-        advance_time(w3, max(terms.opens_at - dao.now(), 0) + 1)
-        for i, whole in PURCHASES.items():
-            buy(dao, UnlockedSender(accounts[i].address), sale, whole * 10**18)
-            print(f"{accounts[i].address} bought {whole:,} tokens")
-        _furusato(["sale", "status", sale_address, *net])
-        advance_time(w3, terms.closes_at - dao.now() + 1)
-        _furusato(["sale", "finalize", sale_address, "--dev-account", "0", "--yes", *net])
-        for i in PURCHASES:
-            _furusato(["sale", "claim", sale_address, "--buyer", accounts[i].address, "--dev-account", "0", "--yes",
-                       *net])  # fmt: skip
-        _furusato(["sale", "status", sale_address, "--buyer", accounts[min(PURCHASES)].address, *net])
-    finally:
-        doors.disconnect = keep
+    sale = w3.eth.contract(address=sale_address, abi=dao.abi_of("TokenSale"))
+    advance_time(w3, max(terms.opens_at - dao.now(), 0) + 1)
+    for i, whole in PURCHASES.items():
+        buy(dao, UnlockedSender(accounts[i].address), sale, whole * 10**18)
+        print(f"{accounts[i].address} bought {whole:,} tokens")
+    _furusato(["sale", "status", sale_address, *net])
+    advance_time(w3, terms.closes_at - dao.now() + 1)
+    _furusato(["sale", "finalize", sale_address, "--dev-account", "0", "--yes", *net])
+    for i in PURCHASES:
+        _furusato(["sale", "claim", sale_address, "--buyer", accounts[i].address, "--dev-account", "0", "--yes",
+                   *net])  # fmt: skip
+    _furusato(["sale", "status", sale_address, "--buyer", accounts[min(PURCHASES)].address, *net])
     return Demo(records_dir, conn.network, registry.address, sale_address, pid)
 
 
@@ -122,5 +121,4 @@ def cli() -> None:
     args = shlex.split(os.environ.get("FURUSATO_ARGS", "registry stats"))
     if "--network" not in args:
         args += ["--network", network.show_active()]
-    doors.disconnect = lambda: None  # `brownie run` owns the connection and closes it itself
     _furusato(args)

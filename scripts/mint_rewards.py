@@ -15,20 +15,16 @@ from pathlib import Path
 
 from brownie import accounts, network
 
-from furusato.artifacts import Artifacts, error_selectors
-from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
+from furusato.accounts import SignerChoice
+from furusato.artifacts import Artifacts
+from furusato.chain import UnlockedSender, advance_time
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
-from furusato.doors import choose_sender, connect
-from furusato.records import read_record, record_path
+from furusato.networks import connect
 from furusato.rewards.pipeline import run_epoch
+from furusato.session import open_session, session_over
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _rewards(conn, address):
-    abi = Artifacts(ROOT).get("ActivityRewards").abi
-    return conn.w3.eth.contract(address=address, abi=abi), ErrorDecoder(error_selectors([abi]))
 
 
 def main() -> None:
@@ -39,7 +35,8 @@ def main() -> None:
         conn.w3, UnlockedSender(accounts[0].address), config, Artifacts(ROOT), network=conn.network,
         development=True, records_dir=ROOT / "build" / "mint_rewards", log=lambda _l: None,
     )  # fmt: skip
-    rewards, decoder = _rewards(conn, record.address("ActivityRewards"))
+    session = session_over(conn.w3, record, ROOT, development=True)
+    rewards, decoder = session.rewards(), session.dao.decoder
     out = ROOT / "build" / "mint_rewards" / "rewards-2026-12"
     if out.exists():
         import shutil
@@ -59,17 +56,15 @@ def main() -> None:
 
 def live() -> None:
     """A deployed DAO on a live network; unattended and safe to repeat."""
-    conn = connect(network.show_active(), ROOT)
-    if conn.development:
+    session = open_session(network.show_active(), ROOT)
+    if session.development:
         raise SystemExit("`live` is for live networks: pass --network NAME")
-    record = read_record(record_path(ROOT / "deployments", conn.network))
-    rewards, decoder = _rewards(conn, record.address("ActivityRewards"))
     keystore = os.environ.get("FURUSATO_KEYSTORE")
-    sender = choose_sender(conn, keystore=Path(keystore) if keystore else None,
-                           account_id=os.environ.get("FURUSATO_ACCOUNT"))  # fmt: skip
+    sender = session.sender(SignerChoice(keystore=Path(keystore) if keystore else None,
+                                         account_id=os.environ.get("FURUSATO_ACCOUNT")))  # fmt: skip
     run_epoch(
-        conn.w3, sender, rewards, decoder,
+        session.w3, sender, session.rewards(), session.dao.decoder,
         log_path=Path(os.environ["FURUSATO_REWARDS_LOG"]), policy_path=Path(os.environ["FURUSATO_REWARDS_POLICY"]),
         epoch=os.environ.get("FURUSATO_REWARDS_EPOCH"), out_dir=Path(os.environ["FURUSATO_REWARDS_OUT"]),
-        network=conn.network, wait_window=lambda _t: False,
+        network=session.network, wait_window=lambda _t: False,
     )  # fmt: skip

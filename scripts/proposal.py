@@ -17,13 +17,14 @@ from pathlib import Path
 
 from brownie import accounts, network
 
-from furusato import doors
 from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender, advance_time, send_eth
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.governance import Support
-from furusato.proposals import build_file, find_proposal, format_status, load_dao, read_status, steps
+from furusato.networks import connect
+from furusato.proposals import build_file, find_proposal, format_status, read_status, steps
+from furusato.session import session_over
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "proposals" / "mower-and-festival.yaml"
@@ -31,13 +32,13 @@ EXAMPLE = ROOT / "examples" / "proposals" / "mower-and-festival.yaml"
 
 def main(records_dir: Path = ROOT / "build" / "proposal") -> int:
     """Development: deploy the `local` preset and run the example spec end to end; returns the proposal id."""
-    conn = doors.connect(network.show_active(), ROOT)
+    conn = connect(network.show_active(), ROOT)
     w3 = conn.w3
     record = deploy_dao(
         w3, UnlockedSender(accounts[0].address), load_config(preset="local"), Artifacts(ROOT),
         network=conn.network, development=True, records_dir=records_dir, log=lambda _l: None,
     )  # fmt: skip
-    dao = load_dao(w3, record, Artifacts(ROOT))
+    dao = session_over(w3, record, ROOT, development=True).dao
     send_eth(w3, UnlockedSender(accounts[0].address), dao.treasury.address, 2 * 10**18, "fund the treasury")
     advance_time(w3, 2)
     members = [UnlockedSender(accounts[i].address) for i in (1, 2, 3)]
@@ -67,14 +68,14 @@ def main(records_dir: Path = ROOT / "build" / "proposal") -> int:
 
 def cli() -> None:
     """Run the governance command in FURUSATO_ARGS on the active network (e.g. "proposal list")."""
-    from furusato.cli_governance import standalone
+    from furusato.cli import main as furusato
 
     args = shlex.split(os.environ.get("FURUSATO_ARGS", "proposal list"))
     if "--network" not in args:
         args += ["--network", network.show_active()]
-    doors.disconnect = lambda: None  # `brownie run` owns the connection and closes it itself
     try:
-        standalone().main(args=["--project", str(ROOT), *args], standalone_mode=False)
-    except SystemExit as exc:
-        if exc.code:
-            raise
+        code = furusato.main(args=["--project", str(ROOT), *args], standalone_mode=False)
+    except SystemExit as exc:  # a command's own exit (e.g. `relayer batch` with refusals)
+        code = exc.code
+    if code:  # a user's mistake was reported on stderr; `brownie run` must fail too
+        raise SystemExit(code)

@@ -398,12 +398,9 @@ def cli(records: Path, monkeypatch: Any) -> Any:
     """
     from click.testing import CliRunner
 
-    from furusato.cli_governance import standalone
-    from furusato.doors import Connection
+    from furusato.cli import main as standalone_main
 
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-    group = standalone()
+    group = standalone_main
 
     def run(*args: str, dev: int | None = None) -> Any:
         extra = ["--network", "development", "--deployments", str(records)]

@@ -5,13 +5,18 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
+from typing import TYPE_CHECKING
 
 from furusato.errors import AccountError
+
+if TYPE_CHECKING:  # web3 and eth-account load only when an account is used: `furusato --help` stays quick
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+
+    from furusato.chain import Sender
 
 #: The mnemonic Anvil, Hardhat and Foundry fund by default. Its keys are public: anything they hold can be taken.
 PUBLIC_TEST_MNEMONIC = "test test test test test test test test test test test junk"
@@ -21,6 +26,8 @@ PUBLIC_TEST_ACCOUNTS_CHECKED = 20
 @lru_cache(maxsize=1)
 def public_test_addresses() -> frozenset[str]:
     """The first accounts (lower-case) derived from :data:`PUBLIC_TEST_MNEMONIC` on the default path."""
+    from eth_account import Account
+
     Account.enable_unaudited_hdwallet_features()
     return frozenset(
         Account.from_mnemonic(PUBLIC_TEST_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").address.lower()
@@ -55,15 +62,64 @@ def read_password(password_file: Path | None, prompt: str) -> str:
 
 def load_keystore(path: Path, password: str) -> LocalAccount:
     """Decrypt an Ethereum keystore (V3 JSON, as geth, Brownie, Foundry and MetaMask export) into memory."""
+    from eth_account import Account
+
     try:
         keyfile = json.loads(path.read_text())
     except OSError as exc:
         raise AccountError(f"cannot read the keystore {path}: {exc.strerror}") from exc
     except json.JSONDecodeError as exc:
         raise AccountError(f"{path} is not a keystore (not JSON: {exc.msg})") from exc
+    if not isinstance(keyfile, dict) or keyfile.get("version") != 3 or "crypto" not in {k.lower() for k in keyfile}:
+        found = f"version {keyfile.get('version')!r}" if isinstance(keyfile, dict) else type(keyfile).__name__
+        raise AccountError(
+            f'{path} is not a V3 keystore ({found}; expected a JSON object with "version": 3 and "crypto"): '
+            "export the account again as a keystore file (geth, Brownie, Foundry `cast wallet`, MetaMask)"
+        )
     try:
         key = Account.decrypt(keyfile, password)
-    except ValueError as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise AccountError(f"cannot decrypt the keystore {path}: wrong password or damaged file") from exc
     account: LocalAccount = Account.from_key(key)
     return account
+
+
+def brownie_keystore(account_id: str) -> Path:
+    """Where Brownie keeps the keystore of ``brownie accounts new/import ID``."""
+    return Path.home() / ".brownie" / "accounts" / f"{account_id}.json"
+
+
+@dataclass(frozen=True)
+class SignerChoice:
+    """Who signs, as a user named it: a keystore file, a Brownie account id, or a development account's index."""
+
+    keystore: Path | None = None
+    account_id: str | None = None
+    password_file: Path | None = None
+    dev_index: int = 0
+
+    def sender(self, w3: Web3, network: str, development: bool) -> Sender:
+        """The account that signs: a keystore (required on live networks) or a development account of Anvil."""
+        from web3 import Web3
+
+        from furusato.chain import LocalKeySender, UnlockedSender
+
+        if self.keystore is not None and self.account_id is not None:
+            raise AccountError("give either --keystore or --account, not both")
+        path = self.keystore or (brownie_keystore(self.account_id) if self.account_id else None)
+        if path is None:
+            if not development:
+                raise AccountError(
+                    f"'{network}' is a live network: name a keystore with --keystore FILE or a Brownie account with "
+                    "--account ID (private keys are never taken from flags, files or the environment)"
+                )
+            accounts = list(w3.eth.accounts)
+            if not 0 <= self.dev_index < len(accounts):
+                raise AccountError(f"the development chain has only {len(accounts)} accounts")
+            return UnlockedSender(Web3.to_checksum_address(accounts[self.dev_index]))
+        if not path.is_file():
+            raise AccountError(f"no keystore at {path}")
+        account = load_keystore(path, read_password(self.password_file, f"password for {path.name}: "))
+        if not development:
+            refuse_public_test_account(account.address, network)
+        return LocalKeySender(account)

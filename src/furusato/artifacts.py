@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import posixpath
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,8 @@ import yaml
 
 from furusato.errors import ArtifactError
 
+ABI_CACHE = ".furusato-abi-cache.json"
+_PROJECT_FOLDERS = ("contracts", "interfaces")
 _IMPORT = re.compile(r"""^\s*import\s+(?:[^"';]*?\bfrom\s+)?["']([^"']+)["']""", re.MULTILINE)
 
 
@@ -47,6 +52,7 @@ class Artifacts:
         self.root = root
         self.build_dir = root / "build" / "contracts"
         self._cache: dict[str, Artifact] = {}
+        self._abis: dict[str, Any] | None = None
 
     def get(self, name: str) -> Artifact:
         """The artifact of contract ``name``; raises ArtifactError if missing or older than its sources."""
@@ -77,10 +83,61 @@ class Artifacts:
         self._cache[name] = artifact
         return artifact
 
+    def abi(self, name: str) -> list[dict[str, Any]]:
+        """The ABI of contract ``name``, through a small cache beside the build (a command's start-up reads a few
+        kilobytes instead of several megabytes of artifacts). The cache is used only while the artifact file and
+        every project source it was built from are unchanged (same bytes, by sha1); otherwise :meth:`get` checks
+        the artifact in full and the cache is renewed."""
+        cache = self._abi_cache()
+        entry = cache.get(name)
+        if (
+            isinstance(entry, dict)
+            and entry.get("stamp") == self._stamp(name)
+            and all(self._sha1(path) == sha for path, sha in entry.get("sources", {}).items())
+        ):
+            return list(entry["abi"])
+        artifact = self.get(name)
+        sources = {p: self._sha1(p) for p in artifact.all_source_paths if p.split("/", 1)[0] in _PROJECT_FOLDERS}
+        cache[name] = {"stamp": self._stamp(name), "sources": sources, "abi": artifact.abi}
+        self._write_abi_cache(cache)
+        return artifact.abi
+
+    def _stamp(self, name: str) -> list[int]:
+        try:
+            st = (self.build_dir / f"{name}.json").stat()
+        except OSError:
+            return []
+        return [st.st_mtime_ns, st.st_size]
+
+    def _sha1(self, source_path: str) -> str | None:
+        try:
+            return hashlib.sha1((self.root / source_path).read_bytes(), usedforsecurity=False).hexdigest()
+        except OSError:
+            return None
+
+    def _abi_cache(self) -> dict[str, Any]:
+        if self._abis is None:
+            try:
+                loaded = json.loads((self.root / "build" / ABI_CACHE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
+            self._abis = loaded if isinstance(loaded, dict) else {}
+        return self._abis
+
+    def _write_abi_cache(self, cache: dict[str, Any]) -> None:
+        path = self.root / "build" / ABI_CACHE
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=ABI_CACHE, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(cache, fh)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only build folder: the cache is an optimisation only
+
     def compiled_source(self, source_path: str) -> str | None:
         """The text of a project source (contracts/, interfaces/) as Brownie compiled it; None for packages."""
         folder = source_path.split("/", 1)[0]
-        if folder not in ("contracts", "interfaces"):
+        if folder not in _PROJECT_FOLDERS:
             return None
         stem = Path(source_path).stem
         candidates = [self.root / "build" / folder / f"{stem}.json", self.build_dir / f"{stem}.json"]

@@ -87,15 +87,34 @@ class Verified:
         return out
 
 
-def read_signed(path: Path) -> tuple[dict[str, Any], bytes]:
-    """Read ``{"typedData": …, "signature": "0x…"}`` from a file."""
+def read_signed(path: Path, signature: str | None = None) -> tuple[dict[str, Any], bytes]:
+    """Read ``{"typedData": …, "signature": "0x…"}`` from a file, or only the typed data when ``signature`` is
+    given apart."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not JSON: {exc}") from exc
-    return parse_signed(data)
+    return parse_signed(data if signature is None else {"typedData": data, "signature": signature})
+
+
+def time_or_duration(text: str, now: int) -> int:
+    """A Unix time from ``7 days`` (from ``now``), an ISO date/time (JST unless it has an offset) or a timestamp."""
+    from furusato.config import parse_duration
+    from furusato.errors import ConfigError
+    from furusato.proposals.spec import parse_time
+
+    if text.strip().isdigit() and int(text) > 10**9:
+        return int(text)
+    try:
+        return now + parse_duration(text, "expiry")
+    except ConfigError:
+        pass
+    try:
+        return parse_time(text, "time")
+    except Exception as exc:
+        raise InputError(f"{text!r} is neither a duration ('7 days') nor a date or time ('2026-12-31T18:00')") from exc
 
 
 def parse_signed(data: Any) -> tuple[dict[str, Any], bytes]:

@@ -10,23 +10,22 @@ from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.contract import Contract
 
 from furusato import eip712
-from furusato.artifacts import Artifacts, error_selectors
+from furusato.artifacts import Artifacts
 from furusato.ballots import export_ballot
-from furusato.chain import ErrorDecoder, Log, Sender, advance_time, send_eth, transact
+from furusato.chain import Log, Sender, advance_time, send_eth, transact
 from furusato.config import KINDS, load_config
 from furusato.deploy import deploy_dao
-from furusato.governance import Governance, Proposal, ProposalState, Support, call_action
+from furusato.governance import Proposal, ProposalState, Support, call_action
 from furusato.membership.registry_import import import_members, read_member_list, registry_stats
 from furusato.membership.sale import buy, deploy_sale, load_terms, start_proposal
-from furusato.proposals.dao import load_dao
 from furusato.records import DeploymentRecord
 from furusato.relayer.service import Relayer, RelayerSettings
 from furusato.report import table, units
 from furusato.rewards.onchain import load_plan_folder
 from furusato.rewards.pipeline import run_epoch
+from furusato.session import session_over
 
 ETH = "0x0000000000000000000000000000000000000000"
 TREASURY_FUNDING = 10 * 10**18
@@ -103,15 +102,13 @@ def run_demo(
         log=log,
     )
 
-    def at(name: str) -> Contract:
-        return w3.eth.contract(address=record.address(name), abi=artifacts.get(name).abi)
-
-    token, governor, treasury = at("RegionToken"), at("RegionGovernor"), at("Treasury")
-    gov = Governance(w3, governor)
-    dao = load_dao(w3, record, artifacts)
+    session = session_over(w3, record, root, development=True, artifacts=artifacts)
+    dao = session.dao
+    token, governor, treasury, timelock = dao.token, dao.governor, dao.treasury, dao.timelock
+    gov = dao.governance
 
     log("== 2. ふるさと住民登録: town staff register members from their spreadsheet")
-    registry = at("ResidentRegistry")
+    registry = session.registry()
     members_csv = root / "examples" / "members" / "members-2027.csv"
     import_members(w3, actors.registrar, registry, read_member_list(members_csv), decoder=dao.decoder, log=log)
     counts = registry_stats(registry)
@@ -121,8 +118,7 @@ def run_demo(
     out = (work or root / "build" / "demo") / "rewards-2026-12"
     if out.parent.exists():
         shutil.rmtree(out.parent)  # the demo's own scratch folder: a fresh chain needs a fresh plan and relayer log
-    rewards = at("ActivityRewards")
-    decoder = ErrorDecoder(error_selectors([artifacts.get("ActivityRewards").abi]))
+    rewards = session.rewards()
 
     def pass_window(payable_at: int) -> bool:
         advance_time(w3, payable_at - int(w3.eth.get_block("latest")["timestamp"]) + 1)
@@ -130,7 +126,7 @@ def run_demo(
         return True
 
     result = run_epoch(
-        w3, actors.coordinator, rewards, decoder,
+        w3, actors.coordinator, rewards, dao.decoder,
         log_path=root / "examples" / "activity-2026-12.csv", policy_path=root / "examples" / "rewards-policy.yaml",
         epoch="2026-12", out_dir=out, network=network, wait_window=pass_window, log=log,
     )  # fmt: skip
@@ -151,7 +147,7 @@ def run_demo(
     terms = load_terms(root / "examples" / "members" / "sale-terms.yaml", token=token.address,
                        treasury=treasury.address, registry=registry.address, now=dao.now())  # fmt: skip
     sale_address, _ = deploy_sale(dao, proposer, artifacts, terms)
-    sale = w3.eth.contract(address=Web3.to_checksum_address(sale_address), abi=artifacts.get("TokenSale").abi)
+    sale = session.contract("TokenSale", sale_address)
     log(f"  TokenSale deployed at {sale_address}: {units(terms.price)} ETH per token, goal {units(terms.goal)}")
     starting = start_proposal(token, sale_address, terms.description)
     proposal = Proposal(
@@ -185,7 +181,6 @@ def run_demo(
     advance_time(w3, gov.deadline(pid) - int(w3.eth.get_block("latest")["timestamp"]) + 1)
     log(f"  state after voting: {gov.state(pid).name}")
     gov.queue(proposer, proposal)
-    timelock = at("TimelockController")
     advance_time(w3, int(timelock.functions.getMinDelay().call()) + 1)
     before = w3.eth.get_balance(Web3.to_checksum_address(actors.project))
     gov.execute(proposer, proposal)

@@ -19,6 +19,10 @@ class ChainError(FurusatoError):
     """The chain cannot be used as asked (wrong network, missing capability, reverted transaction)."""
 
 
+class NetworkError(ChainError):
+    """A network name that is not in Brownie's network list, or a network entry that cannot be used."""
+
+
 class UnsupportedChainError(ChainError):
     """The chain lacks an EVM capability the contracts need (e.g. Cancun's MCOPY)."""
 

@@ -17,7 +17,6 @@ from web3 import Web3
 
 from furusato.chain import UnlockedSender
 from furusato.cli import main
-from furusato.doors import Connection
 from furusato.errors import ChainError
 from furusato.governance import Support
 from furusato.membership.registry_import import load_note_key, new_note_key, note_hash
@@ -47,8 +46,6 @@ def registry(dao: Any) -> Any:
 @pytest.fixture
 def cli(records_dir: Path, monkeypatch: Any) -> Any:
     """Run `furusato ARGS… --network development --deployments …` on the test chain; return the click result."""
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
 
     def run(*args: str) -> Any:
         full = ["--project", str(ROOT), *args, "--network", "development", "--deployments", str(records_dir)]

@@ -326,7 +326,6 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
     from furusato.artifacts import error_selectors
     from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
     from furusato.cli import main
-    from furusato.doors import Connection
     from furusato.errors import InputError
     from furusato.records import write_record
     from furusato.rewards import plan
@@ -365,8 +364,6 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
     # the CLI claims it (development account 8 = STAFF signs)
     records = tmp_path / "records"
     write_record(records / "development.json", record)
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
     root = Path(__file__).resolve().parents[2]
     out = CliRunner().invoke(
         main,

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from brownie import RegionGovernor, RegionToken, ResidentRegistry, TokenSale, accounts, web3
 
-from furusato.doors import Connection
 from furusato.governance import ProposalState
 from furusato.records import read_record
 
@@ -28,7 +27,6 @@ def load_script():
 
 @pytest.fixture
 def script(monkeypatch):
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, "development", True))
     module = load_script()
     monkeypatch.setattr(module.network, "show_active", lambda: "development")
     return module

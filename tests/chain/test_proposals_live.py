@@ -29,7 +29,7 @@ ANVIL_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff8
 
 def gov(live: Any, *args: str) -> subprocess.CompletedProcess[str]:
     """Run a governance command as a user would (`furusato …`; here through the module's own entry point)."""
-    command = [sys.executable, "-m", "furusato.cli_governance", *args]
+    command = [sys.executable, "-m", "furusato.cli", *args]
     return subprocess.run(command, cwd=ROOT, env=live.env, capture_output=True, text=True, timeout=300,
                           stdin=subprocess.DEVNULL)  # fmt: skip
 
@@ -86,7 +86,7 @@ def test_governance_commands_on_a_live_network_with_keystores(live_network):
     # The relayer, one command, paying from the keystore account.
     log = live_network.tmp / "relayer.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "furusato.cli_governance", "relayer", "serve", *net, "--keystore", str(ks),
+        [sys.executable, "-m", "furusato.cli", "relayer", "serve", *net, "--keystore", str(ks),
          "--password-file", str(pw), "--port", "0", "--log", str(log)],
         cwd=ROOT, env=live_network.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

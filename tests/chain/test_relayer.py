@@ -26,10 +26,9 @@ from web3 import HTTPProvider, Web3
 from furusato import ballots
 from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender, transact
-from furusato.cli_governance import standalone
+from furusato.cli import main as standalone_main
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
-from furusato.doors import Connection
 from furusato.governance import Proposal, Support, call_action
 from furusato.proposals import load_dao
 from furusato.records import write_record
@@ -240,11 +239,9 @@ def test_batch_mode_relays_a_folder(records_dir, pdao, active, voters, governor,
     bad = wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[3].address), voters[3])
     bad["typedData"]["domain"]["chainId"] = 1
     (folder / "9-bad.json").write_text(json.dumps(bad))
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
     args = ["--project", str(ROOT), "relayer", "batch", str(folder), "--network", "development", "--deployments",
             str(records_dir), "--dev-account", "7", "--yes", "--log", str(tmp_path / "batch.jsonl")]  # fmt: skip
-    result = CliRunner().invoke(standalone(), args, catch_exceptions=False)
+    result = CliRunner().invoke(standalone_main, args, catch_exceptions=False)
     assert result.exit_code == 1, result.output
     assert "3 relayed, 1 refused" in result.output
     assert "9-bad.json: refused (400): signed for chain id 1" in result.output

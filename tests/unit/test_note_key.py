@@ -172,9 +172,9 @@ def test_cli_new_note_key_and_import_refusals_before_connecting(tmp_path, monkey
     monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(short))  # the environment names the key file too
     assert f"the note key file {short} holds 4 hex digits" in runner.invoke(main, base).output
     monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(path))
-    keyed = runner.invoke(main, base)  # the files are now clean: it gets as far as the deployment record
+    keyed = runner.invoke(main, base)  # the files are now clean: it gets as far as the network name
     assert keyed.exit_code == 2
-    assert f"no deployment record at {tmp_path / 'no-such-network.json'}" in keyed.output
+    assert "no network called 'no-such-network'" in keyed.output
     assert "note key" not in keyed.output
     path.chmod(0o644)
     warned = runner.invoke(main, base)

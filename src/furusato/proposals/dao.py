@@ -24,6 +24,7 @@ CONTRACT_ALIASES = {
     "timelock": "TimelockController",
     "treasury": "Treasury",
     "rewards": "ActivityRewards",
+    "registry": "ResidentRegistry",
 }
 
 
@@ -37,6 +38,7 @@ class Dao:
     timelock: Contract
     treasury: Contract
     rewards: Contract | None
+    registry: Contract | None
     decoder: ErrorDecoder
     deploy_block: int
     abi_of: AbiOf
@@ -55,6 +57,7 @@ class Dao:
             "TimelockController": self.timelock,
             "Treasury": self.treasury,
             "ActivityRewards": self.rewards,
+            "ResidentRegistry": self.registry,
         }.get(artifact)
 
     def now(self) -> int:
@@ -73,7 +76,7 @@ def load_dao(w3: Web3, record: DeploymentRecord, artifacts: Artifacts, *, check_
 
     def abi_of(name: str) -> list[dict[str, Any]]:
         if name not in abis:
-            abis[name] = artifacts.get(name).abi
+            abis[name] = artifacts.abi(name)
         return abis[name]
 
     def at(name: str) -> Contract:
@@ -83,10 +86,10 @@ def load_dao(w3: Web3, record: DeploymentRecord, artifacts: Artifacts, *, check_
         return w3.eth.contract(address=address, abi=abi_of(name))
 
     rewards = at("ActivityRewards") if "ActivityRewards" in record.contracts else None
+    registry = at("ResidentRegistry") if "ResidentRegistry" in record.contracts else None
     names = ["RegionToken", "RegionGovernor", "TimelockController", "Treasury"]
-    decoder = ErrorDecoder(
-        error_selectors([abi_of(n) for n in names] + ([abi_of("ActivityRewards")] if rewards else []))
-    )
+    names += [n for n in ("ActivityRewards", "ResidentRegistry") if n in record.contracts]
+    decoder = ErrorDecoder(error_selectors([abi_of(n) for n in names]))
     return Dao(
         w3=w3,
         token=at("RegionToken"),
@@ -94,6 +97,7 @@ def load_dao(w3: Web3, record: DeploymentRecord, artifacts: Artifacts, *, check_
         timelock=at("TimelockController"),
         treasury=at("Treasury"),
         rewards=rewards,
+        registry=registry,
         decoder=decoder,
         deploy_block=min(c.block for c in record.contracts.values()) if record.contracts else 0,
         abi_of=abi_of,
@@ -114,4 +118,5 @@ def rebind(dao: Dao, w3: Web3) -> Dao:
         timelock=again(dao.timelock),
         treasury=again(dao.treasury),
         rewards=again(dao.rewards) if dao.rewards is not None else None,
+        registry=again(dao.registry) if dao.registry is not None else None,
     )

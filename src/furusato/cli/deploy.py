@@ -1,0 +1,70 @@
+"""`furusato deploy`: token, timelock, governor, treasury (and rewards, registry) deployed, wired and checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from furusato.accounts import SignerChoice
+from furusato.cli.options import network_option, project_root, records_option, signer_options
+
+
+@click.command()
+@network_option
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Deploy config YAML.")
+@click.option(
+    "--preset", type=click.Choice(["local", "town"]), help="Built-in preset (default: local, or the config's)."
+)
+@signer_options
+@click.option("--dry-run", is_flag=True, help="Check the chain and the config, print the plan, send nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Deploy even though deployments/<network>.json already records a DAO.")
+@records_option
+def deploy(
+    network: str,
+    config_path: Path | None,
+    preset: str | None,
+    signer: SignerChoice,
+    dry_run: bool,
+    yes: bool,
+    force: bool,
+    records_dir: Path | None,
+) -> None:
+    """Deploy token, timelock, governor and treasury; wire and check them; write deployments/<network>.json."""
+    import sys
+
+    from furusato.artifacts import Artifacts
+    from furusato.config import load_config
+    from furusato.deploy import deploy_dao, plan_summary
+    from furusato.networks import connect
+
+    root = project_root()
+    config = load_config(config_path, preset)
+    with connect(network, root) as conn:
+        sender = signer.sender(conn.w3, network, conn.development)
+        if not dry_run and not yes:
+            for line in plan_summary(config, sender.address, network):
+                click.echo(line)
+            if not sys.stdin.isatty():
+                raise click.UsageError("not on a terminal: pass --yes to deploy without confirmation")
+            click.confirm(f"Deploy to '{network}'?", abort=True)
+        record = deploy_dao(
+            conn.w3,
+            sender,
+            config,
+            Artifacts(root),
+            network=network,
+            development=conn.development,
+            records_dir=records_dir or root / "deployments",
+            log=click.echo,
+            force=force,
+            dry_run=dry_run,
+        )
+    if not dry_run:
+        click.secho(f"deployed on {network} (chain {record.chain_id}):", fg="green")
+        for name, contract in record.contracts.items():
+            click.echo(f"  {name:<20} {contract.address}")
+
+
+COMMANDS: list[click.Command] = [deploy]

@@ -1,0 +1,320 @@
+"""Governance commands: proposals, delegation, wallet ballots and the gasless relayer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from furusato.accounts import SignerChoice
+from furusato.cli.options import (
+    Deployment,
+    Sending,
+    deployment_options,
+    echo_tx,
+    reading_options,
+    sending_options,
+    signer_options,
+    tz_option,
+)
+
+if TYPE_CHECKING:
+    from furusato.chain import Sender
+    from furusato.proposals.dao import Dao
+    from furusato.relayer import Relayer
+    from furusato.session import Session
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ------------------------------------------------------------------------------------------------ proposal
+
+
+@click.group()
+def proposal() -> None:
+    """Proposals: create from a YAML spec, list, show, vote, queue, execute, cancel."""
+
+
+@proposal.command("create")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@sending_options(dry_run=True)
+def proposal_create(spec: Path, deployment: Deployment, sending: Sending) -> None:
+    """Validate SPEC (YAML), print its preview and propose it (--dry-run: validate against the chain only)."""
+    from furusato.proposals import steps
+    from furusato.proposals.spec import build_file
+
+    s = deployment.session
+    built = build_file(spec, s.dao)
+    for line in built.preview():
+        click.echo(line)
+    if sending.dry_run:
+        click.echo("dry run: nothing was sent")
+        return
+    sender = sending.sender(s)
+    sending.confirm(f"Propose this from {sender.address} on '{s.network}'?")
+    echo_tx(f"proposed {built.proposal.proposal_id}", steps.create(s.dao, sender, built))
+
+
+@proposal.command("list")
+@reading_options
+def proposal_list(deployment: Deployment, tz: dt.tzinfo) -> None:
+    """Every proposal on the governor: state, votes, quorum progress and what comes next."""
+    from furusato.proposals.status import find_proposals, read_status, summary_line
+
+    dao = deployment.session.dao
+    infos = find_proposals(dao)
+    if not infos:
+        click.echo("no proposals yet")
+    for info in infos:
+        click.echo(summary_line(read_status(dao, info), tz))
+
+
+@proposal.command("show")
+@click.argument("proposal_id")
+@reading_options
+def proposal_show(proposal_id: str, deployment: Deployment, tz: dt.tzinfo) -> None:
+    """One proposal in full: state, votes, quorum, deadlines in local time, actions, description."""
+    from furusato.proposals.status import find_proposal, format_status, parse_proposal_id, read_status
+
+    pid = parse_proposal_id(proposal_id)
+    dao = deployment.session.dao
+    for line in format_status(read_status(dao, find_proposal(dao, pid)), tz):
+        click.echo(line)
+
+
+def _step(name: str, doc: str, question: Callable[..., str]) -> Callable[[Callable[..., None]], click.Command]:
+    """A proposal step command (PROPOSAL_ID, sending options, --tz). The decorated function receives
+    ``(dao, sender, pid, tz, **its own options)`` after the id is parsed, the sender chosen and
+    ``question(pid, sender, **its own options)`` confirmed."""
+
+    def wrap(act: Callable[..., None]) -> click.Command:
+        def command(proposal_id: str, deployment: Deployment, sending: Sending, tz: dt.tzinfo, **extra: Any) -> None:
+            from furusato.proposals.status import parse_proposal_id
+
+            pid = parse_proposal_id(proposal_id)
+            s = deployment.session
+            sender = sending.sender(s)
+            sending.confirm(question(pid, sender, **extra))
+            act(s.dao, sender, pid, tz, **extra)
+
+        command.__doc__ = doc
+        command.__click_params__ = getattr(act, "__click_params__", [])  # type: ignore[attr-defined]
+        fn = tz_option(sending_options(dry_run=False)(command))
+        return proposal.command(name)(click.argument("proposal_id")(fn))
+
+    return wrap
+
+
+@_step("vote", "Vote on PROPOSAL_ID (for, against or abstain).",
+       lambda pid, sender, support, **_: f"Vote {support} on {pid} as {sender.address}?")  # fmt: skip
+@click.option("--support", required=True, type=click.Choice(["for", "against", "abstain"]))
+@click.option("--reason", default="", help="A reason recorded on chain with the vote.")
+def proposal_vote(dao: Dao, sender: Sender, pid: int, tz: dt.tzinfo, support: str, reason: str) -> None:
+    from furusato.proposals import steps
+
+    echo_tx(f"voted {support}", steps.vote(dao, sender, pid, steps.parse_support(support), reason, tz))
+
+
+@_step("queue", "Queue a succeeded PROPOSAL_ID in the timelock.", lambda pid, _sender: f"Queue {pid}?")
+def proposal_queue(dao: Dao, sender: Sender, pid: int, tz: dt.tzinfo) -> None:
+    from furusato.proposals import steps
+    from furusato.proposals.status import find_proposal, read_status
+    from furusato.rewards.onchain import local_time
+
+    _info, receipt = steps.queue(dao, sender, pid, tz)
+    echo_tx("queued", receipt)
+    click.echo(f"timelock ready at {local_time(read_status(dao, find_proposal(dao, pid)).eta, tz)}")
+
+
+@_step("execute", "Execute a queued PROPOSAL_ID once its timelock delay has passed.",
+       lambda pid, _sender: f"Execute {pid}?")  # fmt: skip
+def proposal_execute(dao: Dao, sender: Sender, pid: int, tz: dt.tzinfo) -> None:
+    from furusato.proposals import steps
+
+    echo_tx("executed", steps.execute(dao, sender, pid, tz))
+
+
+@_step("cancel", "Cancel PROPOSAL_ID (the guardian any time before execution; the proposer while pending).",
+       lambda pid, _sender: f"Cancel {pid}?")  # fmt: skip
+def proposal_cancel(dao: Dao, sender: Sender, pid: int, tz: dt.tzinfo) -> None:
+    from furusato.proposals import steps
+
+    echo_tx("canceled", steps.cancel(dao, sender, pid, tz))
+
+
+# ------------------------------------------------------------------------------------------------ delegate
+
+
+@click.command()
+@click.argument("to")
+@sending_options(dry_run=False)
+def delegate(to: str, deployment: Deployment, sending: Sending) -> None:
+    """Delegate your votes to TO (an address, `self`, or `none` to opt out)."""
+    from furusato.proposals import steps
+
+    s = deployment.session
+    sender = sending.sender(s)
+    sending.confirm(f"Delegate the votes of {sender.address} to {to}?")
+    echo_tx(f"delegated to {to}", steps.delegate(s.dao, sender, to))
+
+
+# ------------------------------------------------------------------------------------------------ ballot
+
+
+@click.group()
+def ballot() -> None:
+    """Wallet signatures: export EIP-712 typed data for eth_signTypedData_v4, verify a signature offline."""
+
+
+@ballot.command("export")
+@click.argument("kind", type=click.Choice(["ballot", "delegation", "permit"]))
+@click.option("--proposal", "proposal_id", help="ballot: the proposal id.")
+@click.option("--support", type=click.Choice(["for", "against", "abstain"]), help="ballot: the vote.")
+@click.option("--voter", help="ballot: who votes (whose nonce is used).")
+@click.option("--delegator", help="delegation: whose votes are delegated (whose nonce is used).")
+@click.option("--delegatee", help="delegation: who receives them (an address).")
+@click.option("--owner", help="permit: token owner.")
+@click.option("--spender", help="permit: who may spend.")
+@click.option("--amount", help="permit: whole tokens (e.g. 12.5).")
+@click.option("--expires", default="7 days", show_default=True,
+              help="delegation expiry / permit deadline: duration from now, ISO date/time or timestamp.")  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSON here (default: stdout).")
+@reading_options
+def ballot_export(kind: str, proposal_id: str | None, support: str | None, voter: str | None,
+                  delegator: str | None, delegatee: str | None, owner: str | None, spender: str | None,
+                  amount: str | None, expires: str, out: Path | None, deployment: Deployment,
+                  tz: dt.tzinfo) -> None:  # fmt: skip
+    """Print the typed data a wallet signs with eth_signTypedData_v4 (types, domain, primaryType, message)."""
+    from furusato import ballots
+    from furusato.config import parse_address, parse_tokens
+    from furusato.errors import InputError
+    from furusato.proposals import steps
+    from furusato.proposals.status import parse_proposal_id
+
+    def need(value: str | None, option: str) -> str:
+        if not value:
+            raise InputError(f"{kind} needs --{option}")
+        return value
+
+    def address(value: str | None, option: str) -> str:
+        return str(parse_address(need(value, option), f"--{option}"))
+
+    dao = deployment.session.dao
+    if kind == "ballot":
+        pid = parse_proposal_id(need(proposal_id, "proposal"))
+        typed = ballots.export_ballot(dao, pid, steps.parse_support(need(support, "support")), address(voter, "voter"))
+    elif kind == "delegation":
+        expiry = ballots.time_or_duration(expires, dao.now())
+        typed = ballots.export_delegation(dao, address(delegator, "delegator"), address(delegatee, "delegatee"),
+                                          expiry)  # fmt: skip
+    else:
+        deadline = ballots.time_or_duration(expires, dao.now())
+        typed = ballots.export_permit(dao, address(owner, "owner"), address(spender, "spender"),
+                                      parse_tokens(need(amount, "amount"), "--amount"), deadline)  # fmt: skip
+    text = json.dumps(typed, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {typed['primaryType']} typed data to {out}", err=True)
+
+
+@ballot.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--signature", help="The signature, when FILE holds only the typed data.")
+@reading_options
+def ballot_verify(file: Path, signature: str | None, deployment: Deployment, tz: dt.tzinfo) -> None:
+    """Verify a signed FILE ({"typedData", "signature"}) against the chain without sending anything."""
+    from furusato import ballots
+
+    typed, sig = ballots.read_signed(file, signature)
+    for line in ballots.verify(deployment.session.dao, typed, sig, tz).lines():
+        click.echo(line)
+
+
+# ------------------------------------------------------------------------------------------------ relayer
+
+
+@click.group()
+def relayer() -> None:
+    """Gasless voting: relay signed ballots and delegations from a funded account."""
+
+
+def _relayer_options(fn: F) -> F:
+    fn = click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+                      help="JSONL log of submissions (default: relayer-<network>.jsonl).")(fn)  # fmt: skip
+    fn = click.option("--daily-gas", type=click.IntRange(1), default=20_000_000, show_default=True,
+                      help="Most gas the relayer spends per day (JST).")(fn)  # fmt: skip
+    fn = click.option("--retry-seconds", type=click.FloatRange(0), default=30.0, show_default=True,
+                      help="How long to keep retrying while the node is unreachable.")(fn)  # fmt: skip
+    fn = tz_option(fn)
+    fn = signer_options(fn, dev_help="Development network only: which Anvil account pays the gas.")
+    return deployment_options(fn)
+
+
+def _relayer(s: Session, signer: SignerChoice, log_path: Path | None, daily_gas: int, retry_seconds: float,
+             tz: dt.tzinfo, max_body: int = 16_384) -> Relayer:  # fmt: skip
+    from furusato.relayer import Relayer, RelayerSettings
+
+    settings = RelayerSettings(
+        log_path=log_path or s.root / f"relayer-{s.network}.jsonl",
+        daily_gas_cap=daily_gas,
+        max_body=max_body,
+        retry_seconds=retry_seconds,
+        tz=tz,
+    )
+    return Relayer(s.dao, s.sender(signer), settings, log=click.echo)
+
+
+@relayer.command("serve")
+@_relayer_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--max-body", type=click.IntRange(256), default=16_384, show_default=True, help="Largest body (bytes).")
+def relayer_serve(deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, retry_seconds: float, daily_gas: int,
+                  log_path: Path | None, host: str, port: int, max_body: int) -> None:  # fmt: skip
+    """Serve POST /relay (also /ballot, /delegation) and GET /health until interrupted."""
+    from furusato.relayer import make_server
+
+    s = deployment.session
+    rel = _relayer(s, signer, log_path, daily_gas, retry_seconds, tz, max_body)
+    server = make_server(rel, host, port)
+    click.echo(f"relayer for chain {rel.chain_id} (governor {s.dao.governor.address}) paying from "
+               f"{rel.sender.address}: listening on {server.url}")  # fmt: skip
+    try:
+        server.serve_forever(poll_interval=0.1)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
+
+
+@relayer.command("batch")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_relayer_options
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def relayer_batch(folder: Path, deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, retry_seconds: float,
+                  daily_gas: int, log_path: Path | None, yes: bool) -> None:  # fmt: skip
+    """Submit every signed *.json in FOLDER; report each; exit 1 if any was refused."""
+    from furusato.relayer import relay_folder
+
+    rel = _relayer(deployment.session, signer, log_path, daily_gas, retry_seconds, tz)
+    count = len(list(folder.glob("*.json")))
+    Sending(signer, yes).confirm(f"Relay {count} signed file(s) from {folder} paying from {rel.sender.address}?")
+    results = relay_folder(rel, folder)
+    for r in results:
+        if r.ok:
+            click.echo(f"{r.file.name}: {r.message} (gas {r.gas_used:,})")
+        else:
+            click.secho(f"{r.file.name}: refused ({r.status}): {r.message}", fg="red")
+    refused = sum(not r.ok for r in results)
+    click.echo(f"{len(results) - refused} relayed, {refused} refused")
+    if refused:
+        raise SystemExit(1)
+
+
+COMMANDS: list[click.Command] = [proposal, delegate, ballot, relayer]

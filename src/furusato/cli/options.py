@@ -1,0 +1,196 @@
+"""The options every command family shares, each resolving to the object a command means (the way ape's
+``account_option`` does): ``--network``/``--deployments`` to a :class:`Deployment` (opened on first use, closed with
+the command), the account options to a :class:`~furusato.accounts.SignerChoice`, ``--yes``/``--dry-run`` to a
+:class:`Sending`, ``--tz`` to a time zone. Families import this module and the core, never each other or the root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from furusato.accounts import SignerChoice
+
+if TYPE_CHECKING:
+    from furusato.chain import Sender
+    from furusato.session import Session
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the root group resolves for every command: the furusato-dao checkout it works in."""
+
+    root: Path
+
+
+def project_root() -> Path:
+    """The checkout of the running command (the root group's ``--project``)."""
+    return click.get_current_context().find_object(Context).root  # type: ignore[union-attr]
+
+
+def _resolving(fn: F, names: tuple[str, ...], build: Callable[..., Any], target: str) -> F:
+    """Wrap ``fn`` so the click parameters ``names`` arrive as one keyword ``target`` built by ``build``."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in names}
+        return fn(*args, **{target: build(**values)}, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------------------------ deployment
+
+
+@dataclass
+class Deployment:
+    """The deployment a command works on: a network name and the folder of deployment records. The session opens
+    on first use and closes when the command ends (stopping a development chain the command started)."""
+
+    network: str
+    records_dir: Path | None
+    root: Path
+    _session: Session | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            from furusato.session import open_session
+
+            self._session = open_session(self.network, self.root, self.records_dir)
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:
+                ctx.call_on_close(self._session.close)
+        return self._session
+
+    @property
+    def folder(self) -> Path:
+        return self.records_dir or self.root / "deployments"
+
+
+network_option = click.option(
+    "--network",
+    default="development",
+    show_default=True,
+    help="Brownie network name (see `brownie networks list`); `development` is the embedded Anvil.",
+)
+records_option = click.option(
+    "--deployments",
+    "records_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of deployment records (default: the project's deployments/).",
+)
+
+
+def deployment_options(fn: F) -> F:
+    """--network and --deployments, resolved to ``deployment: Deployment``."""
+    wrapped = _resolving(
+        fn,
+        ("network", "records_dir"),
+        lambda network, records_dir: Deployment(network, records_dir, project_root()),
+        "deployment",
+    )
+    return network_option(records_option(wrapped))
+
+
+# ------------------------------------------------------------------------------------------------ accounts
+
+
+def signer_options(fn: F, *, dev_help: str = "Development network only: which Anvil account signs.") -> F:
+    """--keystore, --account, --password-file and --dev-account, resolved to ``signer: SignerChoice``."""
+    wrapped = _resolving(
+        fn,
+        ("keystore", "account_id", "password_file", "dev_index"),
+        SignerChoice,
+        "signer",
+    )
+    password_help = "File holding the keystore password, for unattended runs (else FURUSATO_PASSWORD_FILE or a prompt)."  # noqa: S105
+    for option in (
+        click.option("--dev-account", "dev_index", type=int, default=0, show_default=True, help=dev_help),
+        click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path), help=password_help),
+        click.option("--account", "account_id", help="Brownie account id (`brownie accounts new ID`)."),
+        click.option(
+            "--keystore", type=click.Path(dir_okay=False, path_type=Path), help="Keystore (V3 JSON) to sign with."
+        ),
+    ):
+        wrapped = option(wrapped)
+    return wrapped
+
+
+# ------------------------------------------------------------------------------------------------ sending
+
+
+@dataclass(frozen=True)
+class Sending:
+    """Who signs and how the command may send: ``--yes`` skips the question, ``--dry-run`` sends nothing."""
+
+    signer: SignerChoice
+    yes: bool = False
+    dry_run: bool = False
+
+    def sender(self, session: Session) -> Sender:
+        return session.sender(self.signer)
+
+    def confirm(self, question: str) -> None:
+        """Ask ``question`` unless --yes or --dry-run; refuse without a terminal (unattended runs pass --yes)."""
+        if self.yes or self.dry_run:
+            return
+        if not sys.stdin.isatty():
+            raise click.UsageError("not on a terminal: pass --yes to send without confirmation")
+        click.confirm(question, abort=True)
+
+
+def sending_options(*, dry_run: bool) -> Callable[[F], F]:
+    """A sending command's options — network and records (``deployment``), accounts, --yes and, when the command
+    has one, --dry-run — resolved to ``deployment: Deployment`` and ``sending: Sending``."""
+
+    def decorate(fn: F) -> F:
+        names = ("signer", "yes", "dry_run") if dry_run else ("signer", "yes")
+        wrapped = _resolving(fn, names, Sending, "sending")
+        if dry_run:
+            dry_help = "Read the chain and say what would be sent; send nothing."
+            wrapped = click.option("--dry-run", is_flag=True, help=dry_help)(wrapped)
+        wrapped = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")(wrapped)
+        return deployment_options(signer_options(wrapped))
+
+    return decorate
+
+
+# ------------------------------------------------------------------------------------------------ time
+
+
+def _zone(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.tzinfo:
+    from furusato.proposals.status import parse_tz
+
+    return parse_tz(value)
+
+
+def tz_option(fn: F) -> F:
+    """--tz, resolved to ``tz``: a tzinfo (JST, UTC, +09:00, Asia/Tokyo)."""
+    return click.option(
+        "--tz", default="JST", show_default=True, callback=_zone,
+        help="Time zone for times: JST, UTC, +09:00, Asia/Tokyo.",
+    )(fn)  # fmt: skip
+
+
+def reading_options(fn: F) -> F:
+    """A read command's options: ``deployment`` and ``tz``."""
+    return deployment_options(tz_option(fn))
+
+
+# ------------------------------------------------------------------------------------------------ output
+
+
+def echo_tx(label: str, receipt: Any) -> None:
+    """One line for a mined transaction: what it did, its hash, block and gas."""
+    click.secho(f"{label}: tx {receipt['transactionHash'].to_0x_hex()} (block {receipt['blockNumber']}, "
+                f"gas {receipt['gasUsed']:,})", fg="green")  # fmt: skip

@@ -1,0 +1,279 @@
+"""A read-only JSON-RPC client shaped like the part of web3.py that read commands use.
+
+Importing web3.py costs most of a command's start-up (it loads eth-account, aiohttp and pydantic); a command that
+only reads — ``proposal list``, ``proposal show``, ``registry stats`` — answers in well under a second through this
+client instead. It speaks plain JSON-RPC over one kept-alive HTTP connection and leaves the ABI to ``eth_abi``; it
+sends no transactions and signs nothing. The shapes match web3.py's for what it offers (``w3.eth.chain_id``,
+``w3.eth.get_block``, ``contract.functions.name(*args).call()``, ``contract.events.Name().get_logs(...)``: a single
+output is returned bare, several as a tuple, addresses checksummed, ``bytesN`` as bytes), so the core reads through
+either without knowing which.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import urllib.parse
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from furusato.errors import ChainError
+
+_ids = itertools.count(1)
+
+
+def keccak(data: bytes) -> bytes:
+    from eth_hash.auto import keccak as _keccak
+
+    return bytes(_keccak(data))
+
+
+def to_checksum_address(value: str | bytes) -> str:
+    """EIP-55 checksum form of a 20-byte address."""
+    raw = value.hex() if isinstance(value, bytes | bytearray) else str(value).lower().removeprefix("0x")
+    if len(raw) != 40:
+        raise ValueError(f"not a 20-byte address: {value!r}")
+    digest = keccak(raw.encode("ascii")).hex()
+    return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(raw))
+
+
+def abi_type(param: dict[str, Any]) -> str:
+    """The canonical type of an ABI parameter (tuples spelled out as ``(t1,t2)``)."""
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(abi_type(c) for c in param.get("components", []))
+        return f"({inner}){kind[len('tuple') :]}"
+    return kind
+
+
+def _normalise(kind: str, value: Any) -> Any:
+    """Decoded values as web3.py returns them: checksummed addresses, tuples for tuples and arrays."""
+    if kind.endswith("]"):
+        inner = kind[: kind.rindex("[")]
+        return [_normalise(inner, v) for v in value]
+    if kind.startswith("("):
+        parts = _split_tuple(kind[1:-1])
+        return tuple(_normalise(p, v) for p, v in zip(parts, value, strict=True))
+    if kind == "address":
+        return to_checksum_address(value)
+    return value
+
+
+def _split_tuple(inner: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(inner):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    if inner:
+        parts.append(inner[start:])
+    return parts
+
+
+class Rpc:
+    """JSON-RPC over HTTP(S), one connection kept alive."""
+
+    def __init__(self, url: str, timeout: float = 60) -> None:
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ChainError(f"the node address {url!r} is not an http(s) URL")
+        self.url = url
+        self._target = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
+        factory = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
+        self._conn = factory(parsed.hostname, parsed.port, timeout=timeout)
+
+    def request(self, method: str, params: Sequence[Any] = ()) -> Any:
+        body = json.dumps({"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": list(params)})
+        for attempt in (0, 1):  # a kept-alive connection the node closed is reopened once
+            try:
+                self._conn.request("POST", self._target, body, {"Content-Type": "application/json"})
+                response = self._conn.getresponse()
+                raw = response.read()
+                break
+            except (http.client.HTTPException, OSError) as exc:
+                self._conn.close()
+                if attempt:
+                    raise ConnectionError(f"cannot reach the node at {self.url}: {exc}") from exc
+        if response.status != 200:
+            raise ChainError(f"the node at {self.url} answered HTTP {response.status} to {method}")
+        try:
+            reply = json.loads(raw)
+        except ValueError as exc:
+            raise ChainError(f"the node at {self.url} answered {method} with something that is not JSON") from exc
+        if "error" in reply:
+            error = reply["error"]
+            raise ChainError(f"{method} failed at {self.url}: {error.get('message', error)}")
+        return reply.get("result")
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _Eth:
+    def __init__(self, rpc: Rpc) -> None:
+        self._rpc = rpc
+
+    @property
+    def chain_id(self) -> int:
+        return int(self._rpc.request("eth_chainId"), 16)
+
+    @property
+    def block_number(self) -> int:
+        return int(self._rpc.request("eth_blockNumber"), 16)
+
+    @property
+    def accounts(self) -> list[str]:
+        return [to_checksum_address(a) for a in self._rpc.request("eth_accounts")]
+
+    def get_block(self, ident: str | int = "latest") -> dict[str, Any]:
+        tag = ident if isinstance(ident, str) else hex(ident)
+        block = self._rpc.request("eth_getBlockByNumber", [tag, False])
+        if block is None:
+            raise ChainError(f"no block {ident}")
+        out: dict[str, Any] = dict(block)
+        for key in ("number", "timestamp", "gasLimit", "gasUsed", "baseFeePerGas"):
+            if isinstance(out.get(key), str):
+                out[key] = int(out[key], 16)
+        return out
+
+    def get_code(self, address: str) -> bytes:
+        return bytes.fromhex(self._rpc.request("eth_getCode", [address, "latest"])[2:])
+
+    def get_balance(self, address: str, block: str | int = "latest") -> int:
+        return int(self._rpc.request("eth_getBalance", [address, block if isinstance(block, str) else hex(block)]), 16)
+
+    def call(self, tx: dict[str, Any], block: str | int = "latest") -> bytes:
+        tag = block if isinstance(block, str) else hex(block)
+        return bytes.fromhex(self._rpc.request("eth_call", [tx, tag])[2:])
+
+    def get_logs(self, flt: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(self._rpc.request("eth_getLogs", [flt]))
+
+    def contract(self, address: str, abi: list[dict[str, Any]]) -> ReadContract:
+        return ReadContract(self, to_checksum_address(address), abi)
+
+
+class ReadWeb3:
+    """The read-only stand-in for ``web3.Web3`` (``w3.eth`` only)."""
+
+    def __init__(self, url: str, timeout: float = 60) -> None:
+        self.rpc = Rpc(url, timeout)
+        self.eth = _Eth(self.rpc)
+
+    def close(self) -> None:
+        self.rpc.close()
+
+
+class _Call:
+    def __init__(self, contract: ReadContract, item: dict[str, Any], args: tuple[Any, ...]) -> None:
+        self._contract, self._item, self._args = contract, item, args
+
+    def call(self, block_identifier: str | int = "latest") -> Any:
+        from eth_abi import decode, encode
+
+        inputs = [abi_type(p) for p in self._item.get("inputs", [])]
+        outputs = [abi_type(p) for p in self._item.get("outputs", [])]
+        data = _selector(self._item) + encode(inputs, list(self._args))
+        raw = self._contract.eth.call({"to": self._contract.address, "data": "0x" + data.hex()}, block_identifier)
+        values = [_normalise(t, v) for t, v in zip(outputs, decode(outputs, raw), strict=True)]
+        return values[0] if len(values) == 1 else tuple(values)
+
+
+def _selector(item: dict[str, Any]) -> bytes:
+    signature = f"{item['name']}({','.join(abi_type(p) for p in item.get('inputs', []))})"
+    return keccak(signature.encode())[:4]
+
+
+def _fits(item: dict[str, Any], args: tuple[Any, ...]) -> bool:
+    from eth_abi import encode
+
+    try:
+        encode([abi_type(p) for p in item.get("inputs", [])], list(args))
+    except Exception:  # noqa: BLE001 - eth_abi raises several types for a value that does not fit
+        return False
+    return True
+
+
+class _Functions:
+    def __init__(self, contract: ReadContract) -> None:
+        self._contract = contract
+
+    def __getattr__(self, name: str) -> Callable[..., _Call]:
+        items = [i for i in self._contract.abi if i.get("type") == "function" and i.get("name") == name]
+        if not items:
+            raise AttributeError(f"the ABI has no function {name}")
+
+        def bind(*args: Any) -> _Call:
+            fitting = [i for i in items if len(i.get("inputs", [])) == len(args) and _fits(i, args)]
+            if not fitting:
+                raise ChainError(f"{name}: no overload takes {len(args)} argument(s) like {args!r}")
+            return _Call(self._contract, fitting[0], args)
+
+        return bind
+
+
+class _Event:
+    def __init__(self, contract: ReadContract, item: dict[str, Any]) -> None:
+        self._contract, self._item = contract, item
+        signature = f"{item['name']}({','.join(abi_type(p) for p in item['inputs'])})"
+        self.topic = "0x" + keccak(signature.encode()).hex()
+
+    def get_logs(self, from_block: int = 0, to_block: int | str = "latest") -> list[dict[str, Any]]:
+        flt = {
+            "address": self._contract.address,
+            "topics": [self.topic],
+            "fromBlock": hex(from_block),
+            "toBlock": to_block if isinstance(to_block, str) else hex(to_block),
+        }
+        return [self.decode(log) for log in self._contract.eth.get_logs(flt)]
+
+    def decode(self, log: dict[str, Any]) -> dict[str, Any]:
+        from eth_abi import decode
+
+        inputs = self._item["inputs"]
+        indexed = [p for p in inputs if p.get("indexed")]
+        plain = [p for p in inputs if not p.get("indexed")]
+        args: dict[str, Any] = {}
+        for param, topic in zip(indexed, log["topics"][1:], strict=True):
+            kind = abi_type(param)
+            raw = bytes.fromhex(topic[2:])
+            dynamic = kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("(")
+            args[param["name"]] = raw if dynamic else _normalise(kind, decode([kind], raw)[0])
+        kinds = [abi_type(p) for p in plain]
+        for param, kind, value in zip(plain, kinds, decode(kinds, bytes.fromhex(log["data"][2:])), strict=True):
+            args[param["name"]] = _normalise(kind, value)
+        return {
+            "event": self._item["name"],
+            "args": args,
+            "address": to_checksum_address(log["address"]),
+            "blockNumber": int(log["blockNumber"], 16),
+            "transactionHash": bytes.fromhex(log["transactionHash"][2:]),
+            "logIndex": int(log["logIndex"], 16),
+        }
+
+
+class _Events:
+    def __init__(self, contract: ReadContract) -> None:
+        self._contract = contract
+
+    def __getattr__(self, name: str) -> Callable[[], _Event]:
+        items = [i for i in self._contract.abi if i.get("type") == "event" and i.get("name") == name]
+        if not items:
+            raise AttributeError(f"the ABI has no event {name}")
+        return lambda: _Event(self._contract, items[0])
+
+
+class ReadContract:
+    """A contract for reading: ``functions.name(*args).call()`` and ``events.Name().get_logs(...)``."""
+
+    def __init__(self, eth: _Eth, address: str, abi: list[dict[str, Any]]) -> None:
+        self.eth = eth
+        self.address = address
+        self.abi = abi
+        self.functions = _Functions(self)
+        self.events = _Events(self)
