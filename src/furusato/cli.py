@@ -187,8 +187,8 @@ def rewards() -> None:
 @click.option("--dry-run", is_flag=True, help="Check the log and show the summary; write nothing.")
 def rewards_plan(log: Path, policy: Path, epoch: str | None, out_dir: Path, force: bool, dry_run: bool) -> None:
     """Turn LOG (CSV in UTF-8, UTF-8 with BOM or Shift_JIS, or JSON) into allocations and a Merkle tree in --out."""
-    from furusato.report import units
     from furusato.rewards import plan
+    from furusato.units import format_units
 
     try:
         result = plan(log, policy, epoch, out_dir, overwrite=force, dry_run=dry_run)
@@ -196,7 +196,8 @@ def rewards_plan(log: Path, policy: Path, epoch: str | None, out_dir: Path, forc
         _fail(exc)
     click.echo(result.files["summary.txt"].decode("utf-8"))
     click.secho(
-        f"planned epoch {result.epoch.id}: {len(result.tree.values)} members, {units(result.allocation.total)} tokens,"
+        f"planned epoch {result.epoch.id}: {len(result.tree.values)} members, "
+        f"{format_units(result.allocation.total)} tokens,"
         f" root {result.tree.root}" + (" (dry run: nothing written)" if dry_run else f" -> {out_dir}"),
         fg="green",
     )

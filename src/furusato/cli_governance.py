@@ -126,7 +126,8 @@ def proposal_create(obj: Context, spec: Path, network: str, records_dir: Path | 
 @click.pass_obj
 def proposal_list(obj: Context, network: str, records_dir: Path | None, tz: str) -> None:
     """Every proposal on the governor: state, votes, quorum progress and what comes next."""
-    from furusato.proposals.status import find_proposals, parse_tz, read_status, summary_line
+    from furusato.proposals.status import find_proposals, read_status, summary_line
+    from furusato.units import parse_tz
 
     try:
         zone = parse_tz(tz)
@@ -146,7 +147,8 @@ def proposal_list(obj: Context, network: str, records_dir: Path | None, tz: str)
 @click.pass_obj
 def proposal_show(obj: Context, proposal_id: str, network: str, records_dir: Path | None, tz: str) -> None:
     """One proposal in full: state, votes, quorum, deadlines in local time, actions, description."""
-    from furusato.proposals.status import find_proposal, format_status, parse_proposal_id, parse_tz, read_status
+    from furusato.proposals.status import find_proposal, format_status, parse_proposal_id, read_status
+    from furusato.units import parse_tz
 
     try:
         zone, pid = parse_tz(tz), parse_proposal_id(proposal_id)
@@ -181,7 +183,8 @@ def _run_step(
 ) -> None:
     """Parse the id and zone, connect, choose the sender, confirm ``question(pid, sender)``, then run
     ``act(dao, sender, pid, zone)``; every FurusatoError exits 2 with its message."""
-    from furusato.proposals.status import parse_proposal_id, parse_tz
+    from furusato.proposals.status import parse_proposal_id
+    from furusato.units import parse_tz
 
     keystore, account_id, password_file, dev_index = sending
     try:
@@ -216,7 +219,7 @@ def proposal_queue(obj: Context, proposal_id: str, network: str, records_dir: Pa
                    tz: str) -> None:  # fmt: skip
     from furusato.proposals import steps
     from furusato.proposals.status import find_proposal, read_status
-    from furusato.rewards.onchain import local_time
+    from furusato.units import local_time
 
     def queue(dao: Any, sender: Any, pid: int, zone: Any) -> None:
         _info, receipt = steps.queue(dao, sender, pid, zone)
@@ -284,9 +287,8 @@ def ballot() -> None:
 
 def _time_or_duration(text: str, now: int) -> int:
     """A Unix time from ``7 days`` (from now), an ISO date/time (JST unless it has an offset) or a timestamp."""
-    from furusato.config import parse_duration
     from furusato.errors import ConfigError
-    from furusato.proposals.spec import parse_time
+    from furusato.units import parse_duration, parse_time
 
     if text.strip().isdigit() and int(text) > 10**9:
         return int(text)
@@ -323,10 +325,11 @@ def ballot_export(obj: Context, kind: str, proposal_id: str | None, support: str
                   tz: str) -> None:  # fmt: skip
     """Print the typed data a wallet signs with eth_signTypedData_v4 (types, domain, primaryType, message)."""
     from furusato import ballots
-    from furusato.config import parse_address, parse_tokens
+    from furusato.config import parse_address
     from furusato.errors import InputError
     from furusato.proposals import steps
     from furusato.proposals.status import parse_proposal_id
+    from furusato.units import parse_units
 
     def need(value: str | None, option: str) -> str:
         if not value:
@@ -348,7 +351,7 @@ def ballot_export(obj: Context, kind: str, proposal_id: str | None, support: str
                 deadline = _time_or_duration(expires, dao.now())
                 typed = ballots.export_permit(dao, str(parse_address(need(owner, "owner"), "--owner")),
                                               str(parse_address(need(spender, "spender"), "--spender")),
-                                              parse_tokens(need(amount, "amount"), "--amount"), deadline)  # fmt: skip
+                                              parse_units(need(amount, "amount"), "--amount"), deadline)  # fmt: skip
         text = json.dumps(typed, indent=2, ensure_ascii=False) + "\n"
         if out is None:
             click.echo(text, nl=False)
@@ -369,7 +372,7 @@ def ballot_verify(obj: Context, file: Path, signature: str | None, network: str,
     """Verify a signed FILE ({"typedData", "signature"}) against the chain without sending anything."""
     from furusato import ballots
     from furusato.errors import InputError
-    from furusato.proposals.status import parse_tz
+    from furusato.units import parse_tz
 
     try:
         zone = parse_tz(tz)
@@ -414,8 +417,8 @@ def _relayer_options(fn: F) -> F:
 def _make_relayer(obj: Context, conn: Any, dao: Any, network: str, keystore: Path | None, account_id: str | None,
                   password_file: Path | None, dev_index: int, log_path: Path | None, daily_gas: int,
                   retry_seconds: float, tz: str, max_body: int = 16_384) -> Any:  # fmt: skip
-    from furusato.proposals.status import parse_tz
     from furusato.relayer import Relayer, RelayerSettings
+    from furusato.units import parse_tz
 
     sender = _sender(conn, keystore, account_id, password_file, dev_index)
     settings = RelayerSettings(

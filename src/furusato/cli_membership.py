@@ -7,11 +7,9 @@ is a group of only these (what ``scripts/membership.py cli`` runs).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +25,9 @@ from furusato.cli import (
     sending_options,
     standalone_group,
 )
+from furusato.constants import ETH
 from furusato.errors import ChainError, FurusatoError
+from furusato.units import format_units, iso_time
 
 if TYPE_CHECKING:
     from web3.contract import Contract
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from furusato.proposals.dao import Dao
     from furusato.records import DeploymentRecord
 
-ETH = "0x0000000000000000000000000000000000000000"
 STATES = ("Pending", "Open", "Succeeded", "Failed")
 _ERC20_DECIMALS = [{"name": "decimals", "type": "function", "stateMutability": "view", "inputs": [],
                     "outputs": [{"name": "", "type": "uint8"}]}]  # fmt: skip
@@ -101,12 +100,7 @@ def _tx(label: str, receipt: Any) -> None:
 
 
 def _units(amount: int, decimals: int = 18) -> str:
-    text = format(Decimal(amount).scaleb(-decimals).normalize(), "f")
-    return text
-
-
-def _when(ts: int) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))).isoformat()
+    return format_units(amount, decimals, grouping=False)
 
 
 # ------------------------------------------------------------------------------------------------ registry
@@ -181,7 +175,7 @@ def registry_new_note_key(path: Path) -> None:
 @click.pass_obj
 def registry_stats_cmd(obj: Context, network: str, records_dir: Path | None) -> None:
     """Members by kind (read from the chain), self-registration and the token's transfer restriction."""
-    from furusato.config import KINDS
+    from furusato.constants import MEMBER_KINDS as KINDS
     from furusato.membership.registry_import import registry_stats
 
     labels = {
@@ -225,7 +219,7 @@ def registry_show(obj: Context, address: str, network: str, records_dir: Path | 
 
 def _show_card(st: Any) -> None:
     if st.member:
-        click.echo(f"{st.account}: member, card #{st.card} ({st.kind}), registered {_when(st.registered_at)}")
+        click.echo(f"{st.account}: member, card #{st.card} ({st.kind}), registered {iso_time(st.registered_at)}")
         click.echo(f"  record hash: {'0x' + st.record_hash.hex() if any(st.record_hash) else 'none'}")
     else:
         click.echo(f"{st.account}: not a member" + (" (revoked by a registrar)" if st.revoked else ""))
@@ -300,7 +294,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
                 f"sale of {s.record.address('RegionToken')} on '{network}', proceeds to the Treasury",
                 f"price {_units(terms.price, decimals)} {pay} per token; hard cap {_units(terms.hard_cap)}, per buyer "
                 f"{_units(terms.buyer_cap)}, goal {_units(terms.goal)} tokens",
-                f"open {_when(terms.opens_at)} to {_when(terms.closes_at)}; buyers: "
+                f"open {iso_time(terms.opens_at)} to {iso_time(terms.closes_at)}; buyers: "
                 + ("registered members only" if terms.registry != ETH else "anyone"),
             ):
                 click.echo(line)
@@ -436,7 +430,7 @@ def sale_status(obj: Context, address: str, network: str, records_dir: Path | No
     if not ours:
         click.secho(f"warning: this sale sells {v.terms[0]}, not this deployment's token", fg="yellow")
     click.echo(
-        f"  price {_units(v.terms[3], decimals)} {pay} per token; open {_when(v.terms[4])} to {_when(v.terms[5])}"
+        f"  price {_units(v.terms[3], decimals)} {pay} per token; open {iso_time(v.terms[4])} to {iso_time(v.terms[5])}"
     )
     click.echo(f"  sold {_units(v.sold)} of {_units(v.terms[6])} tokens (goal {_units(v.terms[8])}, per buyer "
                f"{_units(v.terms[7])}); raised {_units(v.raised, decimals)} {pay}")  # fmt: skip
