@@ -23,22 +23,14 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
 from furusato import eip712
-from furusato.errors import InputError
+from furusato.errors import InputError, SignatureRejected
 from furusato.governance import ProposalState, Support
 from furusato.proposals.dao import Dao
-from furusato.rewards.onchain import local_time
+from furusato.units import local_time
 
 PRIMARY = {"Ballot": eip712.BALLOT, "Delegation": eip712.DELEGATION, "Permit": eip712.PERMIT}
 _HEX_SIG = re.compile(r"^0x[0-9a-fA-F]{130}$")
 SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
-
-
-class SignatureRejected(InputError):  # noqa: N818 - reads as what happened to the signature
-    """A signed message that must not be submitted; ``status`` is the HTTP status the relayer answers with."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _wallet_form(typed: dict[str, Any]) -> dict[str, Any]:
@@ -101,9 +93,8 @@ def read_signed(path: Path, signature: str | None = None) -> tuple[dict[str, Any
 
 def time_or_duration(text: str, now: int) -> int:
     """A Unix time from ``7 days`` (from ``now``), an ISO date/time (JST unless it has an offset) or a timestamp."""
-    from furusato.config import parse_duration
     from furusato.errors import ConfigError
-    from furusato.proposals.spec import parse_time
+    from furusato.units import parse_duration, parse_time
 
     if text.strip().isdigit() and int(text) > 10**9:
         return int(text)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,46 +12,12 @@ from typing import Any
 import yaml
 from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
+from furusato.constants import MEMBER_KINDS
 from furusato.errors import ConfigError
+from furusato.textio import load_yaml_mapping
+from furusato.units import parse_duration, parse_units
 
-DECIMALS = 18
 PRESETS = ("local", "town")
-
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)?\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_duration(value: Any, field: str) -> int:
-    """Seconds from an int or a string like ``"90s"``, ``"5 minutes"``, ``"1 day"``, ``"2 weeks"``."""
-    if isinstance(value, bool):
-        raise ConfigError(f"{field}: expected a duration, got {value!r}")
-    if isinstance(value, int):
-        seconds = value
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ConfigError(f"{field}: {value!r} is not a duration (use seconds or e.g. '7 days')")
-        unit = (match.group(2) or "s")[0]
-        seconds = int(match.group(1)) * _UNIT_SECONDS[unit]
-    if seconds < 0:
-        raise ConfigError(f"{field}: duration must not be negative, got {value!r}")
-    return seconds
-
-
-def parse_tokens(value: Any, field: str) -> int:
-    """Base units (18 decimals) from whole tokens given as an int or a decimal string (``"1000.5"``)."""
-    if isinstance(value, float | bool):
-        raise ConfigError(f"{field}: write token amounts as integers or quoted decimals, not {value!r}")
-    try:
-        amount = Decimal(str(value).replace("_", ""))
-    except InvalidOperation as exc:
-        raise ConfigError(f"{field}: {value!r} is not a number") from exc
-    if not amount.is_finite() or amount < 0:
-        raise ConfigError(f"{field}: {value!r} must be a finite, non-negative amount")
-    units = amount.scaleb(DECIMALS)
-    if units != units.to_integral_value():
-        raise ConfigError(f"{field}: {value!r} has more than {DECIMALS} decimal places")
-    return int(units)
 
 
 def parse_address(value: Any, field: str, *, allow_none: bool = False) -> str | None:
@@ -91,8 +55,8 @@ class RewardsConfig:
     members_only: bool = False
 
 
-#: Membership kinds, in the order of ``IResidentRegistry.Kind`` (the on-chain enum value is the index).
-KINDS = ("resident", "relationship", "supporter")
+#: Membership kinds, in the order of ``IResidentRegistry.Kind`` (:data:`furusato.constants.MEMBER_KINDS`).
+KINDS = MEMBER_KINDS
 #: Other names accepted for a kind (Japanese, and common variants).
 KIND_ALIASES = {
     "resident": "resident", "住民": "resident",
@@ -170,15 +134,7 @@ def load_config(path: Path | None = None, preset: str | None = None) -> DeployCo
     """Load a config file (which may name a ``preset:`` it extends) or a bare preset, and validate it."""
     raw: dict[str, Any] = {}
     if path is not None:
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: expected a mapping at the top level")
-        raw = loaded
+        raw = load_yaml_mapping(path, "the deployment config")
     name = preset or raw.get("preset") or "local"
     merged = _merge(load_preset(str(name)), {k: v for k, v in raw.items() if k != "preset"})
     return validate(merged, preset=str(name), source=str(path or f"preset {name}"))
@@ -206,7 +162,7 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     token = _section(data, "token", source)
     gov = _section(data, "governor", source)
     tl = _section(data, "timelock", source)
-    cap = parse_tokens(_require(token, "cap", "token"), "token.cap")
+    cap = parse_units(_require(token, "cap", "token"), "token.cap")
     quorum = _require(gov, "quorum_percent", "governor")
     if not isinstance(quorum, int) or isinstance(quorum, bool) or not 1 <= quorum <= 100:
         raise ConfigError(f"governor.quorum_percent must be an integer from 1 to 100, got {quorum!r}")
@@ -224,7 +180,7 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         if not isinstance(item, dict):
             raise ConfigError(f"genesis[{i}] must be a mapping with 'to' and 'amount'")
         to = parse_address(_require(item, "to", f"genesis[{i}]"), f"genesis[{i}].to")
-        amount = parse_tokens(_require(item, "amount", f"genesis[{i}]"), f"genesis[{i}].amount")
+        amount = parse_units(_require(item, "amount", f"genesis[{i}]"), f"genesis[{i}].amount")
         if amount == 0:
             raise ConfigError(f"genesis[{i}].amount must be positive")
         assert to is not None
@@ -255,7 +211,7 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         governor_name=str(_require(gov, "name", "governor")),
         voting_delay=voting_delay,
         voting_period=voting_period,
-        proposal_threshold=parse_tokens(gov.get("proposal_threshold", 0), "governor.proposal_threshold"),
+        proposal_threshold=parse_units(gov.get("proposal_threshold", 0), "governor.proposal_threshold"),
         quorum_percent=quorum,
         late_quorum_extension=parse_duration(gov.get("late_quorum_extension", 0), "governor.late_quorum_extension"),
         timelock_delay=parse_duration(_require(tl, "min_delay", "timelock"), "timelock.min_delay"),
@@ -293,8 +249,8 @@ def _rewards(raw: Any, source: str, registry: RegistryConfig | None) -> RewardsC
         )
     return RewardsConfig(
         challenge_window=window,
-        member_cap=parse_tokens(_require(raw, "member_cap", "rewards"), "rewards.member_cap"),
-        standing_budget=parse_tokens(raw.get("standing_budget", 0), "rewards.standing_budget"),
+        member_cap=parse_units(_require(raw, "member_cap", "rewards"), "rewards.member_cap"),
+        standing_budget=parse_units(raw.get("standing_budget", 0), "rewards.standing_budget"),
         coordinators=tuple(addresses),
         members_only=members_only,
     )

@@ -15,19 +15,20 @@ from furusato import eip712
 from furusato.artifacts import Artifacts
 from furusato.ballots import export_ballot
 from furusato.chain import Log, Sender, advance_time, send_eth, transact
-from furusato.config import KINDS, load_config
+from furusato.config import load_config
+from furusato.constants import ETH, MEMBER_KINDS
 from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, ProposalState, Support, call_action
 from furusato.membership.registry_import import import_members, read_member_list, registry_stats
 from furusato.membership.sale import buy, deploy_sale, load_terms, start_proposal
 from furusato.records import DeploymentRecord
 from furusato.relayer.service import Relayer, RelayerSettings
-from furusato.report import table, units
 from furusato.rewards.onchain import load_plan_folder
 from furusato.rewards.pipeline import run_epoch
 from furusato.session import session_over
+from furusato.texttable import table
+from furusato.units import format_units
 
-ETH = "0x0000000000000000000000000000000000000000"
 TREASURY_FUNDING = 10 * 10**18
 PAYMENT = 2 * 10**18
 DESCRIPTION = (
@@ -112,7 +113,7 @@ def run_demo(
     members_csv = root / "examples" / "members" / "members-2027.csv"
     import_members(w3, actors.registrar, registry, read_member_list(members_csv), decoder=dao.decoder, log=log)
     counts = registry_stats(registry)
-    log("  cards: " + ", ".join(f"{kind} {counts[kind]}" for kind in KINDS) + f"; {counts['total']} members")
+    log("  cards: " + ", ".join(f"{kind} {counts[kind]}" for kind in MEMBER_KINDS) + f"; {counts['total']} members")
 
     log("== 3. activity rewards: the month's log becomes tokens in members' wallets")
     out = (work or root / "build" / "demo") / "rewards-2026-12"
@@ -135,12 +136,13 @@ def run_demo(
     for index in range(folder.leaf_count):
         _i, account, amount = folder.leaf(index)
         log(
-            f"  {account} earned {units(amount):>8} tokens; votes now {units(token.functions.getVotes(account).call())}"
+            f"  {account} earned {format_units(amount):>8} tokens; "
+            f"votes now {format_units(token.functions.getVotes(account).call())}"
         )
 
     log("== 4. fund the treasury")
     send_eth(w3, actors.deployer, treasury.address, TREASURY_FUNDING, label="fund treasury")
-    log(f"  treasury holds {units(w3.eth.get_balance(treasury.address))} ETH")
+    log(f"  treasury holds {format_units(w3.eth.get_balance(treasury.address))} ETH")
 
     log("== 5. a member proposes a treasury payment to a local project and a token sale to registered members")
     proposer = actors.members[0]
@@ -148,7 +150,10 @@ def run_demo(
                        treasury=treasury.address, registry=registry.address, now=dao.now())  # fmt: skip
     sale_address, _ = deploy_sale(dao, proposer, artifacts, terms)
     sale = session.contract("TokenSale", sale_address)
-    log(f"  TokenSale deployed at {sale_address}: {units(terms.price)} ETH per token, goal {units(terms.goal)}")
+    log(
+        f"  TokenSale deployed at {sale_address}: {format_units(terms.price)} ETH per token, "
+        f"goal {format_units(terms.goal)}"
+    )
     starting = start_proposal(token, sale_address, terms.description)
     proposal = Proposal(
         actions=(
@@ -167,7 +172,7 @@ def run_demo(
     for member, support in zip(actors.members[:-1], choices, strict=True):
         gov.cast_vote(member, pid, support)
         weight = token.functions.getVotes(member.address).call()
-        log(f"  {member.address} voted {support.name:<7} with {units(weight)} votes")
+        log(f"  {member.address} voted {support.name:<7} with {format_units(weight)} votes")
     # The last member signs the EIP-712 ballot in a wallet; the town's relayer checks it and pays the gas.
     ballot = export_ballot(dao, pid, Support.For, actors.wallet_voter.address)
     _v, _r, _s, signature = eip712.sign(actors.wallet_voter, ballot)
@@ -175,7 +180,10 @@ def run_demo(
     relayed = relayer.submit({"typedData": ballot, "signature": "0x" + signature.hex()})
     relayer.wait(relayed["tx"])
     weight = token.functions.getVotes(actors.wallet_voter.address).call()
-    log(f"  {actors.wallet_voter.address} signed a For ballot with {units(weight)} votes; relayed in {relayed['tx']}")
+    log(
+        f"  {actors.wallet_voter.address} signed a For ballot with {format_units(weight)} votes; "
+        f"relayed in {relayed['tx']}"
+    )
 
     log("== 7. voting ends, the proposal is queued in the timelock and executed after the delay")
     advance_time(w3, gov.deadline(pid) - int(w3.eth.get_block("latest")["timestamp"]) + 1)
@@ -185,7 +193,7 @@ def run_demo(
     before = w3.eth.get_balance(Web3.to_checksum_address(actors.project))
     gov.execute(proposer, proposal)
     after = w3.eth.get_balance(Web3.to_checksum_address(actors.project))
-    log(f"  {gov.state(pid).name}: {units(PAYMENT)} ETH paid to the project; the sale may now mint")
+    log(f"  {gov.state(pid).name}: {format_units(PAYMENT)} ETH paid to the project; the sale may now mint")
 
     log("== 8. 資金調達: registered members buy, the sale closes, proceeds go to the treasury, buyers claim")
     advance_time(w3, max(terms.opens_at - dao.now(), 0) + 1)
@@ -203,8 +211,8 @@ def run_demo(
         transact(w3, buyer, sale.functions.claim(buyer.address), label="claim tokens", decoder=dao.decoder)
         gained = token.functions.getVotes(buyer.address).call() - votes_before
         delivered += gained
-        log(f"  {buyer.address} claimed its tokens: votes +{units(gained)}")
-    log(f"  goal met: {units(raised)} ETH went to the treasury")
+        log(f"  {buyer.address} claimed its tokens: votes +{format_units(gained)}")
+    log(f"  goal met: {format_units(raised)} ETH went to the treasury")
 
     state = gov.state(pid)
     tally = gov.tally(pid)
@@ -216,20 +224,26 @@ def run_demo(
             "==================== furusato-dao demo: result ====================",
             table(
                 [
-                    ("members registered", f"{counts['total']} ({', '.join(f'{k} {counts[k]}' for k in KINDS)})"),
-                    ("rewards minted", f"{units(result.state.minted)} tokens to {folder.leaf_count} members"),
+                    (
+                        "members registered",
+                        f"{counts['total']} ({', '.join(f'{k} {counts[k]}' for k in MEMBER_KINDS)})",
+                    ),
+                    ("rewards minted", f"{format_units(result.state.minted)} tokens to {folder.leaf_count} members"),
                     ("proposal", f"{pid:#x}"[:18] + "…"),
                     ("state", state.name),
-                    ("votes for", units(tally.for_)),
-                    ("votes against", units(tally.against)),
-                    ("votes abstain", units(tally.abstain)),
+                    ("votes for", format_units(tally.for_)),
+                    ("votes against", format_units(tally.against)),
+                    ("votes abstain", format_units(tally.abstain)),
                     (
                         "quorum needed",
-                        f"{units(quorum)} ({governor.functions.quorumNumerator().call()}% of voting supply)",
+                        f"{format_units(quorum)} ({governor.functions.quorumNumerator().call()}% of voting supply)",
                     ),
-                    ("treasury balance", f"{units(treasury_balance)} ETH"),
-                    ("project balance", f"{units(before)} ETH -> {units(after)} ETH"),
-                    ("token sale", f"{units(delivered)} tokens to {len(buyers)} members, {units(raised)} ETH raised"),
+                    ("treasury balance", f"{format_units(treasury_balance)} ETH"),
+                    ("project balance", f"{format_units(before)} ETH -> {format_units(after)} ETH"),
+                    (
+                        "token sale",
+                        f"{format_units(delivered)} tokens to {len(buyers)} members, {format_units(raised)} ETH raised",
+                    ),
                     ("RegionToken", record.address("RegionToken")),
                     ("RegionGovernor", record.address("RegionGovernor")),
                     ("TimelockController", record.address("TimelockController")),

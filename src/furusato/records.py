@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from eth_typing import ChecksumAddress
 from web3 import Web3
 
 from furusato.errors import ConfigError
+from furusato.textio import atomic_write
 
 RECORD_FORMAT = "furusato-deployment-v1"
 
@@ -74,14 +73,8 @@ def record_path(records_dir: Path, network: str, *, partial: bool = False) -> Pa
 
 
 def write_record(path: Path, record: DeploymentRecord) -> None:
-    """Write atomically (temp file + rename), so a crash never leaves half a record."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(record.to_json(), fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
-    os.chmod(tmp, 0o644)  # a deployment record is public information (mkstemp creates files 0600)
-    os.replace(tmp, path)
+    """Write atomically (temp file + rename), so a crash never leaves half a record; public, mode 0644."""
+    atomic_write(path, json.dumps(record.to_json(), indent=2, ensure_ascii=False) + "\n", mode=0o644)
 
 
 def read_record(path: Path) -> DeploymentRecord:

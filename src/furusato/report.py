@@ -1,18 +1,9 @@
-"""Readable summaries for people: amounts in tokens/ETH, states by name."""
+"""Deprecated shim: ``furusato.bench`` still imports ``table`` from here. Use :mod:`furusato.texttable` and
+:func:`furusato.units.format_units`; delete this module once the bench code imports them."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from furusato.texttable import table
+from furusato.units import format_units as units
 
-
-def units(amount: int, decimals: int = 18) -> str:
-    """``12345000000000000000`` → ``12.345`` (exact, no float)."""
-    value = Decimal(amount).scaleb(-decimals).normalize()
-    text = f"{value:,f}"
-    return text
-
-
-def table(rows: list[tuple[str, str]], width: int | None = None) -> str:
-    """Two aligned columns."""
-    left = width or max((len(k) for k, _ in rows), default=0)
-    return "\n".join(f"  {k.ljust(left)}  {v}" for k, v in rows)
+__all__ = ["table", "units"]

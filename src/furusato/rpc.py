@@ -174,7 +174,7 @@ class _Call:
         self._contract, self._item, self._args = contract, item, args
 
     def call(self, block_identifier: str | int = "latest") -> Any:
-        from eth_abi import decode, encode
+        from eth_abi.abi import decode, encode
 
         inputs = [abi_type(p) for p in self._item.get("inputs", [])]
         outputs = [abi_type(p) for p in self._item.get("outputs", [])]
@@ -190,11 +190,11 @@ def _selector(item: dict[str, Any]) -> bytes:
 
 
 def _fits(item: dict[str, Any], args: tuple[Any, ...]) -> bool:
-    from eth_abi import encode
+    from eth_abi.abi import encode
 
     try:
         encode([abi_type(p) for p in item.get("inputs", [])], list(args))
-    except Exception:  # noqa: BLE001 - eth_abi raises several types for a value that does not fit
+    except Exception:
         return False
     return True
 
@@ -233,7 +233,7 @@ class _Event:
         return [self.decode(log) for log in self._contract.eth.get_logs(flt)]
 
     def decode(self, log: dict[str, Any]) -> dict[str, Any]:
-        from eth_abi import decode
+        from eth_abi.abi import decode
 
         inputs = self._item["inputs"]
         indexed = [p for p in inputs if p.get("indexed")]

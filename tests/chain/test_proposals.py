@@ -16,10 +16,11 @@ import yaml
 from brownie import MockERC20, chain
 from helpers import advance
 
+from furusato.constants import ROLE_MINTER as MINTER_ROLE
 from furusato.errors import ChainError, ConfigError
 from furusato.governance import ProposalState
 from furusato.proposals import build, find_proposal, format_status, read_status, require_step
-from furusato.proposals.spec import MINTER_ROLE, load_spec
+from furusato.proposals.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 ETH = "0x0000000000000000000000000000000000000000"

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from furusato.config import load_config, parse_address, parse_duration, parse_tokens
+from furusato.config import load_config, parse_address
 from furusato.errors import ConfigError
+from furusato.units import parse_duration
+from furusato.units import parse_units as parse_tokens
 
 TOKEN = 10**18
 

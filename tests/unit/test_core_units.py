@@ -16,7 +16,7 @@ from furusato.chain import CAPABILITY_PROBES, ErrorDecoder
 from furusato.errors import AccountError, ConfigError
 from furusato.governance import Action, Proposal
 from furusato.records import ContractRecord, DeploymentRecord, read_record, record_path, write_record
-from furusato.report import units
+from furusato.units import format_units as units
 
 ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 

@@ -15,7 +15,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from furusato import ballots
-from furusato.errors import ChainError, InputError
+from furusato.errors import ChainError, InputError, InvalidValueError, SpecActionError
 from furusato.governance import Action, Proposal, ProposalState, Support, Tally
 from furusato.proposals import spec as S  # noqa: N812
 from furusato.proposals.status import (
@@ -24,12 +24,12 @@ from furusato.proposals.status import (
     format_status,
     next_step,
     parse_proposal_id,
-    parse_tz,
     require_step,
     summary_line,
 )
 from furusato.proposals.steps import parse_support
 from furusato.relayer.service import RelayerServer, start_in_thread
+from furusato.units import parse_time, parse_tz
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 T0 = int(dt.datetime(2026, 12, 1, 9, 0, tzinfo=JST).timestamp())
@@ -45,12 +45,12 @@ def status(state: ProposalState, *, now: int = T0, eta: int = 0, votes: tuple[in
 
 
 def test_times_are_jst_unless_they_carry_an_offset():
-    assert S.parse_time("2026-12-01T09:00", "t") == T0
-    assert S.parse_time("2026-12-01T00:00:00+00:00", "t") == T0
-    assert S.parse_time(dt.date(2026, 12, 1), "t") == T0 - 9 * 3600
-    assert S.parse_time(T0, "t") == T0
-    with pytest.raises(S._InvalidError, match="'later' is not a date or time"):
-        S.parse_time("later", "t")
+    assert parse_time("2026-12-01T09:00", "t") == T0
+    assert parse_time("2026-12-01T00:00:00+00:00", "t") == T0
+    assert parse_time(dt.date(2026, 12, 1), "t") == T0 - 9 * 3600
+    assert parse_time(T0, "t") == T0
+    with pytest.raises(InvalidValueError, match="'later' is not a date or time"):
+        parse_time("later", "t")
 
 
 @settings(max_examples=15, deadline=None)
@@ -61,11 +61,11 @@ def test_amounts_round_trip_through_their_display(units, decimals):
 
 
 def test_amounts_refuse_floats_negatives_and_excess_decimals():
-    with pytest.raises(S._InvalidError, match="quoted decimals"):
+    with pytest.raises(InvalidValueError, match="quoted decimals"):
         S._amount(1.5, 18, "amount")
-    with pytest.raises(S._InvalidError, match="must be positive"):
+    with pytest.raises(InvalidValueError, match="must be positive"):
         S._amount("0", 18, "amount")
-    with pytest.raises(S._InvalidError, match="more than 6 decimal places"):
+    with pytest.raises(InvalidValueError, match="more than 6 decimal places"):
         S._amount("1.0000001", 6, "amount")
 
 
@@ -103,7 +103,7 @@ def test_arguments_are_coerced_to_their_abi_types(value, abi_type, expected):
     ],
 )
 def test_bad_arguments_name_the_problem(value, abi_type, message):
-    with pytest.raises((S._InvalidError, Exception)) as exc:
+    with pytest.raises((SpecActionError, Exception)) as exc:
         S._coerce(value, abi_type, "arg")
     assert message in str(exc.value)
 

@@ -123,7 +123,7 @@ def proposal_vote(dao: Dao, sender: Sender, pid: int, tz: dt.tzinfo, support: st
 def proposal_queue(dao: Dao, sender: Sender, pid: int, tz: dt.tzinfo) -> None:
     from furusato.proposals import steps
     from furusato.proposals.status import find_proposal, read_status
-    from furusato.rewards.onchain import local_time
+    from furusato.units import local_time
 
     _info, receipt = steps.queue(dao, sender, pid, tz)
     echo_tx("queued", receipt)
@@ -190,10 +190,11 @@ def ballot_export(kind: str, proposal_id: str | None, support: str | None, voter
                   tz: dt.tzinfo) -> None:  # fmt: skip
     """Print the typed data a wallet signs with eth_signTypedData_v4 (types, domain, primaryType, message)."""
     from furusato import ballots
-    from furusato.config import parse_address, parse_tokens
+    from furusato.config import parse_address
     from furusato.errors import InputError
     from furusato.proposals import steps
     from furusato.proposals.status import parse_proposal_id
+    from furusato.units import parse_units
 
     def need(value: str | None, option: str) -> str:
         if not value:
@@ -214,7 +215,7 @@ def ballot_export(kind: str, proposal_id: str | None, support: str | None, voter
     else:
         deadline = ballots.time_or_duration(expires, dao.now())
         typed = ballots.export_permit(dao, address(owner, "owner"), address(spender, "spender"),
-                                      parse_tokens(need(amount, "amount"), "--amount"), deadline)  # fmt: skip
+                                      parse_units(need(amount, "amount"), "--amount"), deadline)  # fmt: skip
     text = json.dumps(typed, indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(text, nl=False)

@@ -3,35 +3,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from furusato.cli.options import Deployment, Sending, deployment_options, echo_tx, sending_options
+from furusato.constants import ETH, MEMBER_KINDS
 from furusato.errors import ChainError
+from furusato.units import format_units, iso_time
 
 if TYPE_CHECKING:
     from web3.contract import Contract
 
     from furusato.session import Session
 
-ETH = "0x0000000000000000000000000000000000000000"
 STATES = ("Pending", "Open", "Succeeded", "Failed")
-_ERC20_DECIMALS = [{"name": "decimals", "type": "function", "stateMutability": "view", "inputs": [],
-                    "outputs": [{"name": "", "type": "uint8"}]}]  # fmt: skip
 
 
 def _units(amount: int, decimals: int = 18) -> str:
-    text = format(Decimal(amount).scaleb(-decimals).normalize(), "f")
-    return text
+    return format_units(amount, decimals, grouping=False)
 
 
-def _when(ts: int) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))).isoformat()
+_ERC20_DECIMALS = [{"name": "decimals", "type": "function", "stateMutability": "view", "inputs": [],
+                    "outputs": [{"name": "", "type": "uint8"}]}]  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ registry
@@ -101,7 +97,6 @@ def registry_new_note_key(path: Path) -> None:
 @deployment_options
 def registry_stats_cmd(deployment: Deployment) -> None:
     """Members by kind (read from the chain), self-registration and the token's transfer restriction."""
-    from furusato.config import KINDS
     from furusato.membership.registry_import import registry_stats
 
     labels = {
@@ -114,10 +109,10 @@ def registry_stats_cmd(deployment: Deployment) -> None:
     counts = registry_stats(reg)
     mask = int(reg.functions.selfRegistrationKinds().call())
     restricted = s.dao.token.functions.transferRegistry().call() == reg.address
-    for kind in KINDS:
+    for kind in MEMBER_KINDS:
         click.echo(f"{labels[kind]:<26} {counts[kind]:>8,}")
     click.echo(f"{'total':<26} {counts['total']:>8,}")
-    open_kinds = [k for i, k in enumerate(KINDS) if mask >> i & 1]
+    open_kinds = [k for i, k in enumerate(MEMBER_KINDS) if mask >> i & 1]
     click.echo(f"self-registration: {', '.join(open_kinds) if open_kinds else 'closed'}")
     click.echo(f"token transfers: {'restricted to members' if restricted else 'not restricted'}")
 
@@ -136,7 +131,7 @@ def registry_show(address: str, deployment: Deployment) -> None:
 
 def _show_card(st: Any) -> None:
     if st.member:
-        click.echo(f"{st.account}: member, card #{st.card} ({st.kind}), registered {_when(st.registered_at)}")
+        click.echo(f"{st.account}: member, card #{st.card} ({st.kind}), registered {iso_time(st.registered_at)}")
         click.echo(f"  record hash: {'0x' + st.record_hash.hex() if any(st.record_hash) else 'none'}")
     else:
         click.echo(f"{st.account}: not a member" + (" (revoked by a registrar)" if st.revoked else ""))
@@ -202,7 +197,7 @@ def sale_start(terms_path: Path, deployment: Deployment, sending: Sending, sale_
         f"sale of {s.record.address('RegionToken')} on '{network}', proceeds to the Treasury",
         f"price {_units(terms.price, decimals)} {pay} per token; hard cap {_units(terms.hard_cap)}, per buyer "
         f"{_units(terms.buyer_cap)}, goal {_units(terms.goal)} tokens",
-        f"open {_when(terms.opens_at)} to {_when(terms.closes_at)}; buyers: "
+        f"open {iso_time(terms.opens_at)} to {iso_time(terms.closes_at)}; buyers: "
         + ("registered members only" if terms.registry != ETH else "anyone"),
     ):
         click.echo(line)
@@ -329,7 +324,7 @@ def sale_status(address: str, deployment: Deployment, buyer: str | None) -> None
     if not ours:
         click.secho(f"warning: this sale sells {v.terms[0]}, not this deployment's token", fg="yellow")
     click.echo(
-        f"  price {_units(v.terms[3], decimals)} {pay} per token; open {_when(v.terms[4])} to {_when(v.terms[5])}"
+        f"  price {_units(v.terms[3], decimals)} {pay} per token; open {iso_time(v.terms[4])} to {iso_time(v.terms[5])}"
     )
     click.echo(f"  sold {_units(v.sold)} of {_units(v.terms[6])} tokens (goal {_units(v.terms[8])}, per buyer "
                f"{_units(v.terms[7])}); raised {_units(v.raised, decimals)} {pay}")  # fmt: skip

@@ -169,7 +169,7 @@ def sending_options(*, dry_run: bool) -> Callable[[F], F]:
 
 
 def _zone(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.tzinfo:
-    from furusato.proposals.status import parse_tz
+    from furusato.units import parse_tz
 
     return parse_tz(value)
 

@@ -33,8 +33,8 @@ def rewards() -> None:
 @click.option("--dry-run", is_flag=True, help="Check the log and show the summary; write nothing.")
 def rewards_plan(log: Path, policy: Path, epoch: str | None, out_dir: Path, force: bool, dry_run: bool) -> None:
     """Turn LOG (CSV in UTF-8, UTF-8 with BOM or Shift_JIS, or JSON) into allocations and a Merkle tree in --out."""
-    from furusato.report import units
     from furusato.rewards import plan
+    from furusato.units import format_units as units
 
     result = plan(log, policy, epoch, out_dir, overwrite=force, dry_run=dry_run)
     click.echo(result.files["summary.txt"].decode("utf-8"))
@@ -80,8 +80,8 @@ def rewards_publish(plan_dir: Path, deployment: Deployment, sending: Sending) ->
 )
 def rewards_distribute(plan_dir: Path, deployment: Deployment, sending: Sending, batch_size: int | None) -> None:
     """Pay every member of PLAN_DIR not paid yet (push); resumable, never pays a leaf twice."""
-    from furusato.report import units
     from furusato.rewards.onchain import distribute, epoch_state
+    from furusato.units import format_units as units
 
     folder, s, sender = _open(plan_dir, deployment, sending)
     state = epoch_state(s.rewards(), folder.epoch)

@@ -10,11 +10,8 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
-from furusato.config import KINDS
+from furusato.constants import MEMBER_KINDS, ROLE_REGISTRAR
 from furusato.errors import ChainError
-from furusato.membership.registry_import import ROLE_REGISTRAR
-
-ZERO = "0x" + "0" * 40
 
 
 @dataclass(frozen=True)
@@ -29,7 +26,7 @@ class CardStatus:
     revoked: bool  # revoked by a registrar (cleared when registered again)
     balance: int
     votes: int
-    delegate: str  # whose votes its balance counts for (ZERO: nobody)
+    delegate: str  # whose votes its balance counts for (the zero address: nobody)
     may_hold: bool  # may receive and send tokens (always true unless transfers are restricted)
 
     @property
@@ -45,7 +42,7 @@ def card_status(registry: Contract, token: Contract, account: str) -> CardStatus
     kind = registered_at = record_hash = None
     if card:
         _holder, kind_index, registered_at, record_hash = f.card(card).call()
-        kind, record_hash = KINDS[int(kind_index)], bytes(record_hash)
+        kind, record_hash = MEMBER_KINDS[int(kind_index)], bytes(record_hash)
     return CardStatus(
         account=account, card=card, kind=kind, registered_at=registered_at, record_hash=record_hash,
         revoked=bool(f.isRevoked(account).call()), balance=int(t.balanceOf(account).call()),

@@ -43,7 +43,6 @@ import os
 import re
 import secrets
 import string
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +53,10 @@ from web3.contract import Contract
 from web3.types import TxReceipt
 
 from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
-from furusato.config import KINDS, parse_kind
-from furusato.errors import ChainError, ConfigError
-from furusato.rewards.activity_log import ActivityLogError, FileProblemsError, Problem, _clean, _decode
+from furusato.config import parse_kind
+from furusato.constants import MEMBER_KINDS, ROLE_REGISTRAR, ZERO_ADDRESS
+from furusato.errors import ChainError, ConfigError, MemberListError, Problem, TextEncodingError
+from furusato.textio import clean_cell, decode_spreadsheet_text
 
 COLUMNS = {
     "member": ("member", "address", "wallet", "メンバー", "アドレス", "ウォレット", "ウォレットアドレス"),
@@ -64,19 +64,10 @@ COLUMNS = {
     "record_hash": ("record_hash", "record hash", "hash", "記録ハッシュ", "ハッシュ"),
     "note": ("note", "memo", "備考", "メモ"),
 }
-_HEADER = {unicodedata.normalize("NFKC", a).casefold(): c for c, aliases in COLUMNS.items() for a in aliases}
+_HEADER = {clean_cell(a).casefold(): c for c, aliases in COLUMNS.items() for a in aliases}
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _HASH = re.compile(r"0x[0-9a-fA-F]{64}")
-ZERO_ADDRESS = "0x" + "0" * 40
 NO_RECORD = b"\x00" * 32
-ROLE_REGISTRAR = bytes(Web3.keccak(text="REGISTRAR_ROLE"))
-
-
-class MemberListError(FileProblemsError):
-    """A member list has problems; ``problems`` lists all of them, the message shows them line by line."""
-
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        super().__init__(path, problems, "the member list", "nothing was sent. Fix them all and run again")
 
 
 @dataclass(frozen=True)
@@ -104,7 +95,7 @@ def note_hash(note: str, key: bytes) -> bytes:
     trimmed UTF-8 text (32 bytes, the card's ``recordHash``)."""
     if len(key) < NOTE_KEY_BYTES:
         raise ConfigError(f"a note key needs at least {NOTE_KEY_BYTES} bytes, got {len(key)}")
-    text = unicodedata.normalize("NFKC", note).strip()
+    text = clean_cell(note)
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
 
 
@@ -169,9 +160,9 @@ def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
     except OSError as exc:
         raise MemberListError(path, [Problem(None, f"cannot read the file: {exc.strerror}")]) from exc
     try:
-        text, encoding = _decode(path, data)
-    except ActivityLogError as exc:
-        raise MemberListError(path, list(exc.problems)) from exc
+        text, encoding = decode_spreadsheet_text(data)
+    except TextEncodingError as exc:
+        raise MemberListError(path, [Problem(exc.line, str(exc))]) from exc
     problems: list[Problem] = []
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), strict=True))
@@ -181,7 +172,7 @@ def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
         raise MemberListError(path, [Problem(None, "the file is empty: expected a header row and member rows")])
     columns: dict[int, str] = {}
     for index, header in enumerate(table[0]):
-        column = _HEADER.get(_clean(header).casefold())
+        column = _HEADER.get(clean_cell(header).casefold())
         if column is None:
             continue
         if column in columns.values():
@@ -203,7 +194,7 @@ def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
             continue
         cells = {column: raw[i] if i < len(raw) else "" for i, column in columns.items()}
         before = len(problems)
-        member = _clean(cells["member"])
+        member = clean_cell(cells["member"])
         address = ""
         if not _ADDRESS.fullmatch(member):
             problems.append(Problem(line, f"member {member!r} is not an address (0x + 40 hex digits)"))
@@ -218,11 +209,11 @@ def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
             seen.setdefault(address, line)
         kind = 0
         try:
-            kind = parse_kind(_clean(cells["kind"]), "kind")
+            kind = parse_kind(clean_cell(cells["kind"]), "kind")
         except ConfigError:
             problems.append(Problem(line, f"kind {cells['kind'].strip()!r} is not one of resident/住民, "
                                           "relationship/関係人口, supporter/サポーター"))  # fmt: skip
-        given = _clean(cells.get("record_hash", ""))
+        given = clean_cell(cells.get("record_hash", ""))
         note = cells.get("note", "").strip()
         record = NO_RECORD
         if given and note:
@@ -284,7 +275,8 @@ def import_members(
             skipped += 1
             _holder, kind, _since, on_chain_hash = f.card(card).call()
             if int(kind) != row.kind:
-                log(f"  line {row.line}: {row.member} is already a member as {KINDS[kind]}, not {KINDS[row.kind]}; "
+                was, given = MEMBER_KINDS[kind], MEMBER_KINDS[row.kind]
+                log(f"  line {row.line}: {row.member} is already a member as {was}, not {given}; "
                     "left unchanged (a registrar can change it with updateCard)")  # fmt: skip
             if bytes(on_chain_hash) != row.record_hash:
                 log(f"  line {row.line}: {row.member}'s card holds another record hash than this row gives "
@@ -320,6 +312,6 @@ def import_members(
 def registry_stats(registry: Contract) -> dict[str, int]:
     """Cards by kind and in all, read from the chain."""
     f = registry.functions
-    counts = {kind: int(f.countOf(i).call()) for i, kind in enumerate(KINDS)}
+    counts = {kind: int(f.countOf(i).call()) for i, kind in enumerate(MEMBER_KINDS)}
     counts["total"] = int(f.memberCount().call())
     return counts

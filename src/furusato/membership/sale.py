@@ -21,28 +21,28 @@ Terms file (YAML)::
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxReceipt
 
 from furusato.chain import Sender, deploy, transact
-from furusato.config import parse_address, parse_duration, parse_tokens
+from furusato.config import parse_address
+from furusato.constants import ETH as ETH  # re-exported for membership.bench until it imports constants
+from furusato.constants import ROLE_MINTER
+from furusato.erc20 import erc20
 from furusato.errors import ConfigError
 from furusato.governance import Proposal, call_action
+from furusato.textio import load_yaml_mapping
+from furusato.units import parse_time, parse_units
 
 if TYPE_CHECKING:
     from furusato.artifacts import Artifacts
     from furusato.proposals.dao import Dao
 
-ETH = "0x0000000000000000000000000000000000000000"
-ROLE_MINTER = bytes(Web3.keccak(text="MINTER_ROLE"))
 STATES = ("Pending", "Open", "Succeeded", "Failed")
 
 
@@ -72,54 +72,9 @@ class SaleTerms:
         )  # fmt: skip
 
 
-def _time(value: Any, field: str, now: int, base: int | None = None) -> int:
-    if isinstance(value, bool) or value is None:
-        raise ConfigError(f"{field} is required: ISO 8601 time with a zone, unix seconds, 'in 2 days' or '+30 days'")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ConfigError(f"{field}: {value} has no time zone (write e.g. 2027-04-01T09:00:00+09:00)")
-        return int(value.timestamp())
-    text = str(value).strip()
-    if text.startswith("in "):
-        return now + parse_duration(text[3:], field)
-    if text.startswith("+"):
-        return (base if base is not None else now) + parse_duration(text[1:], field)
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigError(
-            f"{field}: {value!r} is not a time (ISO 8601 with a zone, unix seconds, 'in 2 days')"
-        ) from exc
-    if parsed.tzinfo is None:
-        raise ConfigError(f"{field}: {value!r} has no time zone (write e.g. 2027-04-01T09:00:00+09:00)")
-    return int(parsed.timestamp())
-
-
-def _price(value: Any, decimals: int) -> int:
-    if isinstance(value, float | bool) or value is None:
-        raise ConfigError(f'price: write it as a quoted decimal (e.g. "0.001"), not {value!r}')
-    try:
-        amount = Decimal(str(value).replace("_", ""))
-    except InvalidOperation as exc:
-        raise ConfigError(f"price: {value!r} is not a number") from exc
-    units = amount.scaleb(decimals)
-    if not amount.is_finite() or amount <= 0 or units != units.to_integral_value():
-        raise ConfigError(f"price: {value!r} must be positive with at most {decimals} decimal places")
-    return int(units)
-
-
 def load_terms(path: Path, *, token: str, treasury: str, registry: str | None, now: int) -> SaleTerms:
     """Read and check a terms file; ``registry`` is the deployment's ResidentRegistry (None: it has none)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of sale terms")
+    raw = load_yaml_mapping(path, "the sale terms")
     known = {"price", "payment_token", "payment_decimals", "opens_at", "closes_at", "hard_cap", "buyer_cap", "goal",
              "members_only", "description"}  # fmt: skip
     unknown = set(raw) - known
@@ -131,9 +86,9 @@ def load_terms(path: Path, *, token: str, treasury: str, registry: str | None, n
     decimals = 18 if payment == ETH else raw.get("payment_decimals", 18)
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 36:
         raise ConfigError(f"payment_decimals must be an integer from 0 to 36, got {decimals!r}")
-    opens = _time(raw.get("opens_at"), "opens_at", now)
-    closes = _time(raw.get("closes_at"), "closes_at", now, base=opens)
-    hard_cap, buyer_cap, goal = (parse_tokens(raw.get(k), k) for k in ("hard_cap", "buyer_cap", "goal"))
+    opens = parse_time(raw.get("opens_at"), "opens_at", require_zone=True, now=now)
+    closes = parse_time(raw.get("closes_at"), "closes_at", require_zone=True, now=now, base=opens)
+    hard_cap, buyer_cap, goal = (parse_units(raw.get(k), k) for k in ("hard_cap", "buyer_cap", "goal"))
     problems = []
     if closes <= opens:
         problems.append("closes_at must be after opens_at")
@@ -150,8 +105,9 @@ def load_terms(path: Path, *, token: str, treasury: str, registry: str | None, n
         problems.append("members_only: the deployment has no ResidentRegistry")
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
+    price = parse_units(raw.get("price"), "price", decimals, positive=True)
     return SaleTerms(
-        token=token, treasury=treasury, payment_token=payment, price=_price(raw.get("price"), decimals),
+        token=token, treasury=treasury, payment_token=payment, price=price,
         opens_at=opens, closes_at=closes, hard_cap=hard_cap, buyer_cap=buyer_cap, goal=goal,
         registry=(registry or ETH) if members_only else ETH,
         description=str(raw.get("description") or f"Start the token sale {path.stem}"), payment_decimals=decimals,
@@ -179,16 +135,6 @@ def start_proposal(token: Contract, sale: str, description: str) -> Proposal:
     )
 
 
-_ERC20 = [
-    {"name": "allowance", "type": "function", "stateMutability": "view",
-     "inputs": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"}],
-     "outputs": [{"name": "", "type": "uint256"}]},
-    {"name": "approve", "type": "function", "stateMutability": "nonpayable",
-     "inputs": [{"name": "spender", "type": "address"}, {"name": "amount", "type": "uint256"}],
-     "outputs": [{"name": "", "type": "bool"}]},
-]  # fmt: skip
-
-
 def deploy_sale(dao: Dao, sender: Sender, artifacts: Artifacts, terms: SaleTerms) -> tuple[str, TxReceipt]:
     """Deploy a TokenSale with ``terms``; it opens only once governance has executed :func:`start_proposal`."""
     from furusato.artifacts import error_selectors
@@ -210,7 +156,7 @@ def buy(dao: Dao, sender: Sender, sale: Contract, amount: int) -> TxReceipt:
     payment = Web3.to_checksum_address(f.terms().call()[2])
     if payment == ETH:
         return transact(dao.w3, sender, f.buy(amount), value=cost, label="buy", decoder=dao.decoder)
-    erc20 = dao.w3.eth.contract(address=payment, abi=_ERC20)
-    if int(erc20.functions.allowance(sender.address, sale.address).call()) < cost:
-        transact(dao.w3, sender, erc20.functions.approve(sale.address, cost), label="approve", decoder=dao.decoder)
+    token = erc20(dao.w3, payment)
+    if int(token.functions.allowance(sender.address, sale.address).call()) < cost:
+        transact(dao.w3, sender, token.functions.approve(sale.address, cost), label="approve", decoder=dao.decoder)
     return transact(dao.w3, sender, f.buy(amount), label="buy", decoder=dao.decoder)

@@ -21,15 +21,12 @@ position, all at once, before anything is sent.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
 from eth_abi.abi import encode as abi_encode
 from eth_abi.grammar import parse as parse_abi_type
 from eth_utils.abi import function_abi_to_4byte_selector
@@ -37,15 +34,15 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxParams
 
-from furusato.config import parse_address, parse_duration
-from furusato.errors import ConfigError, InputError
+from furusato.config import parse_address
+from furusato.constants import ETH, ROLE_MINTER, ZERO_ADDRESS
+from furusato.erc20 import ERC20_ABI
+from furusato.errors import ConfigError, InputError, SpecActionError
 from furusato.governance import Action, Proposal
 from furusato.proposals.dao import CONTRACT_ALIASES, Dao
+from furusato.textio import load_yaml_mapping
+from furusato.units import format_units, local_time, parse_duration, parse_time, parse_units
 
-ETH = "0x0000000000000000000000000000000000000000"
-ZERO = ETH
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-MINTER_ROLE = bytes(Web3.keccak(text="MINTER_ROLE"))
 ACTION_KINDS = (
     "pay",
     "appropriate",
@@ -123,17 +120,7 @@ class _Context:
 
 def load_spec(path: Path) -> dict[str, Any]:
     """Read a spec file (YAML, UTF-8)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the proposal spec {path}: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a proposal spec is a mapping with title, description and actions")
-    return data
+    return load_yaml_mapping(path, "a proposal spec")
 
 
 def describe(title: str, body: str) -> str:
@@ -174,7 +161,7 @@ def build(
         where = f"actions[{i}]"
         try:
             built.append(_action(ctx, raw, where, earliest_execution))
-        except _InvalidError as exc:
+        except SpecActionError as exc:
             ctx.errors.append(f"{where}{f' ({exc.kind})' if exc.kind else ''}: {exc}")
     _check_balances(ctx)
     if not ctx.errors:
@@ -195,12 +182,6 @@ def build_file(path: Path, dao: Dao) -> BuiltProposal:
 # ------------------------------------------------------------------------------------------------ actions
 
 
-class _InvalidError(Exception):
-    def __init__(self, message: str, kind: str = "") -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
 def _earliest_execution(dao: Dao) -> int:
     g = dao.governor.functions
     return (
@@ -213,18 +194,18 @@ def _earliest_execution(dao: Dao) -> int:
 
 def _action(ctx: _Context, raw: Any, where: str, earliest: int) -> BuiltAction:
     if not isinstance(raw, dict):
-        raise _InvalidError(f"expected a mapping with a `kind`, got {raw!r}")
+        raise SpecActionError(f"expected a mapping with a `kind`, got {raw!r}")
     kind = raw.get("kind")
     if kind not in ACTION_KINDS:
-        raise _InvalidError(f"unknown kind {kind!r} (one of: {', '.join(ACTION_KINDS)})")
+        raise SpecActionError(f"unknown kind {kind!r} (one of: {', '.join(ACTION_KINDS)})")
     required, optional = _FIELDS[kind]
     fields = set(raw) - {"kind"}
     missing = required - fields
     if missing:
-        raise _InvalidError(f"missing {', '.join(sorted(missing))}", kind)
+        raise SpecActionError(f"missing {', '.join(sorted(missing))}", kind)
     extra = fields - required - optional
     if extra:
-        raise _InvalidError(f"unknown field(s) {', '.join(sorted(extra))}", kind)
+        raise SpecActionError(f"unknown field(s) {', '.join(sorted(extra))}", kind)
     handler: Callable[[_Context, dict[str, Any], int], BuiltAction] = {
         "pay": _pay,
         "appropriate": _appropriate,
@@ -237,10 +218,10 @@ def _action(ctx: _Context, raw: Any, where: str, earliest: int) -> BuiltAction:
     }[kind]
     try:
         return handler(ctx, raw, earliest)
-    except _InvalidError as exc:
-        raise _InvalidError(str(exc), kind) from None
+    except SpecActionError as exc:
+        raise SpecActionError(str(exc), kind) from None
     except (ConfigError, InputError) as exc:
-        raise _InvalidError(str(exc), kind) from None
+        raise SpecActionError(str(exc), kind) from None
 
 
 def _address(value: Any, name: str) -> str:
@@ -265,63 +246,25 @@ def _token(ctx: _Context, value: Any) -> tuple[str, int, str]:
     if address not in ctx.decimals:
         w3 = ctx.dao.w3
         if not w3.eth.get_code(Web3.to_checksum_address(address)):
-            raise _InvalidError(f"token {address} is not a contract on this chain")
-        erc20 = w3.eth.contract(address=Web3.to_checksum_address(address), abi=_ERC20_ABI)
+            raise SpecActionError(f"token {address} is not a contract on this chain")
+        erc20 = w3.eth.contract(address=Web3.to_checksum_address(address), abi=ERC20_ABI)
         try:
             decimals = int(erc20.functions.decimals().call())
             symbol = str(erc20.functions.symbol().call())
         except Exception as exc:
-            raise _InvalidError(f"token {address} does not answer decimals()/symbol(): not an ERC-20?") from exc
+            raise SpecActionError(f"token {address} does not answer decimals()/symbol(): not an ERC-20?") from exc
         ctx.decimals[address] = (decimals, symbol)
     decimals, symbol = ctx.decimals[address]
     return address, decimals, symbol
 
 
 def _amount(value: Any, decimals: int, name: str) -> int:
-    if isinstance(value, float | bool) or value is None:
-        raise _InvalidError(f'{name}: write amounts as integers or quoted decimals ("1.5"), not {value!r}')
-    try:
-        amount = Decimal(str(value).replace("_", ""))
-    except InvalidOperation:
-        raise _InvalidError(f"{name}: {value!r} is not a number") from None
-    if not amount.is_finite() or amount <= 0:
-        raise _InvalidError(f"{name}: {value!r} must be positive")
-    units = amount.scaleb(decimals)
-    if units != units.to_integral_value():
-        raise _InvalidError(f"{name}: {value!r} has more than {decimals} decimal places")
-    return int(units)
+    return parse_units(value, name, decimals, positive=True)
 
 
 def show_amount(units: int, decimals: int, symbol: str) -> str:
     """``units`` base units as whole tokens: ``1.5 ETH``."""
-    text = format(Decimal(units).scaleb(-decimals).normalize(), "f")
-    return f"{text} {symbol}"
-
-
-def parse_time(value: Any, name: str) -> int:
-    """A Unix timestamp from an int, or an ISO date / datetime (JST unless it carries an offset)."""
-    if isinstance(value, bool):
-        raise _InvalidError(f"{name}: {value!r} is not a time")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
-    else:
-        try:
-            moment = dt.datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise _InvalidError(
-                f"{name}: {value!r} is not a date or time (use 2027-03-31 or 2027-03-31T18:00)"
-            ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=JST)
-    return int(moment.timestamp())
-
-
-def _fmt_time(ts: int) -> str:
-    return dt.datetime.fromtimestamp(ts, JST).strftime("%Y-%m-%d %H:%M:%S JST")
+    return f"{format_units(units, decimals, grouping=False)} {symbol}"
 
 
 def _built(kind: str, contract: Contract, fn: str, args: list[Any], summary: str, value: int = 0) -> BuiltAction:
@@ -351,12 +294,12 @@ def _guess_name(contract: Contract) -> str:
 def _pay(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
     token, decimals, symbol = _token(ctx, raw.get("token"))
     to = _address(raw["to"], "to")
-    if to == ZERO:
-        raise _InvalidError("to: cannot pay the zero address")
+    if to == ZERO_ADDRESS:
+        raise SpecActionError("to: cannot pay the zero address")
     amount = _amount(raw["amount"], decimals, "amount")
     memo = raw.get("memo", "")
     if not isinstance(memo, str):
-        raise _InvalidError(f"memo: expected text, got {memo!r}")
+        raise SpecActionError(f"memo: expected text, got {memo!r}")
     ctx.payouts[token] = ctx.payouts.get(token, 0) + amount
     shown = show_amount(amount, decimals, symbol)
     summary = f"Treasury pays {shown} to {to}" + (f" ({memo})" if memo else "")
@@ -367,18 +310,18 @@ def _appropriate(ctx: _Context, raw: dict[str, Any], earliest: int) -> BuiltActi
     token, decimals, symbol = _token(ctx, raw.get("token"))
     category = raw["category"]
     if not isinstance(category, str) or not category.strip():
-        raise _InvalidError("category: expected a name")
+        raise SpecActionError("category: expected a name")
     steward = _address(raw["steward"], "steward")
-    if steward == ZERO:
-        raise _InvalidError("steward: cannot be the zero address")
+    if steward == ZERO_ADDRESS:
+        raise SpecActionError("steward: cannot be the zero address")
     amount = _amount(raw["amount"], decimals, "amount")
     expires = parse_time(raw["expires"], "expires")
     if expires <= earliest:
-        raise _InvalidError(
-            f"expires {_fmt_time(expires)} is before the proposal could execute (earliest {_fmt_time(earliest)})"
+        raise SpecActionError(
+            f"expires {local_time(expires)} is before the proposal could execute (earliest {local_time(earliest)})"
         )
     if expires >= 2**64:
-        raise _InvalidError("expires: too far in the future")
+        raise SpecActionError("expires: too far in the future")
     held = _balance(ctx, token)
     shown = show_amount(amount, decimals, symbol)
     if amount > held:
@@ -387,21 +330,21 @@ def _appropriate(ctx: _Context, raw: dict[str, Any], earliest: int) -> BuiltActi
             f"{show_amount(held, decimals, symbol)}"
             " now: the steward can spend only what is there"
         )
-    summary = f"Treasury appropriates {shown} for '{category}', steward {steward}, until {_fmt_time(expires)}"
+    summary = f"Treasury appropriates {shown} for '{category}', steward {steward}, until {local_time(expires)}"
     return _built("appropriate", ctx.dao.treasury, "appropriate", [category, steward, token, amount, expires], summary)
 
 
 def _cancel_line(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
     line = raw["line"]
     if isinstance(line, bool) or not isinstance(line, int) or line <= 0:
-        raise _InvalidError(f"line: expected a budget line number, got {line!r}")
+        raise SpecActionError(f"line: expected a budget line number, got {line!r}")
     count = int(ctx.dao.treasury.functions.budgetLineCount().call())
     if line > count:
-        raise _InvalidError(f"budget line {line} does not exist (the treasury has {count})")
+        raise SpecActionError(f"budget line {line} does not exist (the treasury has {count})")
     info = ctx.dao.treasury.functions.budgetLine(line).call()
     category, cancelled = info[0], info[6]
     if cancelled:
-        raise _InvalidError(f"budget line {line} ('{category}') is already cancelled")
+        raise SpecActionError(f"budget line {line} ('{category}') is already cancelled")
     return _built(
         "cancel_budget_line", ctx.dao.treasury, "cancelBudgetLine", [line], f"cancel budget line {line} ('{category}')"
     )
@@ -410,39 +353,39 @@ def _cancel_line(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAct
 def _minter(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
     kind = str(raw["kind"])
     account = _address(raw["account"], "account")
-    if account == ZERO:
-        raise _InvalidError("account: cannot be the zero address")
-    has = bool(ctx.dao.token.functions.hasRole(MINTER_ROLE, account).call())
+    if account == ZERO_ADDRESS:
+        raise SpecActionError("account: cannot be the zero address")
+    has = bool(ctx.dao.token.functions.hasRole(ROLE_MINTER, account).call())
     if kind == "grant_minter":
         if has:
-            raise _InvalidError(f"{account} already holds the token's MINTER_ROLE")
-        return _built(kind, ctx.dao.token, "grantRole", [MINTER_ROLE, account], f"grant MINTER_ROLE to {account}")
+            raise SpecActionError(f"{account} already holds the token's MINTER_ROLE")
+        return _built(kind, ctx.dao.token, "grantRole", [ROLE_MINTER, account], f"grant MINTER_ROLE to {account}")
     if not has:
-        raise _InvalidError(f"{account} does not hold the token's MINTER_ROLE")
-    return _built(kind, ctx.dao.token, "revokeRole", [MINTER_ROLE, account], f"revoke MINTER_ROLE from {account}")
+        raise SpecActionError(f"{account} does not hold the token's MINTER_ROLE")
+    return _built(kind, ctx.dao.token, "revokeRole", [ROLE_MINTER, account], f"revoke MINTER_ROLE from {account}")
 
 
 def _setting(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
     setting = raw["setting"]
     if setting not in SETTINGS:
-        raise _InvalidError(f"setting: {setting!r} is not one of {', '.join(SETTINGS)}")
+        raise SpecActionError(f"setting: {setting!r} is not one of {', '.join(SETTINGS)}")
     setter, how = SETTINGS[setting]
     value = raw["value"]
     shown: str
     if how == "duration":
         seconds = parse_duration(value, f"{setting}")
         if setting == "voting_period" and seconds == 0:
-            raise _InvalidError("voting_period: must be at least 1 second")
+            raise SpecActionError("voting_period: must be at least 1 second")
         limit = 2**32 - 1 if setting == "voting_period" else 2**48 - 1
         if seconds > limit:
-            raise _InvalidError(f"{setting}: {value!r} is too long")
+            raise SpecActionError(f"{setting}: {value!r} is too long")
         number, shown = seconds, f"{seconds} s"
     elif how == "tokens":
         number = 0 if value in (0, "0") else _amount(value, 18, setting)
         shown = show_amount(number, 18, "tokens")
     else:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-            raise _InvalidError(f"quorum_percent: expected a whole percent from 1 to 100, got {value!r}")
+            raise SpecActionError(f"quorum_percent: expected a whole percent from 1 to 100, got {value!r}")
         number, shown = value, f"{value}%"
     return _built("governor_setting", ctx.dao.governor, setter, [number], f"governor: set {setting} to {shown}")
 
@@ -450,9 +393,11 @@ def _setting(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
 def _guardian(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
     value = raw["address"]
     guardian = (
-        ZERO if value is None or (isinstance(value, str) and value.lower() == "none") else _address(value, "address")
+        ZERO_ADDRESS
+        if value is None or (isinstance(value, str) and value.lower() == "none")
+        else _address(value, "address")
     )
-    who = "nobody (proposers may cancel their own proposals)" if guardian == ZERO else guardian
+    who = "nobody (proposers may cancel their own proposals)" if guardian == ZERO_ADDRESS else guardian
     return _built(
         "set_guardian",
         ctx.dao.governor,
@@ -475,38 +420,38 @@ def _call(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
         name = CONTRACT_ALIASES.get(target_raw, target_raw)
         contract = ctx.dao.contract(name)
         if contract is None:
-            raise _InvalidError(f"target: this deployment has no {name}")
+            raise SpecActionError(f"target: this deployment has no {name}")
         target: str = contract.address
         artifact = artifact or name
     else:
         target = _address(target_raw, "target")
         if not artifact:
-            raise _InvalidError("abi: name the compiled contract whose ABI the target has (e.g. abi: MockERC20)")
+            raise SpecActionError("abi: name the compiled contract whose ABI the target has (e.g. abi: MockERC20)")
     if not isinstance(artifact, str):
-        raise _InvalidError(f"abi: expected a contract name, got {artifact!r}")
+        raise SpecActionError(f"abi: expected a contract name, got {artifact!r}")
     try:
         abi = ctx.dao.abi_of(artifact)
     except Exception as exc:
-        raise _InvalidError(f"abi: no known contract ABI named {artifact!r} ({exc})") from None
+        raise SpecActionError(f"abi: no known contract ABI named {artifact!r} ({exc})") from None
     if not ctx.dao.w3.eth.get_code(Web3.to_checksum_address(target)):
-        raise _InvalidError(f"target {target} is not a contract on this chain")
+        raise SpecActionError(f"target {target} is not a contract on this chain")
     fn_abi = _find_function(abi, raw["function"], artifact)
     args = raw.get("args", [])
     if not isinstance(args, list):
-        raise _InvalidError(f"args: expected a list, got {args!r}")
+        raise SpecActionError(f"args: expected a list, got {args!r}")
     inputs = fn_abi.get("inputs", [])
     signature = f"{fn_abi['name']}({','.join(i['type'] for i in inputs)})"
     if len(args) != len(inputs):
-        raise _InvalidError(f"{signature} takes {len(inputs)} argument(s), the spec gives {len(args)}")
+        raise SpecActionError(f"{signature} takes {len(inputs)} argument(s), the spec gives {len(args)}")
     if fn_abi.get("stateMutability") in ("view", "pure"):
-        raise _InvalidError(f"{signature} is a {fn_abi['stateMutability']} function: calling it changes nothing")
+        raise SpecActionError(f"{signature} is a {fn_abi['stateMutability']} function: calling it changes nothing")
     values = [
         _coerce(arg, spec["type"], f"argument {spec.get('name') or i} of {signature}")
         for i, (arg, spec) in enumerate(zip(args, inputs, strict=True))
     ]
     value = 0 if raw.get("value") in (None, 0, "0") else _amount(raw.get("value"), 18, "value")
     if value and fn_abi.get("stateMutability") != "payable":
-        raise _InvalidError(f"value: {signature} is not payable")
+        raise SpecActionError(f"value: {signature} is not payable")
     types = [i["type"] for i in inputs]
     calldata = function_abi_to_4byte_selector(fn_abi) + abi_encode(types, values)  # type: ignore[arg-type]
     shown = ", ".join(repr(v) if not isinstance(v, bytes) else "0x" + v.hex() for v in values)
@@ -520,7 +465,7 @@ def _call(ctx: _Context, raw: dict[str, Any], _earliest: int) -> BuiltAction:
 
 def _find_function(abi: list[dict[str, Any]], wanted: Any, artifact: str) -> dict[str, Any]:
     if not isinstance(wanted, str):
-        raise _InvalidError(f"function: expected a name or signature, got {wanted!r}")
+        raise SpecActionError(f"function: expected a name or signature, got {wanted!r}")
     functions = [f for f in abi if f.get("type") == "function"]
     match = _SIGNATURE.match(wanted.replace(" ", ""))
     if match:
@@ -532,23 +477,23 @@ def _find_function(abi: list[dict[str, Any]], wanted: Any, artifact: str) -> dic
     else:
         found = [f for f in functions if f["name"] == wanted]
     if not found:
-        raise _InvalidError(f"{artifact} has no function {wanted}")
+        raise SpecActionError(f"{artifact} has no function {wanted}")
     if len(found) > 1:
         options = ", ".join(f"{f['name']}({','.join(i['type'] for i in f['inputs'])})" for f in found)
-        raise _InvalidError(f"{artifact}.{wanted} is overloaded: write the signature, one of {options}")
+        raise SpecActionError(f"{artifact}.{wanted} is overloaded: write the signature, one of {options}")
     return found[0]
 
 
 def _coerce(value: Any, abi_type: str, name: str) -> Any:
-    """A YAML value as the Python value eth-abi encodes for ``abi_type``; _InvalidError names what is wrong."""
+    """A YAML value as the Python value eth-abi encodes for ``abi_type``; SpecActionError names what is wrong."""
     parsed = parse_abi_type(abi_type)
     if parsed.is_array:
         if not isinstance(value, list):
-            raise _InvalidError(f"{name}: expected a list for {abi_type}, got {value!r}")
+            raise SpecActionError(f"{name}: expected a list for {abi_type}, got {value!r}")
         inner = parsed.item_type.to_type_str()
         dims = parsed.arrlist[-1] if parsed.arrlist else []
         if dims and len(value) != dims[0]:
-            raise _InvalidError(f"{name}: {abi_type} needs exactly {dims[0]} items, got {len(value)}")
+            raise SpecActionError(f"{name}: {abi_type} needs exactly {dims[0]} items, got {len(value)}")
         return [_coerce(v, inner, f"{name}[{i}]") for i, v in enumerate(value)]
     base = parsed.base if hasattr(parsed, "base") else ""
     sub = getattr(parsed, "sub", None)
@@ -556,35 +501,35 @@ def _coerce(value: Any, abi_type: str, name: str) -> Any:
         try:
             return _address(value, name)
         except ConfigError as exc:
-            raise _InvalidError(str(exc)) from None
+            raise SpecActionError(str(exc)) from None
     if base in ("uint", "int"):
         if isinstance(value, bool | float):
-            raise _InvalidError(f"{name}: {value!r} is not an integer")
+            raise SpecActionError(f"{name}: {value!r} is not an integer")
         try:
             number = int(str(value).replace("_", ""), 0)
         except ValueError:
-            raise _InvalidError(f"{name}: {value!r} is not an integer") from None
+            raise SpecActionError(f"{name}: {value!r} is not an integer") from None
         bits = int(sub or 256)
         low, high = (0, 2**bits - 1) if base == "uint" else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
         if not low <= number <= high:
-            raise _InvalidError(f"{name}: {number} does not fit in {abi_type}")
+            raise SpecActionError(f"{name}: {number} does not fit in {abi_type}")
         return number
     if base == "bool":
         if not isinstance(value, bool):
-            raise _InvalidError(f"{name}: expected true or false, got {value!r}")
+            raise SpecActionError(f"{name}: expected true or false, got {value!r}")
         return value
     if base == "string":
         if not isinstance(value, str):
-            raise _InvalidError(f"{name}: expected text, got {value!r}")
+            raise SpecActionError(f"{name}: expected text, got {value!r}")
         return value
     if base == "bytes":
         if not isinstance(value, str) or not re.fullmatch(r"0x([0-9a-fA-F]{2})*", value):
-            raise _InvalidError(f"{name}: expected 0x-prefixed hex bytes, got {value!r}")
+            raise SpecActionError(f"{name}: expected 0x-prefixed hex bytes, got {value!r}")
         raw = bytes.fromhex(value[2:])
         if sub and len(raw) != int(sub):
-            raise _InvalidError(f"{name}: {abi_type} needs exactly {sub} bytes, got {len(raw)}")
+            raise SpecActionError(f"{name}: {abi_type} needs exactly {sub} bytes, got {len(raw)}")
         return raw
-    raise _InvalidError(f"{name}: arguments of type {abi_type} are not supported in specs")
+    raise SpecActionError(f"{name}: arguments of type {abi_type} are not supported in specs")
 
 
 # ------------------------------------------------------------------------------------------------ balances
@@ -595,7 +540,7 @@ def _balance(ctx: _Context, token: str) -> int:
     treasury = ctx.dao.treasury.address
     if token == ETH:
         return int(w3.eth.get_balance(treasury))
-    erc20 = w3.eth.contract(address=Web3.to_checksum_address(token), abi=_ERC20_ABI)
+    erc20 = w3.eth.contract(address=Web3.to_checksum_address(token), abi=ERC20_ABI)
     return int(erc20.functions.balanceOf(treasury).call())
 
 
@@ -636,28 +581,3 @@ def _simulate(ctx: _Context, built: list[BuiltAction]) -> None:
             reason = revert_reason(exc, dao)
             if reason is not None:
                 ctx.warnings.append(f"actions[{i}] ({b.kind}) would revert if executed now: {reason}")
-
-
-_ERC20_ABI: list[dict[str, Any]] = [
-    {
-        "type": "function",
-        "name": "decimals",
-        "inputs": [],
-        "outputs": [{"name": "", "type": "uint8"}],
-        "stateMutability": "view",
-    },
-    {
-        "type": "function",
-        "name": "symbol",
-        "inputs": [],
-        "outputs": [{"name": "", "type": "string"}],
-        "stateMutability": "view",
-    },
-    {
-        "type": "function",
-        "name": "balanceOf",
-        "inputs": [{"name": "a", "type": "address"}],
-        "outputs": [{"name": "", "type": "uint256"}],
-        "stateMutability": "view",
-    },
-]

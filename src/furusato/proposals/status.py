@@ -5,37 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from web3 import Web3
 
+from furusato.constants import JST
 from furusato.errors import ChainError, InputError
 from furusato.governance import Action, Proposal, ProposalState, Tally
 from furusato.proposals.dao import Dao
 from furusato.proposals.spec import title_of
-from furusato.rewards.onchain import local_time
+from furusato.units import local_time
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 LOG_CHUNK = 50_000
-
-
-def parse_tz(name: str | None) -> dt.tzinfo:
-    """A time zone from ``JST`` (default), ``UTC``, an offset like ``+09:00`` or an IANA name (``Asia/Tokyo``)."""
-    if name is None or name.upper() == "JST":
-        return JST
-    if name.upper() == "UTC":
-        return dt.UTC
-    if name[:1] in "+-" and len(name) == 6 and name[3] == ":":
-        try:
-            sign = 1 if name[0] == "+" else -1
-            delta = dt.timedelta(hours=int(name[1:3]), minutes=int(name[4:6]))
-            return dt.timezone(sign * delta, f"UTC{name}")
-        except ValueError:
-            pass
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown time zone {name!r} (use JST, UTC, +09:00 or a name like Asia/Tokyo)") from None
 
 
 @dataclass(frozen=True)

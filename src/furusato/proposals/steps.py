@@ -9,14 +9,13 @@ from web3.types import TxReceipt
 
 from furusato.chain import Sender, transact
 from furusato.config import parse_address
+from furusato.constants import JST, ZERO_ADDRESS
 from furusato.errors import ChainError, InputError
 from furusato.governance import Support
 from furusato.proposals.dao import Dao
 from furusato.proposals.spec import BuiltProposal, revert_reason
-from furusato.proposals.status import JST, ProposalInfo, find_proposal, read_status, require_step
-from furusato.rewards.onchain import local_time
-
-ZERO = "0x0000000000000000000000000000000000000000"
+from furusato.proposals.status import ProposalInfo, find_proposal, read_status, require_step
+from furusato.units import local_time
 
 
 def _guard(dao: Dao, label: str, run: Callable[[], TxReceipt]) -> TxReceipt:
@@ -99,7 +98,7 @@ def delegate(dao: Dao, sender: Sender, to: str) -> TxReceipt:
     if to.lower() == "self":
         target: str = sender.address
     elif to.lower() == "none":
-        target = ZERO
+        target = ZERO_ADDRESS
     else:
         parsed = parse_address(to, "delegatee")
         assert parsed is not None

@@ -27,11 +27,11 @@ from web3.exceptions import ContractCustomError, ContractLogicError, ContractPan
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.types import RPCEndpoint, TxParams, Wei
 
-from furusato.ballots import SignatureRejected, parse_signed, read_signed, verify
+from furusato.ballots import parse_signed, read_signed, verify
 from furusato.chain import Sender, revert_data, with_margin
-from furusato.errors import ChainError
+from furusato.constants import JST
+from furusato.errors import ChainError, SignatureRejected
 from furusato.proposals.dao import Dao, rebind
-from furusato.proposals.status import JST
 
 T = TypeVar("T")
 Log = Callable[[str], None]

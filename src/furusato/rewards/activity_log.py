@@ -43,7 +43,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -52,10 +51,19 @@ from typing import Any
 
 from faster_eth_utils.address import to_checksum_address
 
-from furusato.errors import InputError
+from furusato.errors import ActivityLogError, FileProblemsError, Problem, TextEncodingError
 from furusato.rewards.policy import Epoch, Policy
+from furusato.textio import clean_cell, decode_spreadsheet_text
 
-__all__ = ["COLUMNS", "ActivityLog", "ActivityLogError", "ActivityRow", "Problem", "read_activity_log"]
+__all__ = [
+    "COLUMNS",
+    "ActivityLog",
+    "ActivityLogError",
+    "ActivityRow",
+    "FileProblemsError",
+    "Problem",
+    "read_activity_log",
+]
 
 COLUMNS: Mapping[str, tuple[str, ...]] = {
     "member": ("member", "address", "wallet", "メンバー", "アドレス", "ウォレット", "ウォレットアドレス"),
@@ -67,46 +75,10 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
 """Accepted header names of each column (the first one is the canonical English name)."""
 
 _REQUIRED = ("member", "activity", "quantity", "date")
-_HEADER_TO_COLUMN = {
-    unicodedata.normalize("NFKC", alias).casefold(): column for column, aliases in COLUMNS.items() for alias in aliases
-}
+_HEADER_TO_COLUMN = {clean_cell(alias).casefold(): column for column, aliases in COLUMNS.items() for alias in aliases}
 _ADDRESS_RE = re.compile(r"0x[0-9a-fA-F]{40}")
 _DATE_RE = re.compile(r"([0-9]{4})(-|/)([0-9]{1,2})\2([0-9]{1,2})")
 _MAX_DECIMAL_PLACES = 18
-_MAX_REPORTED = 200
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in a log file; ``line`` is None for problems with the file as a whole."""
-
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        """``line 4: …`` or just the message."""
-        return self.message if self.line is None else f"line {self.line}: {self.message}"
-
-
-class FileProblemsError(InputError):
-    """A spreadsheet-like input file has problems; ``problems`` lists all of them, the message one per line."""
-
-    def __init__(self, path: Path, problems: list[Problem], what: str, advice: str) -> None:
-        """Build the message: the file, the number of problems in ``what``, ``advice``, then one problem per line."""
-        self.path = path
-        self.problems = tuple(problems)
-        shown = [f"  {path.name} {p}" for p in problems[:_MAX_REPORTED]]
-        if len(problems) > _MAX_REPORTED:
-            shown.append(f"  … and {len(problems) - _MAX_REPORTED} more")
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"{path}: {count} in {what}; {advice}:\n" + "\n".join(shown))
-
-
-class ActivityLogError(FileProblemsError):
-    """An activity log has problems; ``problems`` lists all of them, the message shows them line by line."""
-
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        super().__init__(path, problems, "the activity log", "fix them all and run again")
 
 
 @dataclass(frozen=True)
@@ -135,31 +107,6 @@ class ActivityLog:
     rows: tuple[ActivityRow, ...]
 
 
-def _clean(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).strip()
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode the file's bytes; return the text and the encoding used."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ActivityLogError(
-            path, [Problem(None, "the file is UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' instead")]
-        )
-    has_bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        return (data.decode("utf-8-sig"), "utf-8-sig") if has_bom else (data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if not has_bom:
-        try:
-            return data.decode("cp932"), "cp932"
-        except UnicodeDecodeError:
-            pass
-    line = data[: utf8_error.start].count(b"\n") + 1
-    problem = "cannot decode the text: it is neither UTF-8 nor Shift_JIS (cp932); save the sheet as 'CSV UTF-8'"
-    raise ActivityLogError(path, [Problem(line, problem)])
-
-
 def _csv_records(text: str, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a CSV as (line, {column: cell}); structural problems go to ``problems``."""
     try:
@@ -172,7 +119,7 @@ def _csv_records(text: str, problems: list[Problem]) -> list[tuple[int, dict[str
         return []
     columns: dict[int, str] = {}
     for index, header in enumerate(table[0]):
-        column = _HEADER_TO_COLUMN.get(_clean(header).casefold())
+        column = _HEADER_TO_COLUMN.get(clean_cell(header).casefold())
         if column is None:
             continue
         if column in columns.values():
@@ -238,7 +185,7 @@ def _json_records(text: str, problems: list[Problem]) -> list[tuple[int, dict[st
             continue
         record: dict[str, Any] = {}
         for key, value in item.items():
-            column = _HEADER_TO_COLUMN.get(_clean(key).casefold())
+            column = _HEADER_TO_COLUMN.get(clean_cell(key).casefold())
             if column in record:
                 problems.append(Problem(line, f"two keys mean {column!r}: remove one of them"))
             elif column is not None:
@@ -267,7 +214,7 @@ class _RowChecker:
             self.problems.append(Problem(line, f"{column}: expected text or a number, got {value!r}"))
             return None
         # Notes are free text and kept as written (only trimmed); the other cells are matched, so normalised.
-        return str(value).strip() if column == "note" else _clean(str(value))
+        return str(value).strip() if column == "note" else clean_cell(str(value))
 
     def member(self, line: int, text: str) -> str | None:
         if not _ADDRESS_RE.fullmatch(text):
@@ -353,7 +300,10 @@ def read_activity_log(path: str | Path, policy: Policy, epoch: Epoch) -> Activit
         raise ActivityLogError(source, [Problem(None, f"cannot read the file: {exc.strerror}")]) from None
     if not data.strip():
         raise ActivityLogError(source, [Problem(None, "the file is empty: expected a header row and activity rows")])
-    text, encoding = _decode(source, data)
+    try:
+        text, encoding = decode_spreadsheet_text(data)
+    except TextEncodingError as exc:
+        raise ActivityLogError(source, [Problem(exc.line, str(exc))]) from None
     problems: list[Problem] = []
     is_json = source.suffix.lower() == ".json"
     records = _json_records(text, problems) if is_json else _csv_records(text, problems)

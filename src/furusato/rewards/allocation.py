@@ -29,8 +29,9 @@ from functools import reduce
 from furusato.errors import InputError
 from furusato.rewards.activity_log import ActivityRow
 from furusato.rewards.policy import Activity, Epoch, OverBudget, Policy
+from furusato.units import format_units
 
-__all__ = ["Allocation", "MemberAllocation", "activity_of", "allocate", "format_units", "row_value"]
+__all__ = ["Allocation", "MemberAllocation", "activity_of", "allocate", "row_value"]
 
 # Exact arithmetic: quantities have at most 18 decimal places and are bounded by the policy, so 1000 digits
 # never round; should they ever, Inexact is raised rather than a silently rounded amount used.
@@ -100,12 +101,8 @@ def row_value(row: ActivityRow, policy: Policy) -> Decimal:
     return _EXACT.multiply(row.quantity, Decimal(activity_of(row, policy).rate_units))
 
 
-def format_units(units: int, decimals: int) -> str:
-    """Base units as an exact decimal token amount without trailing zeros, e.g. ``1500…0`` → ``"1.5"``."""
-    whole, fraction = divmod(units, 10**decimals)
-    if fraction == 0:
-        return str(whole)
-    return f"{whole}.{fraction:0{decimals}d}".rstrip("0")
+def _tokens(units: int, policy: Policy) -> str:
+    return format_units(units, policy.decimals, grouping=False)
 
 
 def _address_order(member: str) -> str:
@@ -145,8 +142,8 @@ def allocate(
     if capped_total > policy.epoch_budget:
         if policy.over_budget is OverBudget.REJECT:
             raise InputError(
-                f"{log_name}: the members earned {format_units(capped_total, policy.decimals)} tokens (after the "
-                f"member cap), more than the epoch budget {format_units(policy.epoch_budget, policy.decimals)}; "
+                f"{log_name}: the members earned {_tokens(capped_total, policy)} tokens (after the "
+                f"member cap), more than the epoch budget {_tokens(policy.epoch_budget, policy)}; "
                 f"the policy says over_budget: reject"
             )
         amounts = _pro_rata(capped, members, policy.epoch_budget)

@@ -23,12 +23,13 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from furusato.chain import ErrorDecoder, Log, Sender, transact
+from furusato.constants import ROLE_COORDINATOR, ZERO_ADDRESS
 from furusato.errors import ChainError, ConfigError, InputError
 from furusato.merkle import StandardMerkleTree
 from furusato.rewards.tree import LEAF_ENCODING
+from furusato.units import local_time
 
 TX_LOG = "transactions.jsonl"
-ROLE_COORDINATOR = Web3.keccak(text="COORDINATOR_ROLE")
 #: Gas a push costs per leaf at most (a new member: balance, first vote checkpoint, events, multiproof share),
 #: and per batch (the call, the cursor and minted updates, the mintBatch call). Measured: ~85k per new member.
 GAS_PER_LEAF = 100_000
@@ -108,12 +109,6 @@ def epoch_state(rewards: Contract, epoch: int) -> EpochState:
     return EpochState("0x" + bytes(root).hex(), total, minted, leaf_count, payable_at, cursor, voided)
 
 
-def local_time(timestamp: int, tz: dt.tzinfo | None = None) -> str:
-    """A chain timestamp in local time (JST unless told otherwise)."""
-    zone = tz or dt.timezone(dt.timedelta(hours=9), "JST")
-    return dt.datetime.fromtimestamp(timestamp, zone).strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
 class TxJournal:
     """Appends one JSON line per transaction to the plan folder's ``transactions.jsonl``."""
 
@@ -150,7 +145,6 @@ _REGISTRY_ABI = [
     {"type": "function", "name": "isMember", "stateMutability": "view",
      "inputs": [{"name": "account", "type": "address"}], "outputs": [{"name": "", "type": "bool"}]},
 ]  # fmt: skip
-ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def member_registry(rewards: Contract) -> Contract | None:

@@ -38,11 +38,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from furusato.errors import FurusatoError
+from furusato.errors import PlanExistsError
 from furusato.merkle import StandardMerkleTree
 from furusato.rewards.activity_log import ActivityLog
-from furusato.rewards.allocation import Allocation, activity_of, format_units, row_value
+from furusato.rewards.allocation import Allocation, activity_of, row_value
 from furusato.rewards.policy import Policy
+from furusato.units import format_units
 
 __all__ = [
     "PLAN_FILES",
@@ -59,10 +60,6 @@ PLAN_FORMAT = "furusato-rewards-plan-v1"
 PLAN_FILES = ("allocation.csv", "tree.json", "summary.txt", "plan.json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SCALE_PLACES = 8
-
-
-class PlanExistsError(FurusatoError):
-    """The output folder already holds a different plan (or other files) and may not be replaced."""
 
 
 def _plain(value: Decimal) -> str:
@@ -132,8 +129,8 @@ def allocation_csv(allocation: Allocation, policy: Policy) -> bytes:
                 "",
                 "",
                 "",
-                format_units(member.earned, decimals),
-                format_units(member.amount, decimals),
+                format_units(member.earned, decimals, grouping=False),
+                format_units(member.amount, decimals, grouping=False),
                 member.amount,
                 "; ".join(flags),
             ]
@@ -145,7 +142,7 @@ def summary_text(allocation: Allocation, tree: StandardMerkleTree, policy: Polic
     """``summary.txt``: the plan for people, in Japanese and English."""
 
     def tokens(units: int) -> str:
-        return f"{format_units(units, allocation.decimals)} tokens"
+        return f"{format_units(units, allocation.decimals, grouping=False)} tokens"
 
     lines = [
         "ふるさとDAO 活動報酬プラン / Activity reward plan",

@@ -11,9 +11,10 @@ import pytest
 
 from furusato.errors import InputError
 from furusato.rewards.activity_log import ActivityRow
-from furusato.rewards.allocation import allocate, format_units
+from furusato.rewards.allocation import allocate
 from furusato.rewards.policy import Activity, OverBudget, Policy, normalize_name, parse_epoch, to_base_units
 from furusato.rewards.tree import LEAF_ENCODING, build_tree
+from furusato.units import format_units
 
 DECEMBER = parse_epoch("2026-12")
 # Anvil accounts 1-6; address order (lowercase hex): 15d3 < 3c44 < 7099 < 90f7 < 976e < 9965
@@ -64,7 +65,7 @@ def test_sums_are_exact_and_rounded_down_once_per_member() -> None:
 def test_token_decimals() -> None:
     result = allocate(_rows((A1, "guide", "1.25")), _policy(decimals=18, guide_rate="2.5"), DECEMBER)
     assert result.total == 3_125 * 10**15
-    assert format_units(result.total, 18) == "3.125"
+    assert format_units(result.total, 18, grouping=False) == "3.125"
 
 
 def test_member_cap() -> None:
@@ -139,4 +140,4 @@ def test_no_tree_when_nobody_earned_anything() -> None:
     [(0, 18, "0"), (10**18, 18, "1"), (15 * 10**17, 18, "1.5"), (1, 18, "0.000000000000000001"), (1234, 0, "1234")],
 )
 def test_format_units(units: int, decimals: int, text: str) -> None:
-    assert format_units(units, decimals) == text
+    assert format_units(units, decimals, grouping=False) == text
