@@ -206,16 +206,3 @@ class Artifacts:
                 "outputSelection": {"*": {"*": ["abi", "evm.bytecode", "evm.deployedBytecode", "metadata"]}},
             },
         }
-
-
-def error_selectors(abis: list[list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """Map 4-byte selectors (``0x…``) to custom-error ABI entries, for decoding reverts."""
-    from eth_utils.abi import function_abi_to_4byte_selector
-
-    out: dict[str, dict[str, Any]] = {}
-    for abi in abis:
-        for item in abi:
-            if item.get("type") == "error":
-                selector = function_abi_to_4byte_selector(item)  # type: ignore[arg-type]
-                out["0x" + selector.hex()] = item
-    return out

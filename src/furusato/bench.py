@@ -244,8 +244,8 @@ def run_rewards_bench(
     import shutil
     import time as _time
 
-    from furusato.artifacts import error_selectors
-    from furusato.chain import ErrorDecoder
+    from furusato.abi import error_selectors
+    from furusato.reverts import ErrorDecoder
     from furusato.rewards.onchain import claim as claim_reward
     from furusato.rewards.onchain import load_plan_folder
     from furusato.rewards.pipeline import run_epoch

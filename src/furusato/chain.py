@@ -5,18 +5,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from eth_abi.abi import decode as abi_decode
-from eth_account.signers.local import LocalAccount
-from eth_typing import ChecksumAddress
-from hexbytes import HexBytes
-from web3 import Web3
-from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError
-from web3.types import TxParams, TxReceipt, Wei
+from typing import TYPE_CHECKING, Any, Protocol
 
 from furusato.errors import ChainError, UnsupportedChainError
+from furusato.reverts import DEFAULT_DECODER, ErrorDecoder, revert_data
+
+if TYPE_CHECKING:  # web3.py loads inside the functions that send: a read command never pays for its import
+    from eth_account.signers.local import LocalAccount
+    from eth_typing import ChecksumAddress
+    from hexbytes import HexBytes
+    from web3 import Web3
+    from web3.contract.contract import ContractFunction
+    from web3.types import TxParams, TxReceipt
 
 Log = Callable[[str], None]
 
@@ -31,6 +31,9 @@ CAPABILITY_PROBES: dict[str, str] = {
 
 def missing_capabilities(w3: Web3) -> list[str]:
     """The opcode families (see :data:`CAPABILITY_PROBES`) the connected chain does not execute."""
+    from hexbytes import HexBytes
+    from web3.exceptions import ContractLogicError, Web3RPCError
+
     missing = []
     for name, code in CAPABILITY_PROBES.items():
         try:
@@ -71,6 +74,8 @@ class UnlockedSender:
     address: ChecksumAddress
 
     def send(self, w3: Web3, tx: TxParams) -> HexBytes:
+        from hexbytes import HexBytes
+
         return HexBytes(w3.eth.send_transaction(tx))
 
 
@@ -84,9 +89,13 @@ class LocalKeySender:
 
     @property
     def address(self) -> ChecksumAddress:
+        from web3 import Web3
+
         return Web3.to_checksum_address(self.account.address)
 
     def send(self, w3: Web3, tx: TxParams) -> HexBytes:
+        from hexbytes import HexBytes
+
         with self._lock:
             if self._nonce is None:
                 self._nonce = w3.eth.get_transaction_count(self.address, "pending")
@@ -102,53 +111,6 @@ class LocalKeySender:
             tx_hash = HexBytes(w3.eth.send_raw_transaction(signed.raw_transaction))
             self._nonce += 1
             return tx_hash
-
-
-class ErrorDecoder:
-    """Turns revert data into ``ErrorName(arg, …)`` using the custom errors of known ABIs."""
-
-    def __init__(self, selectors: dict[str, dict[str, Any]] | None = None) -> None:
-        self.selectors = dict(selectors or {})
-
-    def add(self, selectors: dict[str, dict[str, Any]]) -> None:
-        self.selectors.update(selectors)
-
-    def decode(self, data: str | bytes | None) -> str:
-        if data is None:
-            return "reverted without data"
-        raw = HexBytes(data)
-        if len(raw) < 4:
-            return "reverted without a reason"
-        selector = "0x" + raw[:4].hex()
-        if selector == "0x08c379a0":
-            return f"Error({abi_decode(['string'], raw[4:])[0]!r})"
-        if selector == "0x4e487b71":
-            return f"Panic(0x{abi_decode(['uint256'], raw[4:])[0]:02x})"
-        item = self.selectors.get(selector)
-        if item is None:
-            return f"unknown custom error {raw.hex()}"
-        types = [i["type"] for i in item["inputs"]]
-        values = abi_decode(types, raw[4:])
-        shown = ", ".join(
-            Web3.to_checksum_address(v) if t == "address" else repr(v) for t, v in zip(types, values, strict=True)
-        )
-        return f"{item['name']}({shown})"
-
-
-DEFAULT_DECODER = ErrorDecoder()
-
-
-def revert_data(exc: Exception) -> str | None:
-    """The revert data (``0x…``) an RPC error carries, if any (web3's exceptions carry it in ``data``; a plain
-    ValueError raised through Brownie's provider carries the JSON-RPC error object as its argument)."""
-    data = getattr(exc, "data", None)
-    if data is None and exc.args and isinstance(exc.args[0], dict):
-        data = exc.args[0]
-    if isinstance(data, dict):
-        data = data.get("data")
-    if isinstance(data, str) and data.startswith("0x"):
-        return data
-    return None
 
 
 def with_margin(estimate: int) -> int:
@@ -174,6 +136,10 @@ def transact(
     Reverts are caught when gas is estimated, before anything is broadcast, and raised as :class:`ChainError`
     naming the decoded custom error.
     """
+    from web3.contract.contract import ContractFunction
+    from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError
+    from web3.types import Wei
+
     what = label or (call.fn_name if isinstance(call, ContractFunction) else "transaction")
     try:
         if isinstance(call, ContractFunction):
@@ -208,6 +174,8 @@ def deploy(
     decoder: ErrorDecoder = DEFAULT_DECODER,
 ) -> tuple[ChecksumAddress, TxReceipt]:
     """Deploy a contract; return its address and the receipt."""
+    from web3 import Web3
+
     factory = w3.eth.contract(abi=abi, bytecode=bytecode)
     tx: TxParams = {"data": factory.constructor(*args).data_in_transaction, "from": sender.address}
     receipt = transact(w3, sender, tx, label=f"deploy {label}", decoder=decoder)
@@ -226,5 +194,8 @@ def advance_time(w3: Web3, seconds: int) -> int:
 
 def send_eth(w3: Web3, sender: Sender, to: str, amount: int, label: str = "send ETH") -> TxReceipt:
     """Plain ETH transfer from ``sender``."""
+    from web3 import Web3
+    from web3.types import Wei
+
     tx: TxParams = {"to": Web3.to_checksum_address(to), "value": Wei(amount)}
     return transact(w3, sender, tx, label=label)

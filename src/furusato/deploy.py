@@ -18,12 +18,14 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
+from furusato.abi import error_selectors
 from furusato.accounts import refuse_public_test_account
-from furusato.artifacts import Artifacts, error_selectors
-from furusato.chain import ErrorDecoder, Log, Sender, deploy, require_cancun, transact
+from furusato.artifacts import Artifacts
+from furusato.chain import Log, Sender, deploy, require_cancun, transact
 from furusato.config import Allocation, DeployConfig
 from furusato.errors import DeployError
 from furusato.records import ContractRecord, DeploymentRecord, read_record, record_path, write_record
+from furusato.reverts import ErrorDecoder
 
 CORE_CONTRACTS = ("RegionToken", "TimelockController", "RegionGovernor", "Treasury")
 REWARDS = "ActivityRewards"

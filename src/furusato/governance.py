@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eth_abi.abi import encode as abi_encode
-from web3 import Web3
-from web3.contract import Contract
-from web3.types import TxReceipt
+from furusato.abi import keccak
+from furusato.chain import Sender, transact
+from furusato.reverts import DEFAULT_DECODER, ErrorDecoder
 
-from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
+if TYPE_CHECKING:
+    from web3 import Web3
+    from web3.contract import Contract
+    from web3.types import TxReceipt
 
 
 class ProposalState(IntEnum):
@@ -65,19 +67,27 @@ class Proposal:
 
     @property
     def description_hash(self) -> bytes:
-        return bytes(Web3.keccak(text=self.description))
+        return keccak(self.description.encode("utf-8"))
 
     @property
     def proposal_id(self) -> int:
         """The id OpenZeppelin's Governor.hashProposal gives this proposal."""
+        from eth_abi.abi import encode as abi_encode
+
         encoded = abi_encode(
             ["address[]", "uint256[]", "bytes[]", "bytes32"],
             [self.targets, self.values, self.calldatas, self.description_hash],
         )
-        return int.from_bytes(Web3.keccak(encoded), "big")
+        return int.from_bytes(keccak(encoded), "big")
 
     def args(self) -> list[Any]:
         return [self.targets, self.values, self.calldatas]
+
+
+def title_of(description: str) -> str:
+    """The title of an on-chain description (its first line without the heading mark)."""
+    first = description.strip().split("\n", 1)[0] if description.strip() else "(no description)"
+    return first.lstrip("#").strip() or "(untitled)"
 
 
 def call_action(contract: Contract, fn_name: str, *args: Any, value: int = 0) -> Action:

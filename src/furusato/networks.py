@@ -156,6 +156,7 @@ class Connection:
     development: bool
     url: str = ""
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    read_only: bool = False
 
     def close(self) -> None:
         """Stop the chain this connection started, if any."""
@@ -184,12 +185,10 @@ def _web3(url: str) -> Any:
 
 
 def _chain_id(w3: Any) -> int | None:
-    """The node's chain id, or None when nothing answers."""
-    import requests
-
+    """The node's chain id, or None when nothing answers (requests' connection errors are OSErrors too)."""
     try:
         return int(w3.eth.chain_id)
-    except (requests.ConnectionError, requests.Timeout, ConnectionError, OSError):
+    except OSError:
         return None
 
 
@@ -210,15 +209,21 @@ def _launch(net: Network) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
 
 
-def connect(network: str | Network, root: Path) -> Connection:
+def connect(network: str | Network, root: Path, *, read_only: bool = False) -> Connection:
     """Connect to ``network`` (a Brownie network name) without Brownie.
 
     A development network that nobody runs is started here and stopped by :meth:`Connection.close`. A live network's
-    node must answer and be the chain its entry declares.
+    node must answer and be the chain its entry declares. ``read_only`` connects through the lean
+    :class:`furusato.rpc.ReadWeb3` (no web3.py import), for commands that only read.
     """
     net = network if isinstance(network, Network) else find_network(network, root)
     network = net.name
-    w3 = _web3(net.url)
+    if read_only:
+        from furusato.rpc import ReadWeb3
+
+        w3: Any = ReadWeb3(net.url, REQUEST_TIMEOUT)
+    else:
+        w3 = _web3(net.url)
     chain_id = _chain_id(w3)
     if chain_id is not None:
         if net.chain_id is not None and chain_id != net.chain_id:
@@ -227,7 +232,7 @@ def connect(network: str | Network, root: Path) -> Connection:
                 f"{chain_id}: fix the network's chainid (`brownie networks modify {network} chainid={chain_id}`) or "
                 "its host. Nothing was sent."
             )
-        return Connection(w3, network, net.development, net.url)
+        return Connection(w3, network, net.development, net.url, read_only=read_only)
     if not net.development:
         raise ChainError(
             f"cannot reach the node of '{network}' at {net.url}: is it running, and is the URL right "
@@ -239,7 +244,7 @@ def connect(network: str | Network, root: Path) -> Connection:
         if process.poll() is not None:
             raise ChainError(f"Anvil for '{network}' exited at start (code {process.returncode}): is {net.url} free?")
         if _chain_id(w3) is not None:
-            return Connection(w3, network, True, net.url, process)
+            return Connection(w3, network, True, net.url, process, read_only=read_only)
         time.sleep(0.05)
     process.kill()
     process.wait()

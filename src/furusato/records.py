@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eth_typing import ChecksumAddress
-from web3 import Web3
-
+from furusato.abi import to_checksum_address
 from furusato.errors import ConfigError
+
+if TYPE_CHECKING:
+    from eth_typing import ChecksumAddress
 from furusato.textio import atomic_write
 
 RECORD_FORMAT = "furusato-deployment-v1"
@@ -46,7 +47,7 @@ class DeploymentRecord:
     def address(self, name: str) -> ChecksumAddress:
         """The address of contract ``name``; ConfigError if the record has none."""
         try:
-            return Web3.to_checksum_address(self.contracts[name].address)
+            return to_checksum_address(self.contracts[name].address)  # type: ignore[return-value]
         except KeyError:
             raise ConfigError(f"the deployment on {self.network} has no {name}") from None
 

@@ -18,33 +18,10 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from furusato.abi import abi_type, keccak, selector, signature, to_checksum_address
 from furusato.errors import ChainError
 
 _ids = itertools.count(1)
-
-
-def keccak(data: bytes) -> bytes:
-    from eth_hash.auto import keccak as _keccak
-
-    return bytes(_keccak(data))
-
-
-def to_checksum_address(value: str | bytes) -> str:
-    """EIP-55 checksum form of a 20-byte address."""
-    raw = value.hex() if isinstance(value, bytes | bytearray) else str(value).lower().removeprefix("0x")
-    if len(raw) != 40:
-        raise ValueError(f"not a 20-byte address: {value!r}")
-    digest = keccak(raw.encode("ascii")).hex()
-    return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(raw))
-
-
-def abi_type(param: dict[str, Any]) -> str:
-    """The canonical type of an ABI parameter (tuples spelled out as ``(t1,t2)``)."""
-    kind = str(param["type"])
-    if kind.startswith("tuple"):
-        inner = ",".join(abi_type(c) for c in param.get("components", []))
-        return f"({inner}){kind[len('tuple') :]}"
-    return kind
 
 
 def _normalise(kind: str, value: Any) -> Any:
@@ -178,15 +155,10 @@ class _Call:
 
         inputs = [abi_type(p) for p in self._item.get("inputs", [])]
         outputs = [abi_type(p) for p in self._item.get("outputs", [])]
-        data = _selector(self._item) + encode(inputs, list(self._args))
+        data = selector(self._item) + encode(inputs, list(self._args))
         raw = self._contract.eth.call({"to": self._contract.address, "data": "0x" + data.hex()}, block_identifier)
         values = [_normalise(t, v) for t, v in zip(outputs, decode(outputs, raw), strict=True)]
         return values[0] if len(values) == 1 else tuple(values)
-
-
-def _selector(item: dict[str, Any]) -> bytes:
-    signature = f"{item['name']}({','.join(abi_type(p) for p in item.get('inputs', []))})"
-    return keccak(signature.encode())[:4]
 
 
 def _fits(item: dict[str, Any], args: tuple[Any, ...]) -> bool:
@@ -220,8 +192,7 @@ class _Functions:
 class _Event:
     def __init__(self, contract: ReadContract, item: dict[str, Any]) -> None:
         self._contract, self._item = contract, item
-        signature = f"{item['name']}({','.join(abi_type(p) for p in item['inputs'])})"
-        self.topic = "0x" + keccak(signature.encode()).hex()
+        self.topic = "0x" + keccak(signature(item).encode()).hex()
 
     def get_logs(self, from_block: int = 0, to_block: int | str = "latest") -> list[dict[str, Any]]:
         flt = {

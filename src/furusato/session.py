@@ -52,7 +52,7 @@ class Session:
         """Contract ``name`` (an artifact) at ``address``, or the deployment's own one; its errors join the decoder."""
         from web3 import Web3
 
-        from furusato.artifacts import error_selectors
+        from furusato.abi import error_selectors
 
         abi = self.dao.abi_of(name)
         self.dao.decoder.add(error_selectors([abi]))
@@ -78,6 +78,8 @@ class Session:
 
     def sender(self, choice: SignerChoice) -> Sender:
         """The account that signs, as ``choice`` names it (keystores only on live networks)."""
+        if self.conn.read_only:
+            raise ChainError("this session only reads: open it with read_only=False to send")
         return choice.sender(self.w3, self.network, self.development)
 
     def close(self) -> None:
@@ -97,11 +99,14 @@ def open_session(
     *,
     connection: Connection | None = None,
     artifacts: Artifacts | None = None,
+    read_only: bool = False,
 ) -> Session:
     """Open the deployment recorded for ``network`` in ``records_dir`` (default: the project's ``deployments/``).
 
     Checks, in order: the network is known (else the nearest names), the record exists, then connects (or uses
-    ``connection``), the node is the record's chain and each recorded contract has code.
+    ``connection``), the node is the record's chain and each recorded contract has code. A ``read_only`` session
+    reads through :class:`furusato.rpc.ReadWeb3` (a command that only reads starts in a fraction of the time) and
+    cannot send.
     """
     from furusato.artifacts import Artifacts
     from furusato.proposals.dao import load_dao
@@ -109,7 +114,7 @@ def open_session(
     net = find_network(network, root) if connection is None else None  # a typo is named before "no record"
     folder = records_dir or root / "deployments"
     record = read_record(record_path(folder, network))
-    conn = connection or connect(net or network, root)
+    conn = connection or connect(net or network, root, read_only=read_only)
     try:
         arts = artifacts or Artifacts(root)
         dao = load_dao(conn.w3, record, arts)

@@ -191,9 +191,10 @@ def test_interrupted_restricted_deploy_resumes(restricted, artifacts, tmp_path, 
 def test_rewards_to_non_members_are_refused_before_publishing_on_a_restricted_token(restricted, tmp_path):
     """On a transfer-restricted token a push to a non-member would revert and block the push cursor: the plan is
     refused before anything is sent; a plan of members only is published."""
-    from furusato.artifacts import error_selectors
-    from furusato.chain import ErrorDecoder, UnlockedSender
+    from furusato.abi import error_selectors
+    from furusato.chain import UnlockedSender
     from furusato.errors import InputError
+    from furusato.reverts import ErrorDecoder
     from furusato.rewards import plan
     from furusato.rewards.onchain import load_plan_folder, publish
 
@@ -323,11 +324,12 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
 
     from click.testing import CliRunner
 
-    from furusato.artifacts import error_selectors
-    from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
+    from furusato.abi import error_selectors
+    from furusato.chain import UnlockedSender, advance_time
     from furusato.cli import main
     from furusato.errors import InputError
     from furusato.records import write_record
+    from furusato.reverts import ErrorDecoder
     from furusato.rewards import plan
     from furusato.rewards.onchain import claim, distribute, load_plan_folder, publish
 

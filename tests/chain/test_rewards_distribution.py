@@ -10,9 +10,10 @@ import pytest
 from brownie import web3
 from helpers import w3c
 
-from furusato.artifacts import error_selectors
-from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
+from furusato.abi import error_selectors
+from furusato.chain import UnlockedSender, advance_time
 from furusato.errors import ChainError, InputError
+from furusato.reverts import ErrorDecoder
 from furusato.rewards import plan
 from furusato.rewards.onchain import claim, distribute, epoch_state, load_plan_folder, publish
 from furusato.rewards.pipeline import plan_or_reuse

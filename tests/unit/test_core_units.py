@@ -12,10 +12,11 @@ from web3 import Web3
 
 from furusato import eip712
 from furusato.accounts import load_keystore, public_test_addresses, read_password, refuse_public_test_account
-from furusato.chain import CAPABILITY_PROBES, ErrorDecoder
+from furusato.chain import CAPABILITY_PROBES
 from furusato.errors import AccountError, ConfigError
 from furusato.governance import Action, Proposal
 from furusato.records import ContractRecord, DeploymentRecord, read_record, record_path, write_record
+from furusato.reverts import ErrorDecoder
 from furusato.units import format_units as units
 
 ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"

@@ -65,7 +65,7 @@ def proposal_list(deployment: Deployment, tz: dt.tzinfo) -> None:
     """Every proposal on the governor: state, votes, quorum progress and what comes next."""
     from furusato.proposals.status import find_proposals, read_status, summary_line
 
-    dao = deployment.session.dao
+    dao = deployment.reader.dao
     infos = find_proposals(dao)
     if not infos:
         click.echo("no proposals yet")
@@ -81,7 +81,7 @@ def proposal_show(proposal_id: str, deployment: Deployment, tz: dt.tzinfo) -> No
     from furusato.proposals.status import find_proposal, format_status, parse_proposal_id, read_status
 
     pid = parse_proposal_id(proposal_id)
-    dao = deployment.session.dao
+    dao = deployment.reader.dao
     for line in format_status(read_status(dao, find_proposal(dao, pid)), tz):
         click.echo(line)
 

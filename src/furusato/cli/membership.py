@@ -104,7 +104,7 @@ def registry_stats_cmd(deployment: Deployment) -> None:
         "relationship": "relationship (関係人口)",
         "supporter": "supporter (サポーター)",
     }
-    s = deployment.session
+    s = deployment.reader
     reg = s.registry()
     counts = registry_stats(reg)
     mask = int(reg.functions.selfRegistrationKinds().call())
@@ -125,7 +125,7 @@ def registry_show(address: str, deployment: Deployment) -> None:
     balance, votes and delegate, and whether it may hold tokens."""
     from furusato.membership.cards import card_status
 
-    s = deployment.session
+    s = deployment.reader
     _show_card(card_status(s.registry(), s.dao.token, _address(address)))
 
 
@@ -313,7 +313,7 @@ def _read_sale(sale_c: Contract) -> SaleView:
 @click.option("--buyer", help="Also show this buyer's purchase.")
 def sale_status(address: str, deployment: Deployment, buyer: str | None) -> None:
     """A sale's state, terms and totals (and one buyer's purchase with --buyer)."""
-    s = deployment.session
+    s = deployment.reader
     sc = s.contract("TokenSale", address)
     v = _read_sale(sc)
     decimals = _payment_decimals(s, v.terms[2])

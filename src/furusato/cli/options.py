@@ -63,10 +63,19 @@ class Deployment:
 
     @property
     def session(self) -> Session:
+        """The deployment opened for reading and sending."""
+        return self._open(read_only=False)
+
+    @property
+    def reader(self) -> Session:
+        """The deployment opened for reading only (no web3.py import: a read command answers quickly)."""
+        return self._open(read_only=True)
+
+    def _open(self, *, read_only: bool) -> Session:
         if self._session is None:
             from furusato.session import open_session
 
-            self._session = open_session(self.network, self.root, self.records_dir)
+            self._session = open_session(self.network, self.root, self.records_dir, read_only=read_only)
             ctx = click.get_current_context(silent=True)
             if ctx is not None:
                 ctx.call_on_close(self._session.close)

@@ -9,9 +9,10 @@ from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
+from furusato.chain import Sender, transact
 from furusato.constants import MEMBER_KINDS, ROLE_REGISTRAR
 from furusato.errors import ChainError
+from furusato.reverts import DEFAULT_DECODER, ErrorDecoder
 
 
 @dataclass(frozen=True)

@@ -52,10 +52,11 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
+from furusato.chain import Sender, transact
 from furusato.config import parse_kind
 from furusato.constants import MEMBER_KINDS, ROLE_REGISTRAR, ZERO_ADDRESS
 from furusato.errors import ChainError, ConfigError, MemberListError, Problem, TextEncodingError
+from furusato.reverts import DEFAULT_DECODER, ErrorDecoder
 from furusato.textio import clean_cell, decode_spreadsheet_text
 
 COLUMNS = {

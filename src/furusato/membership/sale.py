@@ -137,7 +137,7 @@ def start_proposal(token: Contract, sale: str, description: str) -> Proposal:
 
 def deploy_sale(dao: Dao, sender: Sender, artifacts: Artifacts, terms: SaleTerms) -> tuple[str, TxReceipt]:
     """Deploy a TokenSale with ``terms``; it opens only once governance has executed :func:`start_proposal`."""
-    from furusato.artifacts import error_selectors
+    from furusato.abi import error_selectors
 
     abi = dao.abi_of("TokenSale")
     dao.decoder.add(error_selectors([abi]))
@@ -148,7 +148,7 @@ def deploy_sale(dao: Dao, sender: Sender, artifacts: Artifacts, terms: SaleTerms
 def buy(dao: Dao, sender: Sender, sale: Contract, amount: int) -> TxReceipt:
     """Buy ``amount`` token base units from ``sale`` as ``sender`` (paying ETH, or approving the ERC-20 first when
     its allowance is short). Returns the ``buy`` receipt; a revert is raised as ChainError naming the error."""
-    from furusato.artifacts import error_selectors
+    from furusato.abi import error_selectors
 
     dao.decoder.add(error_selectors([dao.abi_of("TokenSale")]))
     f = sale.functions

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from web3 import Web3
-from web3.contract import Contract
-
-from furusato.artifacts import Artifacts, error_selectors
-from furusato.chain import ErrorDecoder
+from furusato.abi import error_selectors
+from furusato.artifacts import Artifacts
 from furusato.errors import ChainError
 from furusato.governance import Governance
 from furusato.records import DeploymentRecord
+from furusato.reverts import ErrorDecoder
+
+if TYPE_CHECKING:
+    from web3 import Web3
+    from web3.contract import Contract
 
 AbiOf = Callable[[str], list[dict[str, Any]]]
 

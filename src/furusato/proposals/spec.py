@@ -128,12 +128,6 @@ def describe(title: str, body: str) -> str:
     return f"# {title.strip()}\n\n{body.strip()}\n"
 
 
-def title_of(description: str) -> str:
-    """The title of an on-chain description (its first line without the heading mark)."""
-    first = description.strip().split("\n", 1)[0] if description.strip() else "(no description)"
-    return first.lstrip("#").strip() or "(untitled)"
-
-
 def build(
     data: dict[str, Any], dao: Dao, *, source: str = "spec", earliest_execution: int | None = None
 ) -> BuiltProposal:

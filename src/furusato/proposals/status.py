@@ -6,13 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from web3 import Web3
-
+from furusato.abi import to_checksum_address
 from furusato.constants import JST
 from furusato.errors import ChainError, InputError
-from furusato.governance import Action, Proposal, ProposalState, Tally
+from furusato.governance import Action, Proposal, ProposalState, Tally, title_of
 from furusato.proposals.dao import Dao
-from furusato.proposals.spec import title_of
 from furusato.units import local_time
 
 LOG_CHUNK = 50_000
@@ -36,12 +34,12 @@ class ProposalInfo:
 
 def _info(args: Any, block: int) -> ProposalInfo:
     actions = tuple(
-        Action(target=Web3.to_checksum_address(t), value=int(v), calldata=bytes(c))
+        Action(target=to_checksum_address(t), value=int(v), calldata=bytes(c))
         for t, v, c in zip(args["targets"], args["values"], args["calldatas"], strict=True)
     )
     return ProposalInfo(
         proposal_id=int(args["proposalId"]),
-        proposer=Web3.to_checksum_address(args["proposer"]),
+        proposer=to_checksum_address(args["proposer"]),
         proposal=Proposal(actions, str(args["description"])),
         vote_start=int(args["voteStart"]),
         vote_end=int(args["voteEnd"]),

@@ -28,10 +28,11 @@ from web3.middleware import ExtraDataToPOAMiddleware
 from web3.types import RPCEndpoint, TxParams, Wei
 
 from furusato.ballots import parse_signed, read_signed, verify
-from furusato.chain import Sender, revert_data, with_margin
+from furusato.chain import Sender, with_margin
 from furusato.constants import JST
 from furusato.errors import ChainError, SignatureRejected
 from furusato.proposals.dao import Dao, rebind
+from furusato.reverts import revert_data
 
 T = TypeVar("T")
 Log = Callable[[str], None]

@@ -22,10 +22,11 @@ from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from furusato.chain import ErrorDecoder, Log, Sender, transact
+from furusato.chain import Log, Sender, transact
 from furusato.constants import ROLE_COORDINATOR, ZERO_ADDRESS
 from furusato.errors import ChainError, ConfigError, InputError
 from furusato.merkle import StandardMerkleTree
+from furusato.reverts import ErrorDecoder
 from furusato.rewards.tree import LEAF_ENCODING
 from furusato.units import local_time
 

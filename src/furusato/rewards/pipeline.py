@@ -14,8 +14,9 @@ from pathlib import Path
 from web3 import Web3
 from web3.contract import Contract
 
-from furusato.chain import ErrorDecoder, Log, Sender
+from furusato.chain import Log, Sender
 from furusato.errors import InputError
+from furusato.reverts import ErrorDecoder
 from furusato.rewards import plan
 from furusato.rewards.onchain import DistributeResult, PlanFolder, distribute, load_plan_folder, publish
 

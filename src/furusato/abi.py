@@ -1,0 +1,49 @@
+"""ABI vocabulary without web3.py: keccak, EIP-55 addresses, canonical types, selectors and topics.
+
+These few functions are all a read command needs besides ``eth_abi``; keeping them here (rather than reaching for
+``Web3.keccak`` or ``eth_utils``) keeps web3.py, eth-account and pydantic out of a read command's start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def keccak(data: bytes) -> bytes:
+    """Keccak-256 of ``data``."""
+    from eth_hash.auto import keccak as _keccak
+
+    return bytes(_keccak(data))
+
+
+def to_checksum_address(value: str | bytes) -> str:
+    """The EIP-55 checksum form of a 20-byte address (given as hex, with or without 0x, or as bytes)."""
+    raw = value.hex() if isinstance(value, bytes | bytearray) else str(value).lower().removeprefix("0x")
+    if len(raw) != 40 or any(c not in "0123456789abcdef" for c in raw):
+        raise ValueError(f"not a 20-byte address: {value!r}")
+    digest = keccak(raw.encode("ascii")).hex()
+    return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(raw))
+
+
+def abi_type(param: dict[str, Any]) -> str:
+    """The canonical type of an ABI parameter, tuples spelled out as ``(t1,t2)`` (and ``(t1,t2)[]``)."""
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(abi_type(c) for c in param.get("components", []))
+        return f"({inner}){kind[len('tuple') :]}"
+    return kind
+
+
+def signature(item: dict[str, Any]) -> str:
+    """``name(type1,type2)`` of a function, event or error ABI entry."""
+    return f"{item['name']}({','.join(abi_type(p) for p in item.get('inputs', []))})"
+
+
+def selector(item: dict[str, Any]) -> bytes:
+    """The 4-byte selector of a function or error ABI entry."""
+    return keccak(signature(item).encode())[:4]
+
+
+def error_selectors(abis: list[list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Map 4-byte selectors (``0x…``) to the custom-error ABI entries of ``abis``, for decoding reverts."""
+    return {"0x" + selector(item).hex(): item for abi in abis for item in abi if item.get("type") == "error"}
