@@ -23,7 +23,8 @@ from furusato import eip712
 from furusato.artifacts import Artifacts
 from furusato.chain import Sender, advance_time, deploy, send_eth, transact
 from furusato.config import load_config
-from furusato.deploy import ROLE_EXECUTOR, ROLE_PROPOSER, deploy_dao
+from furusato.constants import ROLE_EXECUTOR, ROLE_PROPOSER
+from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, Support, call_action
 from furusato.report import table
 

@@ -133,7 +133,7 @@ def deploy(
     """Deploy token, timelock, governor and treasury; wire and check them; write deployments/<network>.json."""
     from furusato.artifacts import Artifacts
     from furusato.config import load_config
-    from furusato.deploy import deploy_dao, plan_summary
+    from furusato.deploy import prepare_deploy, run_deploy
     from furusato.doors import choose_sender, connect, disconnect
 
     try:
@@ -141,29 +141,29 @@ def deploy(
         conn = connect(network, obj.root)
         try:
             sender = choose_sender(conn, keystore=keystore, account_id=account_id, password_file=password_file)
-            artifacts = Artifacts(obj.root)
-            if not dry_run and not yes:
-                for line in plan_summary(config, sender.address, network):
-                    click.echo(line)
-                if not sys.stdin.isatty():
-                    raise click.UsageError("not on a terminal: pass --yes to deploy without confirmation")
-                click.confirm(f"Deploy to '{network}'?", abort=True)
-            record = deploy_dao(
+            prepared = prepare_deploy(  # every preflight check, before the question and before anything is sent
                 conn.w3,
                 sender,
                 config,
-                artifacts,
+                Artifacts(obj.root),
                 network=network,
                 development=conn.development,
                 records_dir=records_dir or obj.root / "deployments",
-                log=click.echo,
                 force=force,
-                dry_run=dry_run,
             )
-            if not dry_run:
-                click.secho(f"deployed on {network} (chain {record.chain_id}):", fg="green")
-                for name, contract in record.contracts.items():
-                    click.echo(f"  {name:<20} {contract.address}")
+            for line in prepared.summary():  # the plan, printed once
+                click.echo(line)
+            if dry_run:
+                click.echo("dry run: nothing was sent")
+                return
+            if not yes:
+                if not sys.stdin.isatty():
+                    raise click.UsageError("not on a terminal: pass --yes to deploy without confirmation")
+                click.confirm(f"Deploy to '{network}'?", abort=True)
+            record = run_deploy(prepared, log=click.echo)
+            click.secho(f"deployed on {network} (chain {record.chain_id}):", fg="green")
+            for name, contract in record.contracts.items():
+                click.echo(f"  {name:<20} {contract.address}")
         finally:
             disconnect()
     except FurusatoError as exc:

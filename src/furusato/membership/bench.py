@@ -13,7 +13,8 @@ from furusato.artifacts import Artifacts
 from furusato.bench import BenchActors
 from furusato.chain import Sender, UnlockedSender, advance_time, deploy, transact
 from furusato.config import KINDS, DeployConfig, load_config
-from furusato.deploy import ROLE_REGISTRAR, deploy_dao
+from furusato.constants import ROLE_REGISTRAR
+from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, Support, call_action
 from furusato.membership.sale import ETH, start_proposal
 from furusato.proposals.dao import Dao, load_dao
