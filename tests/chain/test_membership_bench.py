@@ -8,7 +8,7 @@ from pathlib import Path
 from brownie import accounts, web3
 
 from furusato.bench import BenchActors
-from furusato.membership.bench import bench_members_only, bench_membership
+from furusato.bench.membership import bench_members_only, bench_membership
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from brownie import accounts, web3
 
 from furusato.bench import BenchActors
-from furusato.relayer.bench import bench_relayer
+from furusato.bench.relayer import bench_relayer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,16 +10,14 @@ from web3 import Web3
 from web3.contract import Contract
 
 from furusato.artifacts import Artifacts
-from furusato.bench import BenchActors
+from furusato.bench.actors import TOKEN, BenchActors, deploy_local_dao
 from furusato.chain import Sender, UnlockedSender, advance_time, deploy, transact
 from furusato.config import KINDS, DeployConfig, load_config
-from furusato.constants import ROLE_REGISTRAR
-from furusato.deploy import deploy_dao
+from furusato.constants import ETH, ROLE_REGISTRAR
 from furusato.governance import Proposal, Support, call_action
-from furusato.membership.sale import ETH, start_proposal
+from furusato.membership.sale import start_proposal
 from furusato.proposals.dao import Dao, load_dao
 
-TOKEN = 10**18
 PRICE = 10**15  # 0.001 ETH per whole token
 
 
@@ -36,6 +34,16 @@ def pass_proposal(w3: Web3, dao: Dao, voters: tuple[Sender, ...], proposal: Prop
     gov.execute(voters[0], proposal)
 
 
+def _dao_with_registry(
+    w3: Web3, root: Path, actors: BenchActors, network: str, work: Path | None, config: DeployConfig
+) -> tuple[Dao, Contract]:
+    """A fresh DAO deployed with ``config`` (records in ``work``, default ``build/<network>``) and its registry."""
+    record, artifacts = deploy_local_dao(w3, root, actors.deployer, network, work or root / "build" / network, config)
+    dao = load_dao(w3, record, artifacts)
+    registry = w3.eth.contract(address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi)
+    return dao, registry
+
+
 def bench_membership(
     w3: Web3,
     root: Path,
@@ -48,15 +56,8 @@ def bench_membership(
     sale started by one proposal; return ``gas.registry.register`` (a registrar registers a new member; not the
     registry's first card), ``gas.sale.buy`` (a registered member's first purchase; not the sale's first) and
     ``gas.sale.refund`` (a buyer's full ETH refund after the goal was missed). Development chains only."""
-    work = work or root / "build" / "bench-membership"
-    artifacts = Artifacts(root)
-    record = deploy_dao(w3, actors.deployer, load_config(preset="local"), artifacts, network="bench-membership",
-                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
-    dao = load_dao(w3, record, artifacts)
-    registry: Contract = w3.eth.contract(
-        address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi
-    )
-    sale_art = artifacts.get("TokenSale")
+    dao, registry = _dao_with_registry(w3, root, actors, "bench-membership", work, load_config(preset="local"))
+    sale_art = Artifacts(root).get("TokenSale")
     now = dao.now()
     goal = 1_000_000 * TOKEN  # out of reach: the sale fails, so buyers can refund
     terms = (dao.token.address, dao.treasury.address, ETH, PRICE, now + 10, now + 30 * 86400,
@@ -108,16 +109,9 @@ def bench_members_only(
     ``gas.membersOnly.castVote`` (a member's vote, not the proposal's first: the plain governor's is
     ``gas.castVote.later``) and ``gas.registry.revoke`` (a registrar revokes a self-delegated member: the card is
     burned and the token suspends its votes). Development chains only."""
-    work = work or root / "build" / "bench-members-only"
-    artifacts = Artifacts(root)
     config = members_only_config()
     assert config.registry is not None
-    record = deploy_dao(w3, actors.deployer, config, artifacts, network="bench-members-only",
-                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
-    dao = load_dao(w3, record, artifacts)
-    registry: Contract = w3.eth.contract(
-        address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi
-    )
+    dao, registry = _dao_with_registry(w3, root, actors, "bench-members-only", work, config)
     advance_time(w3, 2)
     m = actors.members
     proposal = Proposal((call_action(dao.token, "transferRegistry"),), "bench: members-only vote")

@@ -16,18 +16,13 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from web3 import Web3
 
-from furusato.artifacts import Artifacts
 from furusato.ballots import export_ballot
-from furusato.bench import BenchActors
+from furusato.bench.actors import TOKEN, BenchActors, deploy_local_dao
 from furusato.chain import advance_time, transact
-from furusato.config import load_config
-from furusato.deploy import deploy_dao
+from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
 from furusato.proposals.dao import load_dao
 from furusato.relayer.service import Relayer, RelayerSettings, make_server, start_in_thread
-
-ETH = "0x0000000000000000000000000000000000000000"
-TOKEN = 10**18
 
 
 def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -59,9 +54,7 @@ def bench_relayer(
     request to the last receipt). Development chains only (moves the clock)."""
     work = work or root / "build" / "bench"
     work.mkdir(parents=True, exist_ok=True)
-    artifacts = Artifacts(root)
-    record = deploy_dao(w3, actors.deployer, load_config(preset="local"), artifacts, network="bench-relayer",
-                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
+    record, artifacts = deploy_local_dao(w3, root, actors.deployer, "bench-relayer", work)
     dao = load_dao(w3, record, artifacts)
     voters = [Account.from_key(Web3.keccak(text=f"bench-relayer-voter-{i}")) for i in range(ballots)]
     member = actors.members[0]
