@@ -7,7 +7,7 @@ from pathlib import Path
 
 from brownie import accounts, web3
 
-from furusato.bench import BenchActors
+from furusato.bench import Bench, BenchActors
 from furusato.bench.cli import bench_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,9 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_cli_bench_times_help_and_proposal_list(tmp_path):
     lines: list[str] = []
-    results = bench_cli(
-        web3, ROOT, BenchActors.development([a.address for a in accounts]), runs=1, work=tmp_path, log=lines.append
-    )
+    actors = BenchActors.development([a.address for a in accounts])
+    results = bench_cli(Bench(web3, ROOT, actors, tmp_path, lines.append), runs=1)
     assert set(results) == {"time.cli.help", "time.cli.proposal_list"}
     assert all(0 < v < 120 for v in results.values())
     assert "time.cli.proposal_list" in lines[0]

@@ -14,13 +14,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from web3 import Web3
-
-from furusato.bench.actors import BenchActors, deploy_local_dao
+from furusato.bench.context import Bench
 from furusato.chain import advance_time, transact
 from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
@@ -56,18 +53,10 @@ def time_command(args: list[str], runs: int, cwd: Path) -> tuple[float, str]:
     return statistics.median(times), out
 
 
-def bench_cli(
-    w3: Web3,
-    root: Path,
-    actors: BenchActors,
-    *,
-    runs: int = 5,
-    proposals: int = 3,
-    work: Path | None = None,
-    log: Callable[[str], None] = print,
-) -> dict[str, float]:
+def bench_cli(b: Bench, *, runs: int = 5, proposals: int = 3) -> dict[str, float]:
     """Measure ``time.cli.help`` and ``time.cli.proposal_list`` (seconds, medians of ``runs``)."""
-    record, artifacts = deploy_local_dao(w3, root, actors.deployer, "bench-cli", work or root / "build" / "bench-cli")
+    w3, actors, root = b.w3, b.actors, b.root
+    record, artifacts = b.deploy("bench-cli")
     dao = load_dao(w3, record, artifacts)
     member = actors.members[0]
     advance_time(w3, 1)
@@ -88,5 +77,5 @@ def bench_cli(
     if not all(str(p.proposal_id) in listed for p in made):
         raise RuntimeError(f"furusato proposal list did not show the bench proposals:\n{listed}")
     results = {"time.cli.help": round(help_time, 3), "time.cli.proposal_list": round(list_time, 3)}
-    log("  " + ", ".join(f"{k} {v:.3f} s" for k, v in results.items()))
+    b.log("  " + ", ".join(f"{k} {v:.3f} s" for k, v in results.items()))
     return results

@@ -8,9 +8,7 @@ system's timelock), so the ratio measures what our governor and token add.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from web3 import Web3
@@ -19,7 +17,7 @@ from web3.types import TxReceipt
 
 from furusato import eip712
 from furusato.artifacts import Artifacts
-from furusato.bench.actors import TOKEN, BenchActors, deploy_local_dao
+from furusato.bench.context import TOKEN, Bench, BenchActors
 from furusato.chain import LocalKeySender, advance_time, deploy, send_eth, transact
 from furusato.config import load_config
 from furusato.constants import ETH, ROLE_EXECUTOR, ROLE_PROPOSER
@@ -56,10 +54,10 @@ def _deploy_reference(w3: Web3, artifacts: Artifacts, a: BenchActors, delay: int
     return System("ref.", token, governor, timelock, treasury)
 
 
-def run_governance_bench(w3: Web3, root: Path, a: BenchActors, log: Callable[[str], None] = print) -> dict[str, float]:
+def run_governance_bench(b: Bench) -> dict[str, float]:
     """Measure every operation on both systems; return ``{metric: gas}``."""
-    config = load_config(preset="local")
-    record, artifacts = deploy_local_dao(w3, root, a.deployer, "bench", root / "build" / "bench", config)
+    w3, a, config = b.w3, b.actors, load_config(preset="local")
+    record, artifacts = b.deploy("bench", config)
     results: dict[str, float] = {f"gas.deploy.{n}": float(c.gas_used) for n, c in record.contracts.items()}
     token, governor, timelock, treasury = (
         _contract(w3, artifacts, n, record.address(n))

@@ -16,7 +16,7 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from furusato.artifacts import error_selectors
-from furusato.bench.actors import deploy_local_dao
+from furusato.bench.context import Bench
 from furusato.chain import ErrorDecoder, Sender, advance_time
 from furusato.merkle import StandardMerkleTree
 from furusato.rewards.onchain import claim as claim_reward
@@ -37,22 +37,15 @@ def synthetic_members(n: int, salt: str) -> list[str]:
     return [Web3.to_checksum_address(Web3.keccak(text=f"{salt}:{i}")[:20]) for i in range(n)]
 
 
-def run_rewards_bench(
-    w3: Web3,
-    root: Path,
-    deployer: Sender,
-    coordinator: Sender,
-    claimer: Sender,
-    work: Path,
-    sizes: tuple[int, ...] = (1_000, 10_000),
-    log: Callable[[str], None] = print,
-) -> dict[str, float]:
-    """Time ``CSV → last receipt`` for each size on a fresh local DAO, and the gas per pushed / claimed leaf."""
-    record, artifacts = deploy_local_dao(w3, root, deployer, "bench-rewards", work)
+def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1_000, 10_000)) -> dict[str, float]:
+    """Time ``CSV → last receipt`` for each size on a fresh local DAO (``coordinator`` plans, publishes and pushes;
+    the relayer claims), and the gas per pushed / claimed leaf."""
+    w3, work, log = b.w3, b.work, b.log
+    record, artifacts = b.deploy("bench-rewards")
     abi = artifacts.get("ActivityRewards").abi
     rewards = w3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
     decoder = ErrorDecoder(error_selectors([abi]))
-    policy = root / "examples" / "rewards-policy.yaml"
+    policy = b.root / "examples" / "rewards-policy.yaml"
     quiet: Callable[[str], None] = lambda _l: None  # noqa: E731
 
     def pass_window(payable_at: int) -> bool:
@@ -105,7 +98,9 @@ def run_rewards_bench(
     )  # fmt: skip
     pass_window(int(rewards.functions.epochInfo(int(month.replace("-", ""))).call()[4]))
     folder = load_plan_folder(out)
-    receipt = claim_reward(w3, claimer, rewards, folder, members[0], network="bench", decoder=decoder, log=quiet)
+    receipt = claim_reward(
+        w3, b.actors.relayer, rewards, folder, members[0], network="bench", decoder=decoder, log=quiet
+    )
     assert receipt is not None
     results["gas.reward.claim"] = float(receipt["gasUsed"])
     return results

@@ -48,11 +48,19 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
     me = record.deployer
     tl, gov = timelock.address, governor.address
     t, g, tlf = token.functions, governor.functions, timelock.functions
+
+    def handed_over(label: str, contract: Contract) -> list[tuple[str, bool]]:
+        """The timelock administers ``contract`` and the deployer no longer does."""
+        admin = contract.functions.hasRole
+        return [
+            (f"{label} admin is the timelock", admin(ROLE_DEFAULT_ADMIN, tl).call()),
+            (f"deployer holds no {label} admin role", not admin(ROLE_DEFAULT_ADMIN, me).call()),
+        ]
+
     checks = [
         ("token clock is timestamps", t.CLOCK_MODE().call() == "mode=timestamp"),
         ("token cap as configured", t.cap().call() == config.token_cap),
-        ("token admin is the timelock", t.hasRole(ROLE_DEFAULT_ADMIN, tl).call()),
-        ("deployer holds no token admin role", not t.hasRole(ROLE_DEFAULT_ADMIN, me).call()),
+        *handed_over("token", token),
         ("deployer holds no minter role", not t.hasRole(ROLE_MINTER, me).call()),
         ("treasury excluded from voting", t.isVotingExcluded(treasury.address).call()),
         ("timelock excluded from voting", t.isVotingExcluded(tl).call()),
@@ -88,16 +96,14 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
     ]  # fmt: skip
     for alloc in config.genesis:
         checks.append((f"genesis balance of {alloc.to}", t.balanceOf(alloc.to).call() >= alloc.amount))
-    if config.rewards:
-        r = config.rewards
+    if r := config.rewards:
         rewards = at(REWARDS)
         rf = rewards.functions
         checks += [
             ("ActivityRewards mints in the token", rf.token().call() == token.address),
             ("ActivityRewards is a minter", t.hasRole(ROLE_MINTER, rewards.address).call()),
             ("ActivityRewards excluded from voting", t.isVotingExcluded(rewards.address).call()),
-            ("rewards admin is the timelock", rf.hasRole(ROLE_DEFAULT_ADMIN, tl).call()),
-            ("deployer holds no rewards admin role", not rf.hasRole(ROLE_DEFAULT_ADMIN, me).call()),
+            *handed_over("rewards", rewards),
             ("rewards challenge window as configured", rf.challengeWindow().call() == r.challenge_window),
             ("rewards member cap as configured", rf.memberCap().call() == r.member_cap),
             ("rewards standing budget as configured", rf.standingBudget().call() == r.standing_budget),
@@ -109,15 +115,13 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
             checks.append(("ActivityRewards pays members only", rf.memberRegistry().call() == record.address(REGISTRY)))
         else:
             checks.append(("ActivityRewards pays anyone", rf.memberRegistry().call() == ZERO_ADDRESS))
-    if config.registry:
-        reg = config.registry
+    if reg := config.registry:
         registry = at(REGISTRY)
         gf = registry.functions
         checks += [
             ("registry name as configured", gf.name().call() == reg.name),
             ("registry symbol as configured", gf.symbol().call() == reg.symbol),
-            ("registry admin is the timelock", gf.hasRole(ROLE_DEFAULT_ADMIN, tl).call()),
-            ("deployer holds no registry admin role", not gf.hasRole(ROLE_DEFAULT_ADMIN, me).call()),
+            *handed_over("registry", registry),
             ("deployer holds no registrar role", not gf.hasRole(ROLE_REGISTRAR, me).call()),
             ("registry cards are locked (ERC-5192)", gf.supportsInterface(ERC5192_INTERFACE).call()),
             ("self-registration kinds as configured", gf.selfRegistrationKinds().call() == reg.self_registration_kinds),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NotRequired, TypedDict, Unpack
 
 from web3 import Web3
 
@@ -53,26 +54,31 @@ def run_deploy(prepared: PreparedDeploy, log: Log = print) -> DeploymentRecord:
     return record
 
 
+class Destination(TypedDict):
+    """Where a deployment goes: ``prepare_deploy``'s keyword arguments."""
+
+    network: str
+    development: bool
+    records_dir: Path
+    force: NotRequired[bool]
+
+
 def deploy_dao(
     w3: Web3,
     sender: Sender,
     config: DeployConfig,
     artifacts: Artifacts,
     *,
-    network: str,
-    development: bool,
-    records_dir: Path,
     log: Log = print,
-    force: bool = False,
     dry_run: bool = False,
+    **destination: Unpack[Destination],
 ) -> DeploymentRecord:
-    """In one call, for scripts, the demo and tests: the preflight, the plan (logged once), then the run.
+    """In one call, for scripts, the demo and tests: the preflight (``network``, ``development``, ``records_dir``,
+    ``force`` as for :func:`prepare_deploy`), the plan (logged once), then the run.
 
     With ``dry_run`` nothing is sent or written; the returned record is the empty one the run would start from.
     """
-    prepared = prepare_deploy(
-        w3, sender, config, artifacts, network=network, development=development, records_dir=records_dir, force=force
-    )
+    prepared = prepare_deploy(w3, sender, config, artifacts, **destination)
     for line in prepared.summary():
         log(line)
     if dry_run:

@@ -1,4 +1,5 @@
-"""Who plays which part in the benches (a development chain's unlocked accounts), and the local DAO they use."""
+"""What every bench stands on: who plays which part (a development chain's unlocked accounts), the chain, the
+checkout, a scratch folder and where progress lines go; and the quiet local DAO a bench deploys."""
 
 from __future__ import annotations
 
@@ -44,19 +45,23 @@ class BenchActors:
         )
 
 
-def deploy_local_dao(
-    w3: Web3,
-    root: Path,
-    deployer: Sender,
-    network: str,
-    records_dir: Path,
-    config: DeployConfig | None = None,
-    log: Callable[[str], None] = lambda _l: None,
-) -> tuple[DeploymentRecord, Artifacts]:
-    """A fresh DAO (preset ``local`` unless ``config``) deployed quietly for one bench; its record and artifacts."""
-    artifacts = Artifacts(root)
-    record = deploy_dao(
-        w3, deployer, config or load_config(preset="local"), artifacts, network=network, development=True,
-        records_dir=records_dir, log=log,
-    )  # fmt: skip
-    return record, artifacts
+@dataclass(frozen=True)
+class Bench:
+    """One bench's surroundings: the development chain, the checkout (its ``build/`` artifacts), the actors, a
+    scratch folder for deployment records and logs, and where progress lines go."""
+
+    w3: Web3
+    root: Path
+    actors: BenchActors
+    work: Path
+    log: Callable[[str], None] = print
+
+    def deploy(self, network: str, config: DeployConfig | None = None) -> tuple[DeploymentRecord, Artifacts]:
+        """A fresh DAO (preset ``local`` unless ``config``) deployed quietly by the deployer, its record in ``work``;
+        the record and the artifacts."""
+        artifacts = Artifacts(self.root)
+        record = deploy_dao(
+            self.w3, self.actors.deployer, config or load_config(preset="local"), artifacts, network=network,
+            development=True, records_dir=self.work, log=lambda _l: None,
+        )  # fmt: skip
+        return record, artifacts
