@@ -84,6 +84,50 @@ def test_cli_reports_a_wrong_keystore_password(live_network):
     assert "wrong password or damaged file" in result.stderr
 
 
+PLAN_LAST_LINE = "then the deployer renounces every role it held"
+
+
+def test_cli_preflight_refusal_comes_before_the_plan_and_the_question(live_network):
+    """An unfunded deployer is refused by the preflight: no plan, no question, nothing sent or written."""
+    ks, pw, address = live_network.keystore(Account.create().key)
+    args = [a for a in deploy_args(ks, pw, live_network.tmp / "d") if a != "--yes"]  # would ask, if it got that far
+    result = live_network.furusato(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"the deployer {address} has no ETH on furusato-live" in result.stderr
+    assert PLAN_LAST_LINE not in result.stdout
+    assert "Deploy to" not in result.stdout
+    assert "not on a terminal" not in result.stderr  # the question's own precondition was never reached
+    assert live_network.w3.eth.get_transaction_count(address) == 0
+    assert not (live_network.tmp / "d").exists()
+
+
+def test_cli_prints_the_plan_once_then_asks_then_deploys(live_network):
+    """On a terminal: the plan once, the question, and after "y" the steps (without the plan again)."""
+    import os
+    import pty
+
+    ks, pw, address = live_network.keystore(Account.create().key)
+    live_network.fund(address)
+    records = live_network.tmp / "deployments"
+    args = [a for a in deploy_args(ks, pw, records) if a != "--yes"]
+    controller, terminal = pty.openpty()
+    try:
+        os.write(controller, b"y\n")
+        result = subprocess.run(
+            live_network.command(*args), cwd=ROOT, env=live_network.env, stdin=terminal, capture_output=True,
+            text=True, timeout=600,
+        )  # fmt: skip
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert out.count(PLAN_LAST_LINE) == 1
+    assert out.count("network furusato-live, deployer") == 1
+    assert out.index(PLAN_LAST_LINE) < out.index("Deploy to 'furusato-live'?") < out.index("  RegionToken: 0x")
+    assert read_record(records / "furusato-live.json").deployer == address
+
+
 def test_brownie_run_live_entry_point_deploys_with_a_keystore(live_network):
     ks, pw, address = live_network.keystore(Account.create().key)
     live_network.fund(address)

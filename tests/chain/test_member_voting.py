@@ -16,11 +16,11 @@ from web3 import Web3
 from furusato import eip712
 from furusato.artifacts import Artifacts
 from furusato.ballots import export_ballot
+from furusato.bench.membership import members_only_config
 from furusato.chain import UnlockedSender
 from furusato.deploy import check_wiring, deploy_dao
 from furusato.errors import SignatureRejected
 from furusato.governance import Support
-from furusato.membership.bench import members_only_config
 from furusato.proposals.dao import load_dao
 from furusato.relayer.service import Relayer, RelayerSettings
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from eth_account import Account
 
 from furusato.artifacts import Artifacts
-from furusato.bench import synthetic_members, write_activity_csv
+from furusato.bench.rewards import synthetic_members, write_activity_csv
 from furusato.records import read_record
 from furusato.rewards.onchain import epoch_state, load_plan_folder
 

@@ -14,9 +14,9 @@ from eth_utils.crypto import keccak
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from furusato.bench.rewards import bench_merkle
 from furusato.errors import InputError
 from furusato.merkle import MultiProof, StandardMerkleTree, verify, verify_multi_proof
-from furusato.rewards.bench import bench_merkle
 from furusato.rewards.tree import LEAF_ENCODING
 
 REPO = Path(__file__).resolve().parents[2]

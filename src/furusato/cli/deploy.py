@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from furusato.accounts import SignerChoice
-from furusato.cli.options import network_option, project_root, records_option, signer_options
+from furusato.cli.options import Sending, network_option, project_root, records_option, signer_options
 
 
 @click.command()
@@ -31,25 +31,20 @@ def deploy(
     force: bool,
     records_dir: Path | None,
 ) -> None:
-    """Deploy token, timelock, governor and treasury; wire and check them; write deployments/<network>.json."""
-    import sys
+    """Deploy token, timelock, governor and treasury; wire and check them; write deployments/<network>.json.
 
+    Every preflight check runs first; then the plan is printed once, then the question (unless --yes), then the
+    steps."""
     from furusato.artifacts import Artifacts
     from furusato.config import load_config
-    from furusato.deploy import deploy_dao, plan_summary
+    from furusato.deploy import prepare_deploy, run_deploy
     from furusato.networks import connect
 
     root = project_root()
     config = load_config(config_path, preset)
     with connect(network, root) as conn:
         sender = signer.sender(conn.w3, network, conn.development)
-        if not dry_run and not yes:
-            for line in plan_summary(config, sender.address, network):
-                click.echo(line)
-            if not sys.stdin.isatty():
-                raise click.UsageError("not on a terminal: pass --yes to deploy without confirmation")
-            click.confirm(f"Deploy to '{network}'?", abort=True)
-        record = deploy_dao(
+        prepared = prepare_deploy(  # every preflight check, before the question and before anything is sent
             conn.w3,
             sender,
             config,
@@ -57,14 +52,18 @@ def deploy(
             network=network,
             development=conn.development,
             records_dir=records_dir or root / "deployments",
-            log=click.echo,
             force=force,
-            dry_run=dry_run,
         )
-    if not dry_run:
-        click.secho(f"deployed on {network} (chain {record.chain_id}):", fg="green")
-        for name, contract in record.contracts.items():
-            click.echo(f"  {name:<20} {contract.address}")
+        for line in prepared.summary():  # the plan, printed once
+            click.echo(line)
+        if dry_run:
+            click.echo("dry run: nothing was sent")
+            return
+        Sending(signer, yes).confirm(f"Deploy to '{network}'?")
+        record = run_deploy(prepared, log=click.echo)
+    click.secho(f"deployed on {network} (chain {record.chain_id}):", fg="green")
+    for name, contract in record.contracts.items():
+        click.echo(f"  {name:<20} {contract.address}")
 
 
 COMMANDS: list[click.Command] = [deploy]

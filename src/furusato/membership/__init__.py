@@ -1,1 +1,1 @@
-"""Membership: the resident registry (ふるさと住民登録) and fundraising sales — bulk import, sale terms, bench."""
+"""Membership: the resident registry (ふるさと住民登録) and fundraising sales — bulk import, sale terms."""

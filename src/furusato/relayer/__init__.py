@@ -1,4 +1,4 @@
-"""Gasless voting: an HTTP relayer for signed ballots and delegations, its batch mode and its benchmark."""
+"""Gasless voting: an HTTP relayer for signed ballots and delegations, and its batch mode."""
 
 from __future__ import annotations
 

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from web3 import Web3
 from web3.contract import Contract
 
 from furusato.artifacts import Artifacts
-from furusato.bench import BenchActors
+from furusato.bench.context import TOKEN, Bench
 from furusato.chain import Sender, UnlockedSender, advance_time, deploy, transact
 from furusato.config import KINDS, DeployConfig, load_config
-from furusato.deploy import ROLE_REGISTRAR, deploy_dao
+from furusato.constants import ETH, ROLE_REGISTRAR
 from furusato.governance import Proposal, Support, call_action
-from furusato.membership.sale import ETH, start_proposal
+from furusato.membership.sale import start_proposal
 from furusato.proposals.dao import Dao, load_dao
 
-TOKEN = 10**18
 PRICE = 10**15  # 0.001 ETH per whole token
 
 
@@ -35,27 +32,22 @@ def pass_proposal(w3: Web3, dao: Dao, voters: tuple[Sender, ...], proposal: Prop
     gov.execute(voters[0], proposal)
 
 
-def bench_membership(
-    w3: Web3,
-    root: Path,
-    actors: BenchActors,
-    *,
-    work: Path | None = None,
-    log: Callable[[str], None] = print,
-) -> dict[str, float]:
+def _dao_with_registry(b: Bench, network: str, config: DeployConfig) -> tuple[Dao, Contract]:
+    """A fresh DAO deployed with ``config`` and its registry."""
+    record, artifacts = b.deploy(network, config)
+    dao = load_dao(b.w3, record, artifacts)
+    registry = b.w3.eth.contract(address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi)
+    return dao, registry
+
+
+def bench_membership(b: Bench) -> dict[str, float]:
     """Deploy a fresh local DAO (preset ``local``: registry without transfer restriction) and a members-only ETH
     sale started by one proposal; return ``gas.registry.register`` (a registrar registers a new member; not the
     registry's first card), ``gas.sale.buy`` (a registered member's first purchase; not the sale's first) and
     ``gas.sale.refund`` (a buyer's full ETH refund after the goal was missed). Development chains only."""
-    work = work or root / "build" / "bench-membership"
-    artifacts = Artifacts(root)
-    record = deploy_dao(w3, actors.deployer, load_config(preset="local"), artifacts, network="bench-membership",
-                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
-    dao = load_dao(w3, record, artifacts)
-    registry: Contract = w3.eth.contract(
-        address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi
-    )
-    sale_art = artifacts.get("TokenSale")
+    w3, actors = b.w3, b.actors
+    dao, registry = _dao_with_registry(b, "bench-membership", load_config(preset="local"))
+    sale_art = Artifacts(b.root).get("TokenSale")
     now = dao.now()
     goal = 1_000_000 * TOKEN  # out of reach: the sale fails, so buyers can refund
     terms = (dao.token.address, dao.treasury.address, ETH, PRICE, now + 10, now + 30 * 86400,
@@ -84,7 +76,7 @@ def bench_membership(
         "gas.sale.buy": float(buy["gasUsed"]),
         "gas.sale.refund": float(refund["gasUsed"]),
     }
-    log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in results.items()))
+    b.log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in results.items()))
     return results
 
 
@@ -95,28 +87,15 @@ def members_only_config() -> DeployConfig:
     return replace(base, registry=replace(base.registry, restrict_transfers=True), governor_members_only=True)
 
 
-def bench_members_only(
-    w3: Web3,
-    root: Path,
-    actors: BenchActors,
-    *,
-    work: Path | None = None,
-    log: Callable[[str], None] = print,
-) -> dict[str, float]:
+def bench_members_only(b: Bench) -> dict[str, float]:
     """Deploy a members-only DAO (restricted transfers, members-only governor) and return
     ``gas.membersOnly.castVote`` (a member's vote, not the proposal's first: the plain governor's is
     ``gas.castVote.later``) and ``gas.registry.revoke`` (a registrar revokes a self-delegated member: the card is
     burned and the token suspends its votes). Development chains only."""
-    work = work or root / "build" / "bench-members-only"
-    artifacts = Artifacts(root)
     config = members_only_config()
     assert config.registry is not None
-    record = deploy_dao(w3, actors.deployer, config, artifacts, network="bench-members-only",
-                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
-    dao = load_dao(w3, record, artifacts)
-    registry: Contract = w3.eth.contract(
-        address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi
-    )
+    w3, actors = b.w3, b.actors
+    dao, registry = _dao_with_registry(b, "bench-members-only", config)
     advance_time(w3, 2)
     m = actors.members
     proposal = Proposal((call_action(dao.token, "transferRegistry"),), "bench: members-only vote")
@@ -128,5 +107,5 @@ def bench_members_only(
     staff = UnlockedSender(Web3.to_checksum_address(config.registry.registrars[0]))  # the town staff (dev account)
     revoke = transact(w3, staff, registry.functions.revoke(m[4].address))
     results = {"gas.membersOnly.castVote": float(vote["gasUsed"]), "gas.registry.revoke": float(revoke["gasUsed"])}
-    log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in results.items()))
+    b.log("  " + ", ".join(f"{k} {v:,.0f}" for k, v in results.items()))
     return results

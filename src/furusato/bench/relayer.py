@@ -7,27 +7,20 @@ import statistics
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from web3 import Web3
 
-from furusato.artifacts import Artifacts
 from furusato.ballots import export_ballot
-from furusato.bench import BenchActors
+from furusato.bench.context import TOKEN, Bench
 from furusato.chain import advance_time, transact
-from furusato.config import load_config
-from furusato.deploy import deploy_dao
+from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
 from furusato.proposals.dao import load_dao
 from furusato.relayer.service import Relayer, RelayerSettings, make_server, start_in_thread
-
-ETH = "0x0000000000000000000000000000000000000000"
-TOKEN = 10**18
 
 
 def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -43,25 +36,14 @@ def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError(f"the relayer refused a bench ballot ({exc.code}): {exc.read().decode()}") from exc
 
 
-def bench_relayer(
-    w3: Web3,
-    root: Path,
-    actors: BenchActors,
-    *,
-    ballots: int = 200,
-    clients: int = 4,
-    work: Path | None = None,
-    log: Callable[[str], None] = print,
-) -> dict[str, float]:
+def bench_relayer(b: Bench, *, ballots: int = 200, clients: int = 4) -> dict[str, float]:
     """Deploy a fresh local DAO, give ``ballots`` new voters votes, open a proposal, and relay one wallet-signed
     ballot per voter over HTTP (``clients`` concurrent senders). Returns ``gas.relay.castVoteBySig`` (median gas of
     the relayed votes) and ``rate.relay.ballots_per_s`` (ballots accepted and mined per second, from the first
     request to the last receipt). Development chains only (moves the clock)."""
-    work = work or root / "build" / "bench"
+    w3, actors, work = b.w3, b.actors, b.work
     work.mkdir(parents=True, exist_ok=True)
-    artifacts = Artifacts(root)
-    record = deploy_dao(w3, actors.deployer, load_config(preset="local"), artifacts, network="bench-relayer",
-                        development=True, records_dir=work, log=lambda _l: None)  # fmt: skip
+    record, artifacts = b.deploy("bench-relayer")
     dao = load_dao(w3, record, artifacts)
     voters = [Account.from_key(Web3.keccak(text=f"bench-relayer-voter-{i}")) for i in range(ballots)]
     member = actors.members[0]
@@ -100,5 +82,5 @@ def bench_relayer(
         raise RuntimeError(f"relayer bench: the proposal counted {tally[1]} votes for, expected {ballots * TOKEN}")
     rate = ballots / elapsed
     gas = statistics.median(int(r["gasUsed"]) for r in receipts)
-    log(f"  relayed {ballots} ballots in {elapsed:.2f} s ({rate:.1f}/s), median gas {gas:,.0f}")
+    b.log(f"  relayed {ballots} ballots in {elapsed:.2f} s ({rate:.1f}/s), median gas {gas:,.0f}")
     return {"gas.relay.castVoteBySig": float(gas), "rate.relay.ballots_per_s": round(rate, 2)}

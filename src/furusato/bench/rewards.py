@@ -1,0 +1,128 @@
+"""Activity-rewards benchmarks: CSV → plan → publish → challenge window → push on a local DAO (time and gas per
+leaf, a claim's gas), and building a large reward tree with every proof. Not tests: nothing here asserts a time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from web3 import Web3
+from web3.contract import Contract
+from web3.logs import DISCARD
+from web3.types import TxReceipt
+
+from furusato.abi import error_selectors
+from furusato.bench.context import Bench
+from furusato.chain import Sender, advance_time
+from furusato.merkle import StandardMerkleTree
+from furusato.reverts import ErrorDecoder
+from furusato.rewards.onchain import claim as claim_reward
+from furusato.rewards.onchain import load_plan_folder
+from furusato.rewards.pipeline import run_epoch
+from furusato.rewards.tree import LEAF_ENCODING
+
+
+def write_activity_csv(path: Path, members: list[str], date: str, quantity: str = "0.01") -> None:
+    """A synthetic activity log: one grass-cutting row per member (1 token each with the example policy)."""
+    lines = ["member,activity,quantity,date,note"]
+    lines += [f"{m},grass_cutting,{quantity},{date},bench" for m in members]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def synthetic_members(n: int, salt: str) -> list[str]:
+    """``n`` distinct, deterministic addresses that hold nothing yet."""
+    return [Web3.to_checksum_address(Web3.keccak(text=f"{salt}:{i}")[:20]) for i in range(n)]
+
+
+def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1_000, 10_000)) -> dict[str, float]:
+    """Time ``CSV → last receipt`` for each size on a fresh local DAO (``coordinator`` plans, publishes and pushes;
+    the relayer claims), and the gas per pushed / claimed leaf."""
+    w3, work, log = b.w3, b.work, b.log
+    record, artifacts = b.deploy("bench-rewards")
+    abi = artifacts.get("ActivityRewards").abi
+    rewards = w3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
+    decoder = ErrorDecoder(error_selectors([abi]))
+    policy = b.root / "examples" / "rewards-policy.yaml"
+    quiet: Callable[[str], None] = lambda _l: None  # noqa: E731
+
+    def pass_window(payable_at: int) -> bool:
+        advance_time(w3, payable_at - int(w3.eth.get_block("latest")["timestamp"]) + 1)
+        return True
+
+    def epoch_run(members: list[str], month: str) -> tuple[float, list[TxReceipt]]:
+        out = work / f"rewards-{month}"
+        if out.exists():
+            shutil.rmtree(out)
+        csv = work / f"activity-{month}.csv"
+        write_activity_csv(csv, members, f"{month}-15")
+        start = time.perf_counter()
+        result = run_epoch(
+            w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
+            network="bench", wait_window=pass_window, log=quiet,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - start
+        if result is None or result.paid != len(members):
+            raise RuntimeError(f"bench epoch {month} was not fully paid: {result}")
+        lines = [json.loads(x) for x in (out / "transactions.jsonl").read_text().splitlines()]
+        receipts = [w3.eth.get_transaction_receipt(x["tx"]) for x in lines if x["action"] == "distribute"]
+        return elapsed, receipts
+
+    results: dict[str, float] = {}
+    months = iter(f"2027-{m:02d}" for m in range(1, 13))
+    first_members: list[str] = []
+    for n in sizes:
+        members = synthetic_members(n, f"bench-{n}")
+        first_members = first_members or members
+        elapsed, receipts = epoch_run(members, next(months))
+        results[f"time.reward.distribute.{n}"] = round(elapsed, 3)
+        log(f"  {n:>6} members: CSV to last receipt {elapsed:.2f} s, {len(receipts)} push transaction(s)")
+        if n == sizes[0]:
+            full = receipts[0]  # a full batch of new members
+            per_leaf = full["gasUsed"] / _leaves_in(full, rewards)
+            results["gas.reward.push.new"] = round(per_leaf)
+    # The same members again in another epoch: returning members (balance and vote checkpoints exist).
+    _elapsed, receipts = epoch_run(first_members, next(months))
+    results["gas.reward.push.returning"] = round(receipts[0]["gasUsed"] / _leaves_in(receipts[0], rewards))
+    # A claim: one new member of a fresh epoch claims (on behalf, by a third party) before any push.
+    month = next(months)
+    members = synthetic_members(64, "bench-claim")
+    out = work / f"rewards-{month}"
+    csv = work / f"activity-{month}.csv"
+    write_activity_csv(csv, members, f"{month}-15")
+    run_epoch(
+        w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
+        network="bench", wait_window=lambda _t: False, log=quiet,
+    )  # fmt: skip
+    pass_window(int(rewards.functions.epochInfo(int(month.replace("-", ""))).call()[4]))
+    folder = load_plan_folder(out)
+    receipt = claim_reward(
+        w3, b.actors.relayer, rewards, folder, members[0], network="bench", decoder=decoder, log=quiet
+    )
+    assert receipt is not None
+    results["gas.reward.claim"] = float(receipt["gasUsed"])
+    return results
+
+
+def _leaves_in(receipt: TxReceipt, rewards: Contract) -> int:
+    (event,) = rewards.events.RewardsDistributed().process_receipt(receipt, errors=DISCARD)
+    return int(event["args"]["paid"])
+
+
+def bench_merkle(n: int = 100_000) -> float:
+    """Seconds to build an ``n``-leaf reward tree (epoch, index, member, amount) and compute every proof.
+
+    The values (deterministic pseudo-random lowercase addresses and amounts) are made before the clock starts;
+    the timed part includes checking and checksumming them, as a real run does.
+    """
+    values = []
+    for i in range(n):
+        digest = hashlib.sha256(i.to_bytes(8, "big")).digest()
+        values.append((202612, i, "0x" + digest[:20].hex(), int.from_bytes(digest[20:28], "big")))
+    start = time.perf_counter()
+    tree = StandardMerkleTree.of(values, LEAF_ENCODING)
+    tree.all_proofs()
+    return time.perf_counter() - start

@@ -1,0 +1,92 @@
+"""The preflight: every check that can refuse a deployment, run before the question is asked and before anything
+is sent. Its outcome is a :class:`PreparedDeploy`, whose plan a person reads (once) before ``run_deploy``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from web3 import Web3
+
+from furusato.accounts import refuse_public_test_account
+from furusato.artifacts import Artifacts
+from furusato.chain import Sender, require_cancun
+from furusato.config import DeployConfig
+from furusato.deploy.plan import DeployPlan
+from furusato.errors import DeployError
+from furusato.records import DeploymentRecord, read_record, record_path
+
+
+@dataclass(frozen=True)
+class PreparedDeploy:
+    """A deployment that passed every preflight check, with what the run needs to send it."""
+
+    w3: Web3
+    sender: Sender
+    artifacts: Artifacts
+    plan: DeployPlan
+
+    def summary(self) -> list[str]:
+        """The plan's lines, to print once before asking (or before a --yes/--dry-run run)."""
+        return self.plan.summary()
+
+
+def prepare_deploy(
+    w3: Web3,
+    sender: Sender,
+    config: DeployConfig,
+    artifacts: Artifacts,
+    *,
+    network: str,
+    development: bool,
+    records_dir: Path,
+    force: bool = False,
+) -> PreparedDeploy:
+    """Run every preflight check; raise (``UnsupportedChainError``, ``AccountError``, ``DeployError``) on the first
+    that fails, having sent and written nothing. Checks: the chain runs Cancun code; no public-test-mnemonic
+    deployer on a live network; no live record overwritten without ``force``; the config's roles make sense for a
+    deployer that gives up its powers; the deployer can pay for gas; an unfinished journal belongs to this chain,
+    deployer and config (then the run resumes it)."""
+    require_cancun(w3, f"network '{network}'")
+    deployer = sender.address
+    if not development:
+        refuse_public_test_account(deployer, network)
+    final_path = record_path(records_dir, network)
+    journal = record_path(records_dir, network, partial=True)
+    chain_id = w3.eth.chain_id
+    if final_path.exists() and not development and not force:
+        existing = read_record(final_path)
+        token = existing.contracts["RegionToken"].address if "RegionToken" in existing.contracts else "?"
+        raise DeployError(
+            f"{final_path} already records a DAO on {network} (chain {existing.chain_id}, token {token}); "
+            "pass --force to deploy another one (the old record is kept as .replaced.json)"
+        )
+    _check_config(config, deployer)
+    if w3.eth.get_balance(deployer) == 0:
+        raise DeployError(f"the deployer {deployer} has no ETH on {network} to pay for gas")
+    resume = _unfinished(journal, chain_id, deployer, config) if not development else None
+    plan = DeployPlan(config, network, chain_id, deployer, development, final_path, journal, resume)
+    return PreparedDeploy(w3, sender, artifacts, plan)
+
+
+def _check_config(config: DeployConfig, deployer: str) -> None:
+    if config.registry and deployer in config.registry.registrars:
+        raise DeployError(
+            f"the deployer {deployer} is listed as a registrar; the deployer gives up every role at the end of a "
+            "deployment, so name the town staff's own account(s) in registry.registrars"
+        )
+    if config.rewards and config.rewards.members_only and not config.registry:
+        raise DeployError("rewards.members_only needs a registry section: the ResidentRegistry of the members")
+
+
+def _unfinished(journal: Path, chain_id: int, deployer: str, config: DeployConfig) -> DeploymentRecord | None:
+    """The unfinished deployment in ``journal`` if there is one, refused unless it is this very deployment's."""
+    if not journal.exists():
+        return None
+    previous = read_record(journal)
+    if (previous.chain_id, previous.deployer, previous.config_digest) != (chain_id, deployer, config.digest()):
+        raise DeployError(
+            f"{journal} holds an unfinished deployment with another chain, deployer or config; "
+            "finish it with the same settings, or remove the file to start over"
+        )
+    return previous

@@ -1,0 +1,114 @@
+"""Idempotent, resumable steps: a deployment in progress (the journal) and the contract deployments.
+
+Every step first reads the chain to see whether its effect is already there; every transaction is written to the
+journal (``<network>.partial.json``) as soon as it is mined, so a run that stopped half-way resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eth_typing import ChecksumAddress
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+
+from furusato.abi import error_selectors
+from furusato.chain import Log, deploy, transact
+from furusato.constants import ZERO_ADDRESS
+from furusato.deploy.plan import REGISTRY, REWARDS, contract_names
+from furusato.deploy.preflight import PreparedDeploy
+from furusato.records import ContractRecord, DeploymentRecord, write_record
+from furusato.reverts import ErrorDecoder
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value) if abs(value) > 2**53 else value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+class Deployment:
+    """A deployment in progress: the prepared plan, typed handles on the contracts, and the journal."""
+
+    def __init__(self, prepared: PreparedDeploy, record: DeploymentRecord, log: Log) -> None:
+        self.w3 = prepared.w3
+        self.sender = prepared.sender
+        self.config = prepared.plan.config
+        self.artifacts = prepared.artifacts
+        self.journal = prepared.plan.journal
+        self.record = record
+        self.log = log
+        names = contract_names(self.config)
+        self.decoder = ErrorDecoder(error_selectors([self.artifacts.get(n).abi for n in names]))
+
+    def contract(self, name: str) -> Contract:
+        return self.w3.eth.contract(address=self.record.address(name), abi=self.artifacts.get(name).abi)
+
+    def _save(self) -> None:
+        write_record(self.journal, self.record)
+
+    def deploy_contract(self, name: str, args: list[Any]) -> ChecksumAddress:
+        """Deploy ``name`` unless the journal names an address that holds code already."""
+        existing = self.record.contracts.get(name)
+        if existing and self.w3.eth.get_code(Web3.to_checksum_address(existing.address)):
+            self.log(f"  {name}: already at {existing.address} (resumed)")
+            return Web3.to_checksum_address(existing.address)
+        art = self.artifacts.get(name)
+        address, receipt = deploy(self.w3, self.sender, art.abi, art.bytecode, args, label=name, decoder=self.decoder)
+        self.record.contracts[name] = ContractRecord(
+            address=address,
+            tx_hash=receipt["transactionHash"].to_0x_hex(),
+            block=receipt["blockNumber"],
+            constructor_args=_jsonable(args),
+            gas_used=receipt["gasUsed"],
+        )
+        if not self.record.deploy_block:
+            self.record.deploy_block = receipt["blockNumber"]
+        self._save()
+        self.log(f"  {name}: {address}  tx {receipt['transactionHash'].to_0x_hex()}  gas {receipt['gasUsed']:,}")
+        return address
+
+    def step(self, name: str, done: Callable[[], bool], action: Callable[[], ContractFunction]) -> None:
+        """Run one wiring step unless the chain shows it is already done."""
+        if done():
+            self.record.wiring.setdefault(name, "")
+            self.log(f"  {name}: already in place")
+            return
+        receipt = transact(self.w3, self.sender, action(), label=name, decoder=self.decoder)
+        self.record.wiring[name] = receipt["transactionHash"].to_0x_hex()
+        self._save()
+        self.log(f"  {name}: tx {receipt['transactionHash'].to_0x_hex()}")
+
+
+def deploy_contracts(d: Deployment) -> None:
+    """Deploy every contract of the configuration, in dependency order (the deployer holds every admin role)."""
+    c = d.config
+    me = d.sender.address
+    token = d.deploy_contract("RegionToken", [c.token_name, c.token_symbol, c.token_cap, me])
+    # The registry comes before the governor: a members-only governor is built with its address.
+    registry = d.deploy_contract(REGISTRY, [c.registry.name, c.registry.symbol, me]) if c.registry else None
+    timelock = d.deploy_contract("TimelockController", [c.timelock_delay, [], [], me])
+    params = (
+        c.governor_name,
+        c.voting_delay,
+        c.voting_period,
+        c.proposal_threshold,
+        c.quorum_percent,
+        c.late_quorum_extension,
+        c.guardian or ZERO_ADDRESS,
+        registry if c.governor_members_only and registry else ZERO_ADDRESS,
+    )
+    d.deploy_contract("RegionGovernor", [token, timelock, params])
+    d.deploy_contract("Treasury", [timelock])
+    if c.rewards:
+        r = c.rewards
+        args = [token, me, c.guardian or ZERO_ADDRESS, r.challenge_window, r.member_cap, r.standing_budget]
+        d.deploy_contract(REWARDS, args)
