@@ -325,7 +325,8 @@ def test_proposals_turnout_quorum_and_result(report: Any, history: Script, dao: 
         eligible = sum(1 for a in history.accounts if token.getPastVotes(a, snapshot) > 0)
         assert row["voters"] == len(voters)
         assert int(row["votes_cast"]) == cast
-        assert int(row["votes_for"]) == fr and int(row["votes_abstain"]) == ab
+        assert int(row["votes_for"]) == fr
+        assert int(row["votes_abstain"]) == ab
         assert row["turnout_weight"] == r6(Fraction(cast, supply))
         assert row["eligible"] == eligible
         assert row["turnout_headcount"] == r6(Fraction(len(voters), eligible))
@@ -366,9 +367,11 @@ def test_reward_epochs(report: Any, history: Script) -> None:
         assert r["recipients"] == len(paid)
         assert int(r["minted"]) == sum(paid.values())
         assert r["gini"] == r6(gini_pairs(list(paid.values())))
-        assert r["lorenz"][0] == [0.0, 0.0] and r["lorenz"][-1] == [1.0, 1.0]
+        assert r["lorenz"][0] == [0.0, 0.0]
+        assert r["lorenz"][-1] == [1.0, 1.0]
     withheld_b = rows[202702]
-    assert withheld_b["withheld_ever_count"] == 2 and withheld_b["withheld_open_count"] == 1  # one claimed later
+    assert withheld_b["withheld_ever_count"] == 2
+    assert withheld_b["withheld_open_count"] == 1  # one claimed later
     # the example plan's split by activity, summed here from its allocation.csv
     assert history.plan_dir is not None
     text = (history.plan_dir / "allocation.csv").read_bytes().decode("utf-8-sig")
@@ -405,7 +408,8 @@ def test_treasury_books(report: Any, history: Script, dao: Any) -> None:
         assert int(r["left"]) == exp["approved"] - exp["spent"]
         assert r["status"] == ("expired" if now >= exp["expires"] else "open")
         assert r["expires_at"] == exp["expires"]
-    assert lines[2]["status"] == "expired" and lines[1]["status"] == "open"
+    assert lines[2]["status"] == "expired"
+    assert lines[1]["status"] == "open"
     eth_out_90d = sum(-d for ts, a, _c, d in history.ledger if a == "ETH" and d < 0 and now - 90 * DAY < ts <= now)
     run = t["runway"]["ETH"]
     assert int(run["outflow_90d"]) == eth_out_90d
@@ -419,10 +423,12 @@ def test_sales(report: Any, history: Script) -> None:
     assert set(rows) == set(history.sales)
     for address, exp in history.sales.items():
         r = rows[address]
-        assert int(r["sold"]) == exp["sold"] and int(r["raised"]) == exp["raised"]
+        assert int(r["sold"]) == exp["sold"]
+        assert int(r["raised"]) == exp["raised"]
         assert r["buyers"] == len(exp["buyers"])
         assert r["outcome"] == exp["outcome"]
-        assert int(r["claimed"]) == exp["claimed"] and int(r["refunded"]) == exp["refunded"]
+        assert int(r["claimed"]) == exp["claimed"]
+        assert int(r["refunded"]) == exp["refunded"]
         assert int(r["goal"]) == 500 * TOKEN
 
 
@@ -466,7 +472,7 @@ def test_second_index_run_fetches_nothing_old(report: Any, dao: Any) -> None:
 
 
 def test_csv_tables_round_trip_and_html_escapes(report: Any) -> None:
-    index_html, data, _cache = report
+    index_html, _data, _cache = report
     from furusato.transparency.csvout import decode
 
     rows = decode((index_html.parent / "csv" / "budget_lines.csv").read_bytes())
@@ -475,7 +481,8 @@ def test_csv_tables_round_trip_and_html_escapes(report: Any) -> None:
     ledger = decode((index_html.parent / "csv" / "treasury_ledger.csv").read_bytes())
     assert '\'=HYPERLINK("x")' in [r[7] for r in ledger]  # a formula-looking memo stays text
     page = index_html.read_text(encoding="utf-8")
-    assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "<b>mower</b>" not in page
     assert "https://explorer.example/tx/0x" in page
     for chart in ("members", "turnout", "lorenz", "balance", "flows", "budget"):
@@ -500,7 +507,9 @@ def test_html_opens_in_chromium_with_japanese_glyphs(report: Any) -> None:
          "--window-size=1000,2400", index_html.as_uri()],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
-    assert shot.is_file() and shot.stat().st_size > 20_000, result.stderr[-2000:]
+    assert shot.is_file(), result.stderr[-2000:]
+    assert shot.stat().st_size > 20_000, result.stderr[-2000:]
     dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", index_html.as_uri()],
                          capture_output=True, text=True, timeout=120, check=False).stdout  # fmt: skip
-    assert "透明性レポート" in dom and "関係人口" in dom
+    assert "透明性レポート" in dom
+    assert "関係人口" in dom

@@ -163,8 +163,10 @@ def runway(entries: Sequence[Entry], report_time: int) -> dict[str, dict[str, An
     bal = balances(entries)
     out: dict[str, dict[str, Any]] = {}
     for asset, balance in bal.items():
-        spent = sum(-x.delta for x in entries
-                    if x.asset == asset and x.delta < 0 and report_time - RUNWAY_WINDOW < x.timestamp <= report_time)  # fmt: skip
+        since = report_time - RUNWAY_WINDOW
+        spent = sum(
+            -x.delta for x in entries if x.asset == asset and x.delta < 0 and since < x.timestamp <= report_time
+        )
         out[asset] = {
             "balance": str(balance),
             "outflow_90d": str(spent),

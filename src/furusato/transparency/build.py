@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 from furusato.errors import ChainError
 from furusato.records import DeploymentRecord
@@ -29,8 +30,10 @@ _ERC20_META = [
     {"name": "decimals", "type": "function", "stateMutability": "view", "inputs": [],
      "outputs": [{"name": "", "type": "uint8"}]},
 ]  # fmt: skip
-_BALANCE_OF = [{"name": "balanceOf", "type": "function", "stateMutability": "view",
-                "inputs": [{"name": "a", "type": "address"}], "outputs": [{"name": "", "type": "uint256"}]}]  # fmt: skip
+_BALANCE_OF = [
+    {"name": "balanceOf", "type": "function", "stateMutability": "view",
+     "inputs": [{"name": "a", "type": "address"}], "outputs": [{"name": "", "type": "uint256"}]},
+]  # fmt: skip
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 
 from furusato.errors import InputError
 
-Table = tuple[list[str], list[list[str]]]
+Table = tuple[list[str], list[list[Any]]]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -76,8 +76,9 @@ def tables(data: Mapping[str, Any]) -> dict[str, Table]:
     out["treasury_monthly"] = _rows(t["monthly"], ["month", "asset", "category", "inflow", "outflow"])
     out["treasury_ledger"] = _rows(t["ledger"], ["timestamp", "block", "tx_hash", "asset", "delta", "category",
                                                  "counterparty", "memo", "line_id"])  # fmt: skip
-    out["budget_lines"] = _rows(t["budget_lines"], ["line", "category", "steward", "asset", "approved", "spent",
-                                                    "left", "spendable", "expires_at", "status", "tx_hash"])  # fmt: skip
+    line_columns = ["line", "category", "steward", "asset", "approved", "spent", "left", "spendable", "expires_at",
+                    "status", "tx_hash"]  # fmt: skip
+    out["budget_lines"] = _rows(t["budget_lines"], line_columns)
     out["runway"] = _rows([{"asset": a, **v} for a, v in t["runway"].items()],
                           ["asset", "balance", "outflow_90d", "monthly_burn", "runway_months"])  # fmt: skip
     out["sales"] = _rows(data["sales"], ["address", "payment_token", "price", "goal", "hard_cap", "sold", "raised",

@@ -57,7 +57,7 @@ class LogSource(Protocol):
         ...
 
 
-class RangeTooLarge(Exception):
+class RangeTooLargeError(Exception):
     """The provider refused a range or result size (raised by sources; the indexer shrinks the range)."""
 
 
@@ -69,7 +69,7 @@ def _hex(value: Any) -> str:
 
 
 class Web3Source:
-    """A :class:`LogSource` over a web3 ``Web3``; provider limits become :class:`RangeTooLarge`."""
+    """A :class:`LogSource` over a web3 ``Web3``; provider limits become :class:`RangeTooLargeError`."""
 
     def __init__(self, w3: Any) -> None:
         self.w3 = w3
@@ -78,13 +78,17 @@ class Web3Source:
         return int(self.w3.eth.block_number)
 
     def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int) -> list[RawLog]:
-        params = {"address": [self.w3.to_checksum_address(a) for a in addresses], "fromBlock": from_block, "toBlock": to_block}
+        params = {
+            "address": [self.w3.to_checksum_address(a) for a in addresses],
+            "fromBlock": from_block,
+            "toBlock": to_block,
+        }
         try:
             logs = self.w3.eth.get_logs(params)
         except Exception as exc:  # providers signal limits with many exception types
             text = str(exc).lower()
             if any(h in text for h in _LIMIT_HINTS):
-                raise RangeTooLarge(str(exc)) from exc
+                raise RangeTooLargeError(str(exc)) from exc
             raise ChainError(f"eth_getLogs {from_block}-{to_block} failed: {exc}") from exc
         return [
             RawLog(
@@ -221,7 +225,7 @@ class Index:
             hi = min(target, lo + chunk - 1)
             try:
                 logs = source.get_logs(addresses, lo, hi)
-            except RangeTooLarge:
+            except RangeTooLargeError:
                 stats.requests += 1
                 stats.shrinks += 1
                 if hi == lo:
@@ -245,18 +249,12 @@ class Index:
 
     def _store(self, source: LogSource, logs: list[RawLog], tip: int) -> None:
         numbers = sorted({lg.block for lg in logs} | {tip})
-        known = {
-            n
-            for (n,) in self.db.execute(
-                f"SELECT number FROM blocks WHERE number IN ({','.join('?' * len(numbers))})", numbers
-            )
-        }  # noqa: S608
+        known = {n for (n,) in self.db.execute("SELECT number FROM blocks WHERE number >= ?", (numbers[0],))}
         missing = [n for n in numbers if n not in known]
         if missing:
             info = source.blocks(missing)
-            self.db.executemany(
-                "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", [(n, h, t) for n, (h, t) in info.items()]
-            )
+            rows = [(n, h, t) for n, (h, t) in info.items()]
+            self.db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", rows)
         self.db.executemany(
             "INSERT OR REPLACE INTO logs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -33,6 +33,10 @@ def e(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{x * 100:.1f}%"
+
+
 def check_template(template: str | None) -> str | None:
     """An explorer URL template must be http(s) and contain ``{tx}``."""
     if template is None:
@@ -110,10 +114,9 @@ class Page:
         self.chart(charts, "turnout", "chart_turnout")
         rows = []
         for i, r in enumerate(part["proposals"], start=1):
-            pct = lambda x: "" if x is None else f"{x * 100:.1f}%"  # noqa: E731
             rows.append([
                 f"#{i} {e(r['title'])} {self.tx(r['tx_hash'])}", f"{e(r['voters'])}/{e(r['eligible'])}",
-                e(pct(r["turnout_headcount"])), e(pct(r["turnout_weight"])), self.amount(token, r["quorum_margin"]),
+                e(_pct(r["turnout_headcount"])), e(_pct(r["turnout_weight"])), self.amount(token, r["quorum_margin"]),
                 self.t(r["result"]),
             ])  # fmt: skip
         self.table(["proposal", "voters", "turnout_headcount", "turnout_weight", "quorum_margin", "result"], rows,
@@ -172,7 +175,7 @@ class Page:
         p.append(f'<h2 id="sales">{self.t("sales")}</h2>')
         rows = []
         for s in d["sales"]:
-            pay = "ETH" if s["payment_token"] == "0x0000000000000000000000000000000000000000" else s["payment_token"]
+            pay = "ETH" if int(s["payment_token"], 16) == 0 else s["payment_token"]
             rows.append([
                 f"<code>{e(s['address'][:10])}…</code> {self.tx(s['tx_hash'])}", self.amount(pay, s["raised"]),
                 self.amount(token, s["sold"]), self.amount(token, s["goal"]), e(s["buyers"]), self.t(s["outcome"]),
