@@ -398,7 +398,7 @@ def rewards_claim(obj: Context, plan_dir: Path, network: str, keystore: Path | N
 # `proposal`, `delegate`, `ballot` and `relayer` live in their own module, which adds them to `main` when it loads
 # (whichever of the two modules is imported first).
 import furusato.cli_governance  # noqa: E402, F401
-from furusato import cli_membership  # noqa: E402, F401
+from furusato import cli_membership, cli_report  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -513,3 +513,62 @@ def test_html_opens_in_chromium_with_japanese_glyphs(report: Any) -> None:
                          capture_output=True, text=True, timeout=120, check=False).stdout  # fmt: skip
     assert "透明性レポート" in dom
     assert "関係人口" in dom
+
+
+def test_cli_report_in_english_as_of_a_past_day_in_shift_jis(
+    history: Script, records: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from furusato.cli import main
+    from furusato.doors import Connection
+    from furusato.transparency.csvout import decode
+
+    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
+    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
+    month1 = next(e[0] for e in history.member_events if e[2] == "self_registered")
+    until = dt.datetime.fromtimestamp(month1, JST).date().isoformat()
+    limit = int(dt.datetime.combine(dt.date.fromisoformat(until) + dt.timedelta(days=1), dt.time(), JST).timestamp())
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        main,
+        ["--project", str(ROOT), "report", "--network", "development", "--deployments", str(records), "--out",
+         str(out), "--lang", "en", "--until", until, "--excel-sjis", "--cache", str(tmp_path / "ix.sqlite")],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "report written" in result.output
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert data["report_time"] < limit
+    assert web3.eth.get_block(data["report_block"] + 1)["timestamp"] >= limit
+    active: dict[str, int] = {}
+    for ts, account, change, kind in sorted(history.member_events):
+        if ts < limit:
+            if change in ("revoked", "left"):
+                del active[account]
+            else:
+                active[account] = kind
+    assert data["members"]["total"] == len(active)
+    assert {int(r["epoch"]) for r in data["rewards"]["epochs"]} == {202612}
+    assert all(s["outcome"] in ("open", "pending") for s in data["sales"])
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert "Transparency report" in page
+    rows = decode((out / "csv" / "members_monthly.csv").read_bytes())
+    assert not (out / "csv" / "members_monthly.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert rows[0][0] == "month"
+
+
+def test_cli_report_refuses_a_bad_explorer_template(records: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from furusato.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        ["--project", str(ROOT), "report", "--deployments", str(records), "--out", str(tmp_path / "x"),
+         "--explorer-url", "javascript:alert(1)"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "explorer-url" in result.output
+    assert not (tmp_path / "x").exists()
