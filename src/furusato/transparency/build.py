@@ -86,17 +86,18 @@ def _report_block(w3: Any, last: int, until: str | None) -> int:
     return lo
 
 
-def index_deployment(
+def update_index(
     w3: Any,
     record: DeploymentRecord,
     abis: Mapping[str, Sequence[Mapping[str, Any]]],
     cache: Path,
     *,
     confirmations: int | None = None,
-    until: str | None = None,
     log: Callable[[str], None] = lambda _line: None,
-) -> Indexed:
-    """Bring the index up to date (discovering sales from the token's ``MINTER_ROLE`` grants) and decode it."""
+) -> tuple[Index, list[IndexStats], dict[str, str], list[str], int]:
+    """Bring the index up to date, discovering sales from the token's ``MINTER_ROLE`` grants (a sale found later is
+    indexed from the deploy block). Returns the index, what each sync did, ``address -> role``, the sales and the
+    block indexed up to."""
     chain_id = int(w3.eth.chain_id)
     if chain_id != record.chain_id:
         raise ChainError(f"connected to chain {chain_id}, but the deployment record is for chain {record.chain_id}")
@@ -109,32 +110,53 @@ def index_deployment(
     source = Web3Source(w3)
     stats = [index.sync(source, confirmations=conf, log=log)]
     target = stats[0].to_block
-    decoder = Decoder(abis)
-    sale_abi = abis["TokenSale"]
+    decoder = Decoder({"RegionToken": abis["RegionToken"]})
+    granted = decoder.topic("RegionToken", "RoleGranted")
     rewards_addr = record.contracts.get("ActivityRewards")
-    grants = [
-        e for e in decoder.decode_all(roles, index.logs(up_to=target))
-        if e.contract == "RegionToken" and e.name == "RoleGranted" and e["role"] == MINTER_ROLE
-    ]  # fmt: skip
-    found = []
-    for g in grants:
+    known = {a for a, (_s, _t) in index.sources().items()}
+    found: list[str] = []
+    for raw, ts in index.logs(up_to=target, topic0=granted):
+        if raw.address != token.lower():
+            continue
+        g = decoder.decode("RegionToken", raw, ts)
+        if g is None or g["role"] != MINTER_ROLE:
+            continue
         account = g["account"]
-        if rewards_addr and account.lower() == rewards_addr.address.lower():
+        if (rewards_addr and account.lower() == rewards_addr.address.lower()) or account in found:
             continue
-        try:
-            terms = w3.eth.contract(address=account, abi=sale_abi).functions.terms().call()
-        except Exception:  # noqa: S112 - a minter that is not a TokenSale
-            continue
-        if to_checksum_address(terms[0]) == token and account not in found:
-            found.append(account)
+        if account.lower() not in known:
+            try:
+                terms = w3.eth.contract(address=account, abi=abis["TokenSale"]).functions.terms().call()
+            except Exception:  # noqa: S112 - a minter that is not a TokenSale
+                continue
+            if to_checksum_address(terms[0]) != token:
+                continue
+        found.append(account)
     for sale in found:
         roles[sale.lower()] = "TokenSale"
-    if found:
-        index.add_sources([s.lower() for s in found], record.deploy_block)
+    new = [s.lower() for s in found if s.lower() not in known]
+    if new:
+        index.add_sources(new, record.deploy_block)
         stats.append(index.sync(source, confirmations=conf, to_block=target, log=log))
+    return index, stats, roles, found, target
+
+
+def index_deployment(
+    w3: Any,
+    record: DeploymentRecord,
+    abis: Mapping[str, Sequence[Mapping[str, Any]]],
+    cache: Path,
+    *,
+    confirmations: int | None = None,
+    until: str | None = None,
+    log: Callable[[str], None] = lambda _line: None,
+) -> Indexed:
+    """:func:`update_index`, then decode every event up to the report's block (the last one of ``until``'s day,
+    JST, when given)."""
+    index, stats, roles, found, target = update_index(w3, record, abis, cache, confirmations=confirmations, log=log)
     report_block = _report_block(w3, target, until)
     report_time = int(w3.eth.get_block(report_block)["timestamp"])
-    events = decoder.decode_all(roles, index.logs(up_to=report_block))
+    events = Decoder(abis).decode_all(roles, index.logs(up_to=report_block))
     return Indexed(index, stats, events, roles, found, report_block, report_time)
 
 

@@ -78,29 +78,32 @@ class Web3Source:
         return int(self.w3.eth.block_number)
 
     def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int) -> list[RawLog]:
-        params = {
-            "address": [self.w3.to_checksum_address(a) for a in addresses],
-            "fromBlock": from_block,
-            "toBlock": to_block,
-        }
+        """Raw ``eth_getLogs`` (web3's result formatting would cost more than the request itself)."""
+        params = {"address": [a.lower() for a in addresses], "fromBlock": hex(from_block), "toBlock": hex(to_block)}
         try:
-            logs = self.w3.eth.get_logs(params)
-        except Exception as exc:  # providers signal limits with many exception types
+            response = self.w3.provider.make_request("eth_getLogs", [params])
+        except Exception as exc:  # transport errors; some providers answer limits with HTTP errors
             text = str(exc).lower()
             if any(h in text for h in _LIMIT_HINTS):
                 raise RangeTooLargeError(str(exc)) from exc
             raise ChainError(f"eth_getLogs {from_block}-{to_block} failed: {exc}") from exc
+        if "error" in response:
+            text = str(response["error"]).lower()
+            if any(h in text for h in _LIMIT_HINTS):
+                raise RangeTooLargeError(str(response["error"]))
+            raise ChainError(f"eth_getLogs {from_block}-{to_block} failed: {response['error']}")
         return [
             RawLog(
-                block=int(lg["blockNumber"]),
-                log_index=int(lg["logIndex"]),
-                tx_index=int(lg["transactionIndex"]),
-                tx_hash=_hex(lg["transactionHash"]),
+                block=int(lg["blockNumber"], 16),
+                log_index=int(lg["logIndex"], 16),
+                tx_index=int(lg["transactionIndex"], 16),
+                tx_hash=str(lg["transactionHash"]).lower(),
                 address=str(lg["address"]).lower(),
-                topics=tuple(_hex(t) for t in lg["topics"]),
-                data=_hex(lg["data"]) if lg["data"] else "0x",
+                topics=tuple(str(t).lower() for t in lg["topics"]),
+                data=str(lg["data"]).lower() or "0x",
             )
-            for lg in logs
+            for lg in response["result"]
+            if not lg.get("removed")
         ]
 
     def blocks(self, numbers: Sequence[int]) -> dict[int, tuple[str, int]]:
@@ -152,6 +155,7 @@ class Index:
             CREATE TABLE IF NOT EXISTS logs (block INTEGER NOT NULL, log_index INTEGER NOT NULL,
                 tx_index INTEGER NOT NULL, tx_hash TEXT NOT NULL, address TEXT NOT NULL, topic0 TEXT,
                 topics TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (block, log_index));
+            CREATE INDEX IF NOT EXISTS logs_topic0 ON logs (topic0);
             CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL,
                 timestamp INTEGER NOT NULL);
             """
@@ -294,14 +298,19 @@ class Index:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def logs(self, *, up_to: int | None = None) -> list[tuple[RawLog, int]]:
-        """Every stored log (with its block's timestamp) in chain order, up to block ``up_to``."""
+    def logs(self, *, up_to: int | None = None, topic0: str | None = None) -> list[tuple[RawLog, int]]:
+        """Every stored log (with its block's timestamp) in chain order, up to block ``up_to`` (only those whose
+        first topic is ``topic0``, when given)."""
         limit = up_to if up_to is not None else 2**62
-        rows = self.db.execute(
+        query = (
             "SELECT l.block, l.log_index, l.tx_index, l.tx_hash, l.address, l.topics, l.data, b.timestamp "
-            "FROM logs l JOIN blocks b ON b.number = l.block WHERE l.block <= ? ORDER BY l.block, l.log_index",
-            (limit,),
+            "FROM logs l JOIN blocks b ON b.number = l.block WHERE l.block <= ?"
         )
+        params: tuple[Any, ...] = (limit,)
+        if topic0 is not None:
+            query += " AND l.topic0 = ?"
+            params = (limit, topic0.lower())
+        rows = self.db.execute(query + " ORDER BY l.block, l.log_index", params)
         return [
             (RawLog(blk, li, ti, tx, addr, tuple(topics.split(",")) if topics else (), data), int(ts))
             for blk, li, ti, tx, addr, topics, data, ts in rows
