@@ -83,7 +83,8 @@ def write_all(folder: Path, data: Mapping[str, Any], lang: str) -> dict[str, str
                      labels=[t(k, lang) for k in KINDS], colors=COLORS[:3], alpha=0.85)  # fmt: skip
         ax.set_xticks(range(len(months)), months, rotation=45, ha="right")
         ax.set_title(t("chart_members", lang))
-        ax.legend(loc="upper left", frameon=False)
+        ax.set_xlim(-0.05, max(len(months) - 1, 1) + 0.05)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         _save(plt, fig, folder / "members.svg")
         out["members"] = "members.svg"
 
@@ -96,9 +97,12 @@ def write_all(folder: Path, data: Mapping[str, Any], lang: str) -> dict[str, str
         ax.bar([x + 0.2 for x in xs], [(p["turnout_headcount"] or 0) * 100 for p in proposals], 0.4,
                label=t("turnout_headcount", lang), color=COLORS[1])  # fmt: skip
         ax.set_xticks(list(xs), [f"#{i + 1}" for i in xs])
+        ax.set_xlim(-0.8, len(proposals) - 0.2)
+        ax.set_ylim(0, 125)
+        ax.set_yticks([0, 25, 50, 75, 100])
         ax.set_ylabel("%")
         ax.set_title(t("chart_turnout", lang))
-        ax.legend(frameon=False)
+        ax.legend(loc="upper left", ncol=2, frameon=False)
         _save(plt, fig, folder / "turnout.svg")
         out["turnout"] = "turnout.svg"
 
@@ -143,8 +147,9 @@ def write_all(folder: Path, data: Mapping[str, Any], lang: str) -> dict[str, str
             ax.bar([x - 0.2 for x in xs], inflow, 0.4, label=t("inflow", lang), color=COLORS[2])
             ax.bar([x + 0.2 for x in xs], outflow, 0.4, label=t("outflow", lang), color=COLORS[3])
             ax.set_xticks(list(xs), months)
+            ax.set_xlim(-0.8, len(months) - 0.2)
             ax.set_title(f"{t('chart_flows', lang)}: {_plain(data['assets'][asset]['symbol'])}")
-            ax.legend(frameon=False)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         _save(plt, fig, folder / "flows.svg")
         out["flows"] = "flows.svg"
 
