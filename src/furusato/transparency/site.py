@@ -165,8 +165,8 @@ class Page:
              self.t(r["status"])]
             for r in tr["budget_lines"]
         ], numeric=(2, 3, 4))  # fmt: skip
-        p.append(f"<h3>{self.t('tx')}</h3>")
-        self.table(["tx", "asset", "category", "balance", "status"], [
+        p.append(f"<h3>{self.t('ledger')}</h3>")
+        self.table(["date_tx", "asset", "category", "amount", "memo"], [
             [f"{e(day_of(x['timestamp']))} {self.tx(x['tx_hash'])}", e(d["assets"][x["asset"]]["symbol"]),
              e(category(x["category"], self.lang)), self.amount(x["asset"], x["delta"]), e(x["memo"])]
             for x in tr["ledger"]

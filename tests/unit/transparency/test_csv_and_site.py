@@ -90,3 +90,14 @@ def test_explorer_template_must_be_http_with_a_placeholder() -> None:
     for bad in ("javascript:alert(1)//{tx}", "https://scan.example/tx/", "ftp://x/{tx}"):
         with pytest.raises(ConfigError, match="explorer-url"):
             check_template(bad)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_heading_is_in_the_catalog(lang: str) -> None:
+    import re
+
+    page = Page(minimal_data("x"), lang, None).render({}, {})
+    headings = re.findall(r"<th>(.*?)</th>", page)
+    assert headings
+    untranslated = [h for h in headings if re.fullmatch(r"[a-z0-9_]+", h)]
+    assert untranslated == []
