@@ -572,3 +572,18 @@ def test_cli_report_refuses_a_bad_explorer_template(records: Path, tmp_path: Pat
     assert result.exit_code == 2
     assert "explorer-url" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_bench_index_on_a_small_history(tmp_path: Path) -> None:
+    from brownie import accounts
+
+    from furusato.transparency.bench import bench_index
+
+    lines: list[str] = []
+    results = bench_index(web3, ROOT, UnlockedSender(accounts[0].address), events=3_000, work=tmp_path / "bench",
+                          log=lines.append)  # fmt: skip
+    assert results["count.index.events"] >= 3_000
+    assert results["rate.index.events_per_s"] > 0
+    assert 0 < results["time.index.noop"] < 5
+    assert (tmp_path / "bench" / "report" / "report.json").is_file()
+    assert any("history" in line for line in lines)
