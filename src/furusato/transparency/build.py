@@ -104,7 +104,9 @@ def update_index(
     conf = confirmations if confirmations is not None else (0 if chain_id in DEV_CHAINS else 12)
     token = record.address("RegionToken")
     index = Index(cache)
-    index.bind(chain_id, token)
+    anchor = Web3Source(w3).blocks([record.deploy_block])[record.deploy_block][0]
+    if index.bind(chain_id, token, anchor):
+        log(f"{cache}: the chain changed below the deploy block (a restarted development chain?): index rebuilt")
     roles = {record.address(r).lower(): r for r in ROLES if r in record.contracts}
     index.add_sources(roles, record.deploy_block)
     source = Web3Source(w3)

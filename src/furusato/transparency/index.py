@@ -172,15 +172,30 @@ class Index:
 
     # ------------------------------------------------------------------------------------------- identity
 
-    def bind(self, chain_id: int, genesis_hint: str) -> None:
-        """Refuse an index file made for another chain or deployment (``genesis_hint``: e.g. the token address)."""
-        key = f"{chain_id}:{genesis_hint.lower()}"
+    def bind(self, chain_id: int, deployment: str, anchor: str | None = None) -> bool:
+        """Refuse an index file made for another chain or deployment (``deployment``: e.g. the token address).
+
+        ``anchor`` is the hash of the deployment's first block: when it changed (a development chain started again
+        with the same addresses, or a reorg below the deploy block), everything stored is dropped and rebuilt.
+        Returns True if that happened."""
+        key = f"{chain_id}:{deployment.lower()}"
         row = self.db.execute("SELECT value FROM meta WHERE key='bound'").fetchone()
         if row is None:
-            self.db.execute("INSERT INTO meta VALUES ('bound', ?)", (key,))
-            self.db.commit()
+            self.set_meta("bound", key)
         elif row[0] != key:
             raise ChainError(f"{self.path}: this index belongs to {row[0]}, not {key}; use another --cache")
+        reset = False
+        if anchor is not None:
+            stored = self.meta("anchor")
+            if stored is not None and stored != anchor.lower():
+                self.db.execute("DELETE FROM logs")
+                self.db.execute("DELETE FROM blocks")
+                self.db.execute("UPDATE sources SET synced_to = start_block - 1")
+                self.db.execute("DELETE FROM meta WHERE key IN ('tip', 'chunk')")
+                reset = True
+            self.set_meta("anchor", anchor.lower())
+        self.db.commit()
+        return reset
 
     def add_sources(self, addresses: Iterable[str], start_block: int) -> None:
         """Index these addresses from ``start_block`` (already known addresses keep their progress)."""
@@ -278,7 +293,10 @@ class Index:
         stored = self.db.execute("SELECT hash FROM blocks WHERE number=?", (n,)).fetchone()
         if stored is None:
             return
-        current = source.blocks([n]).get(n)
+        try:
+            current = source.blocks([n]).get(n)
+        except Exception:  # the block is gone (a shorter chain): treat as changed
+            current = None
         if current is not None and current[0] == stored[0]:
             return
         back = max(0, n - 128)

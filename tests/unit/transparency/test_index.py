@@ -125,3 +125,19 @@ def test_an_index_of_another_chain_is_refused(tmp_path: Path) -> None:
     ix.bind(1, "0xtoken")
     with pytest.raises(ChainError, match="belongs to"):
         ix.bind(2, "0xtoken")
+
+
+def test_a_restarted_chain_under_the_same_addresses_rebuilds_the_index(tmp_path: Path) -> None:
+    node = FakeNode({5: 1, 50: 2}, head=60)
+    ix = Index(tmp_path / "i.sqlite")
+    assert not ix.bind(31337, "0xtoken", "0xanchor-1")
+    ix.add_sources(["0xaa"], 0)
+    ix.sync(node)
+    assert ix.count() == 3
+    fresh_chain = FakeNode({7: 1}, head=10)
+    assert not ix.bind(31337, "0xtoken", "0xanchor-1")  # same chain: kept
+    assert ix.bind(31337, "0xtoken", "0xanchor-2")  # the deploy block changed: dropped
+    assert ix.count() == 0
+    assert ix.synced_to() == -1
+    ix.sync(fresh_chain)
+    assert ix.count() == 1
