@@ -27,6 +27,7 @@ from furusato.rewards.onchain import load_plan_folder
 from furusato.rewards.pipeline import run_epoch
 from furusato.session import session_over
 from furusato.texttable import table
+from furusato.transparency.build import ReportOptions, write_report
 from furusato.units import format_units
 
 TREASURY_FUNDING = 10 * 10**18
@@ -74,6 +75,7 @@ class DemoResult:
     sale_raised: int
     sale_tokens_delivered: int
     summary: str
+    report: Path
 
 
 def run_demo(
@@ -88,7 +90,7 @@ def run_demo(
 ) -> DemoResult:
     """Run the whole demo; every step is a real transaction on the development chain. The deployment record goes
     to ``records_dir`` (default ``deployments/``), scratch files (reward plan, relayer log) to ``work`` (default
-    ``build/demo``, emptied first)."""
+    ``build/demo``, emptied first; the transparency report then goes to ``work/report``, else ``reports/demo``)."""
     artifacts = Artifacts(root)
     config = load_config(preset="local")
     log("== 1. deploy the governance core (preset: local)")
@@ -257,6 +259,14 @@ def run_demo(
         ]
     )
     log(summary)
+    log("== 9. 関係人口の可視化: the transparency report, rebuilt from the chain's events and reconciled to the wei")
+    scratch = work or root / "build" / "demo"
+    report = write_report(
+        w3, record, artifacts,
+        ReportOptions(out=scratch / "report" if work else root / "reports" / "demo", plans=[out],
+                      cache=scratch / "index.sqlite", log=lambda _l: None),
+    )  # fmt: skip
+    log(f"  transparency report: {report} (report.json, csv/, charts/ beside it)")
     return DemoResult(
         record=record,
         members_registered=counts["total"],
@@ -274,4 +284,5 @@ def run_demo(
         sale_raised=raised,
         sale_tokens_delivered=delivered,
         summary=summary,
+        report=report,
     )

@@ -14,6 +14,7 @@ from furusato.bench.membership import bench_members_only, bench_membership
 from furusato.bench.relayer import bench_relayer
 from furusato.bench.rewards import bench_merkle, run_rewards_bench
 from furusato.chain import UnlockedSender
+from furusato.transparency.bench import bench_index
 
 
 def run_all(w3: Web3, root: Path, addresses: list[str], log: Callable[[str], None] = print) -> dict[str, float]:
@@ -36,6 +37,8 @@ def run_all(w3: Web3, root: Path, addresses: list[str], log: Callable[[str], Non
     results.update(bench_members_only(bench("bench-members-only")))
     log("the furusato command: --help, and proposal list on this chain (subprocesses, median of 5) ...")
     results.update(bench_cli(bench("bench-cli")))
+    log("transparency report: index a history of 100,000 events, a run with nothing new, the full report ...")
+    results.update(bench_index(w3, root, actors.deployer, work=root / "build" / "bench-index", log=log))
     log("Merkle tree of 100,000 leaves with every proof ...")
     results["time.merkle.100000"] = round(bench_merkle(100_000), 3)
     return results
