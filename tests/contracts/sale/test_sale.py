@@ -1,6 +1,6 @@
 """TokenSale: fixed price in ETH or an ERC-20, window, hard cap, per-buyer cap, minimum goal; success sends the
 proceeds to the Treasury and tokens to buyers, failure refunds every buyer in full; terms fixed; governance starts a
-sale; eligibility; reentrancy. The stateful test is in test_sale_stateful.py.
+sale; eligibility; reentrancy. The stateful test is in test_stateful.py.
 """
 
 from __future__ import annotations

@@ -730,7 +730,7 @@ def test_a_plan_from_the_tools_is_published_and_paid(rewards: Any, token: Any, c
 
     from furusato.rewards import plan
 
-    examples = Path(__file__).resolve().parents[2] / "examples"
+    examples = Path(__file__).resolve().parents[3] / "examples"
     result = plan(examples / "activity-2026-12.csv", examples / "rewards-policy.yaml", "2026-12", tmp_path / "plan")
     document = json.loads(result.files["plan.json"])
     tree = StandardMerkleTree.load(json.loads(result.files["tree.json"]))

@@ -28,7 +28,7 @@ ZERO = "0x0000000000000000000000000000000000000000"
 ADMIN_ROLE = b"\x00" * 32
 RESIDENT = 0
 NO_RECORD = b"\x00" * 32
-ARTIFACTS = Artifacts(Path(__file__).resolve().parents[2])
+ARTIFACTS = Artifacts(Path(__file__).resolve().parents[3])
 
 
 @pytest.fixture(scope="module")
