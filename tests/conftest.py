@@ -17,6 +17,7 @@ from brownie import (
     Contract,
     RegionGovernor,
     RegionToken,
+    ResidentRegistry,
     TimelockController,
     Treasury,
     accounts,
@@ -24,7 +25,8 @@ from brownie import (
     web3,
 )
 from eth_account import Account
-from helpers import advance, w3c
+from helpers import advance, fresh_key_sender, w3c
+from web3 import Web3
 
 from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender
@@ -165,6 +167,41 @@ def dao(deployer: Any, artifacts: Artifacts, local_config: DeployConfig, tmp_pat
 
 
 @pytest.fixture(scope="module")
+def mdao(artifacts: Artifacts, tmp_path_factory: Any) -> Any:
+    """A members-only DAO (the `town` preset's default with transfer-restricted tokens), deployed by a fresh key
+    as on a live network and checked: ``token``, ``governor``, ``registry`` (Brownie objects), ``timelock`` (an
+    unlocked account), ``treasury`` (address) and ``pdao`` (the package core's view)."""
+    from furusato.deploy import check_wiring
+    from furusato.membership.bench import members_only_config
+    from furusato.proposals.dao import load_dao
+
+    config = members_only_config()
+    record = deploy_dao(
+        web3, fresh_key_sender(), config, artifacts, network="testnet", development=False,
+        records_dir=tmp_path_factory.mktemp("records"), log=lambda _l: None,
+    )  # fmt: skip
+    failed = [c.description for c in check_wiring(web3, artifacts, record, config) if not c.ok]
+    assert not failed, failed
+
+    class M:
+        token = RegionToken.at(record.address("RegionToken"))
+        governor = RegionGovernor.at(record.address("RegionGovernor"))
+        registry = ResidentRegistry.at(record.address("ResidentRegistry"))
+        timelock = accounts.at(record.address("TimelockController"), force=True)
+        treasury = record.address("Treasury")
+        pdao = load_dao(web3, record, artifacts)
+
+    advance(2)
+    return M
+
+
+@pytest.fixture(scope="module")
+def staff(steward: Any) -> Any:
+    """The `local` preset's registrar (Anvil account #8)."""
+    return steward
+
+
+@pytest.fixture(scope="module")
 def token(dao: Dao) -> Any:
     return dao.token
 
@@ -236,6 +273,45 @@ def run_proposal(governor: Any, timelock: Any, members: list[Any]) -> Any:
         return pid
 
     return run
+
+
+@pytest.fixture
+def voting(pdao: Any, governor: Any, alice: Any, signer: Any, funded_treasury: Any, project: Any) -> int:
+    """The signer holds 1,000 votes; a proposal is active. Returns its id."""
+    token = Contract.from_abi("RegionToken", pdao.token.address, pdao.token.abi)
+    token.transfer(signer.address, 1_000 * TOKEN, {"from": alice})
+    advance(1)
+    proposal = Proposal(
+        (call_action(pdao.treasury, "pay", "0x" + "00" * 20, project.address, TOKEN, "x"),), "ballot test"
+    )
+    governor.propose(*proposal.args(), proposal.description, {"from": alice})
+    advance(governor.votingDelay() + 1)
+    return proposal.proposal_id
+
+
+@pytest.fixture(scope="module")
+def voters() -> list[Any]:
+    """Four keys the test holds (they sign ballots the relayer sends); no tokens until `active`."""
+    return [Account.from_key(Web3.keccak(text=f"relayer-voter-{i}")) for i in range(4)]
+
+
+@pytest.fixture
+def active(pdao: Any, governor: Any, alice: Any, voters: list[Any], project: Any) -> int:
+    """The voters hold 100 votes each; a proposal is active. Returns its id."""
+    token = Contract.from_abi("RegionToken", pdao.token.address, pdao.token.abi)
+    for v in voters:
+        token.transfer(v.address, 100 * TOKEN, {"from": alice})
+    advance(1)
+    proposal = Proposal((call_action(pdao.treasury, "pay", ETH, project.address, 1, "relayed"),), "relayer test")
+    governor.propose(*proposal.args(), proposal.description, {"from": alice})
+    advance(governor.votingDelay() + 1)
+    return proposal.proposal_id
+
+
+@pytest.fixture
+def good_pay(project: Any) -> dict[str, Any]:
+    """A valid `pay` action of a proposal spec (1 ETH to `project`)."""
+    return {"kind": "pay", "to": project.address, "amount": "1"}
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import pytest
 from brownie import chain, web3
 from brownie.exceptions import VirtualMachineError
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 
 from furusato.governance import Proposal, Support, call_action
 
@@ -72,10 +75,32 @@ def govern(governor: Any, timelock: Any, members: list[Any], *calls: tuple[Any, 
     return governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
 
 
+def open_proposal(mdao: Any, proposer: Any, tag: str) -> Any:
+    """Propose a harmless action on the members-only DAO ``mdao`` and wait until voting opens; returns the id."""
+    proposal = proposal_of((mdao.token, "transferRegistry"), description=f"members-only test {tag}")
+    mdao.governor.propose(*proposal.args(), proposal.description, {"from": proposer})
+    advance(mdao.governor.votingDelay() + 1)
+    return proposal.proposal_id
+
+
+def sign_json(text: str, key: bytes) -> str:
+    """Sign the typed-data JSON exactly as a wallet would (eth_signTypedData_v4 over the parsed JSON)."""
+    return (
+        "0x"
+        + bytes(Account.sign_message(encode_typed_data(full_message=json.loads(text)), private_key=key).signature).hex()
+    )
+
+
+def wallet_sign(typed: dict[str, Any], account: Any) -> dict[str, Any]:
+    """What a wallet does: receive the typed-data JSON, sign it with eth_signTypedData_v4; return the submission."""
+    text = json.dumps(typed)  # the exact JSON the wallet receives
+    signed = Account.sign_message(encode_typed_data(full_message=json.loads(text)), private_key=account.key)
+    return {"typedData": json.loads(text), "signature": "0x" + bytes(signed.signature).hex()}
+
+
 def fresh_key_sender(fund_eth: int = 100) -> Any:
     """A new keystore-style account (not from the public mnemonic), funded from a development account."""
     from brownie import accounts
-    from eth_account import Account
 
     from furusato.chain import LocalKeySender
 

@@ -1,6 +1,7 @@
 """The gasless-voting relayer over real HTTP (urllib) against Anvil: ballots signed with eth-account from the full
 typed-data JSON a wallet receives are accepted and mined; replays, other chains, contracts and proposals,
-malformed or oversized bodies, and spending past the daily gas cap are refused; it survives a node restart."""
+malformed or oversized bodies, and spending past the daily gas cap are refused; it survives a node restart.
+`furusato relayer batch` is tested in tests/cli/test_relayer_commands.py."""
 
 from __future__ import annotations
 
@@ -16,23 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from brownie import Contract, web3
-from click.testing import CliRunner
+from brownie import web3
 from eth_account import Account
-from eth_account.messages import encode_typed_data
-from helpers import advance
+from helpers import advance, wallet_sign
 from web3 import HTTPProvider, Web3
 
 from furusato import ballots
 from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender, transact
-from furusato.cli_governance import standalone
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
-from furusato.doors import Connection
 from furusato.governance import Proposal, Support, call_action
 from furusato.proposals import load_dao
-from furusato.records import write_record
 from furusato.relayer import Relayer, RelayerSettings, make_server, start_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,13 +49,6 @@ def post(url: str, body: Any, path: str = "/relay") -> tuple[int, dict[str, Any]
         return exc.code, json.loads(exc.read())
 
 
-def wallet_sign(typed: dict[str, Any], account: Any) -> dict[str, Any]:
-    """What a wallet does: receive the typed-data JSON, sign it with eth_signTypedData_v4; return the submission."""
-    text = json.dumps(typed)  # the exact JSON the wallet receives
-    signed = Account.sign_message(encode_typed_data(full_message=json.loads(text)), private_key=account.key)
-    return {"typedData": json.loads(text), "signature": "0x" + bytes(signed.signature).hex()}
-
-
 def serve(relayer: Relayer) -> tuple[str, Any]:
     server = make_server(relayer, "127.0.0.1", 0)
     start_in_thread(server)
@@ -67,29 +56,6 @@ def serve(relayer: Relayer) -> tuple[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def pdao(dao: Any) -> Any:
-    return load_dao(web3, dao.record, Artifacts(ROOT))
-
-
-@pytest.fixture(scope="module")
-def voters() -> list[Any]:
-    return [Account.from_key(Web3.keccak(text=f"relayer-voter-{i}")) for i in range(4)]
-
-
-@pytest.fixture
-def active(pdao: Any, governor: Any, alice: Any, voters: list[Any], project: Any) -> int:
-    """The voters hold 100 votes each; a proposal is active. Returns its id."""
-    token = Contract.from_abi("RegionToken", pdao.token.address, pdao.token.abi)
-    for v in voters:
-        token.transfer(v.address, 100 * TOKEN, {"from": alice})
-    advance(1)
-    proposal = Proposal((call_action(pdao.treasury, "pay", ZERO, project.address, 1, "relayed"),), "relayer test")
-    governor.propose(*proposal.args(), proposal.description, {"from": alice})
-    advance(governor.votingDelay() + 1)
-    return proposal.proposal_id
 
 
 @pytest.fixture
@@ -229,34 +195,6 @@ def test_the_daily_gas_cap_is_enforced(pdao, active, voters, relayer, tmp_path):
         server.server_close()
     assert status == 429
     assert "daily gas cap reached: 0 of 10,000 gas spent on" in body["error"]
-
-
-def test_batch_mode_relays_a_folder(records_dir, pdao, active, voters, governor, tmp_path, monkeypatch):
-    folder = tmp_path / "signed"
-    folder.mkdir()
-    for i, voter in enumerate(voters[:3]):
-        submission = wallet_sign(ballots.export_ballot(pdao, active, Support(i % 3), voter.address), voter)
-        (folder / f"{i}.json").write_text(json.dumps(submission))
-    bad = wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[3].address), voters[3])
-    bad["typedData"]["domain"]["chainId"] = 1
-    (folder / "9-bad.json").write_text(json.dumps(bad))
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-    args = ["--project", str(ROOT), "relayer", "batch", str(folder), "--network", "development", "--deployments",
-            str(records_dir), "--dev-account", "7", "--yes", "--log", str(tmp_path / "batch.jsonl")]  # fmt: skip
-    result = CliRunner().invoke(standalone(), args, catch_exceptions=False)
-    assert result.exit_code == 1, result.output
-    assert "3 relayed, 1 refused" in result.output
-    assert "9-bad.json: refused (400): signed for chain id 1" in result.output
-    assert all(governor.hasVoted(active, v.address) for v in voters[:3])
-    assert len((tmp_path / "batch.jsonl").read_text().splitlines()) == 3
-
-
-@pytest.fixture(scope="module")
-def records_dir(dao: Any, tmp_path_factory: Any) -> Path:
-    folder = tmp_path_factory.mktemp("relayer-records")
-    write_record(folder / "development.json", dao.record)
-    return folder
 
 
 # ------------------------------------------------------------------------------------------------ node restart

@@ -4,68 +4,18 @@ so they count through no delegate. "A revoked member keeps tokens but can no lon
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pytest
-from brownie import RegionGovernor, RegionToken, ResidentRegistry, accounts, web3
+from brownie import web3
 from eth_account import Account
-from helpers import advance, fresh_key_sender, proposal_of, reverts, w3c
-from web3 import Web3
+from helpers import advance, open_proposal, proposal_of, reverts
 
 from furusato import eip712
-from furusato.artifacts import Artifacts
-from furusato.ballots import SignatureRejected, export_ballot
-from furusato.chain import UnlockedSender
-from furusato.deploy import check_wiring, deploy_dao
 from furusato.governance import Support
-from furusato.membership.bench import members_only_config
-from furusato.proposals.dao import load_dao
-from furusato.relayer.service import Relayer, RelayerSettings
 
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
 ADMIN_ROLE = b"\x00" * 32
 RESIDENT = 0
 NO_RECORD = b"\x00" * 32
-ARTIFACTS = Artifacts(Path(__file__).resolve().parents[3])
-
-
-@pytest.fixture(scope="module")
-def mdao(tmp_path_factory: Any) -> Any:
-    config = members_only_config()
-    record = deploy_dao(
-        web3, fresh_key_sender(), config, ARTIFACTS, network="testnet", development=False,
-        records_dir=tmp_path_factory.mktemp("records"), log=lambda _l: None,
-    )  # fmt: skip
-    failed = [c.description for c in check_wiring(web3, ARTIFACTS, record, config) if not c.ok]
-    assert not failed, failed
-
-    class M:
-        token = RegionToken.at(record.address("RegionToken"))
-        governor = RegionGovernor.at(record.address("RegionGovernor"))
-        registry = ResidentRegistry.at(record.address("ResidentRegistry"))
-        timelock = accounts.at(record.address("TimelockController"), force=True)
-        treasury = record.address("Treasury")
-        pdao = load_dao(web3, record, ARTIFACTS)
-
-    advance(2)
-    return M
-
-
-@pytest.fixture(scope="module")
-def staff(steward: Any) -> Any:
-    """The `local` preset's registrar (Anvil account #8)."""
-    return steward
-
-
-def open_proposal(mdao: Any, proposer: Any, tag: str) -> Any:
-    proposal = proposal_of((mdao.token, "transferRegistry"), description=f"members-only test {tag}")
-    mdao.governor.propose(*proposal.args(), proposal.description, {"from": proposer})
-    advance(mdao.governor.votingDelay() + 1)
-    return proposal.proposal_id
-
-
 # ------------------------------------------------------------------------------------------------ wiring
 
 
@@ -134,26 +84,6 @@ def test_a_former_member_with_delegated_votes_cannot_propose(mdao, members, staf
     proposal = proposal_of((mdao.token, "transferRegistry"), description="by a former member")
     with reverts("RegionGovernorNotMember", alice):
         mdao.governor.propose(*proposal.args(), proposal.description, {"from": alice})
-
-
-def test_the_relayer_refuses_a_former_members_signed_ballot_before_sending(mdao, members, staff, tmp_path):
-    key = Account.from_key(Web3.keccak(text="members-only relayed voter"))
-    alice = members[0]
-    mdao.registry.register(key.address, RESIDENT, NO_RECORD, {"from": staff})
-    mdao.token.transfer(key.address, 1_000 * TOKEN, {"from": alice})
-    advance(2)
-    pid = open_proposal(mdao, members[1], "relayed")
-    mdao.registry.revoke(key.address, {"from": staff})
-    ballot = export_ballot(mdao.pdao, pid, Support.For, key.address)
-    _v, _r, _s, signature = eip712.sign(key, ballot)
-    relayer_account = UnlockedSender(Web3.to_checksum_address(web3.eth.accounts[7]))
-    relayer = Relayer(mdao.pdao, relayer_account, RelayerSettings(log_path=tmp_path / "relayer.jsonl"),
-                      log=lambda _l: None)  # fmt: skip
-    nonce = web3.eth.get_transaction_count(relayer_account.address)
-    with pytest.raises(SignatureRejected, match="RegionGovernorNotMember") as exc:
-        relayer.submit({"typedData": ballot, "signature": "0x" + signature.hex()})
-    assert exc.value.status == 400
-    assert web3.eth.get_transaction_count(relayer_account.address) == nonce  # nothing sent
 
 
 # ------------------------------------------------------------------------------------------------ token votes
@@ -234,23 +164,3 @@ def test_votes_of_a_suspended_member_no_longer_count_for_new_proposals(mdao, mem
     assert mdao.token.getPastVotes(dave, tx.timestamp) == 0
     pid = open_proposal(mdao, bob, "after-suspension")
     assert mdao.token.getPastVotes(dave, mdao.governor.proposalSnapshot(pid)) == 0
-
-
-def test_the_revoke_core_reports_suspended_votes(mdao, members, staff):
-    from furusato.membership.cards import card_status, revoke, suspended_units
-
-    carol = members[2]
-    token, registry = w3c(mdao.token), w3c(mdao.registry)
-    before = card_status(registry, token, carol.address)
-    assert before.member
-    assert before.votes == 20_000 * TOKEN
-    assert before.delegate == carol.address
-    receipt = revoke(web3, UnlockedSender(staff.address), registry, carol.address)
-    assert suspended_units(token, receipt) == 20_000 * TOKEN
-    after = card_status(registry, token, carol.address)
-    assert not after.member
-    assert after.revoked
-    assert not after.may_hold
-    assert after.balance == 20_000 * TOKEN
-    assert after.votes == 0
-    assert int(after.delegate, 16) == 0

@@ -1,20 +1,17 @@
 """RegionToken's transfer-restricted mode: tokens move only among registered members and excluded (protocol)
 accounts — by transfer, transferFrom, permit + transferFrom and mint; the token has no burn. Switched on only before
 the first mint (a deploy option), lifted by governance with an event. A revoked member keeps its tokens but can no
-longer move them. Includes a stateful test that no transfer escapes the restriction, and a sale on a restricted token.
+longer move them. A sale on a restricted token. The stateful test that no transfer escapes the restriction is in
+test_stateful.py.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from brownie import RegionToken, ResidentRegistry, TokenSale, accounts, chain
+from brownie import RegionToken, TokenSale, accounts, chain
 from brownie.exceptions import VirtualMachineError
-from brownie.test import strategy
 from eth_account import Account
 from helpers import advance, govern, reverts, w3c
-from hypothesis import Phase
 from web3 import Web3
 
 from furusato import eip712
@@ -26,32 +23,6 @@ MINTER_ROLE = bytes(Web3.keccak(text="MINTER_ROLE"))
 REGISTRAR_ROLE = bytes(Web3.keccak(text="REGISTRAR_ROLE"))
 RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
 NO_RECORD = b"\x00" * 32
-
-
-@pytest.fixture(scope="module")
-def registry(deployer: Any) -> Any:
-    reg = ResidentRegistry.deploy("Furusato Resident Card", "FRC", deployer, {"from": deployer})
-    reg.grantRole(REGISTRAR_ROLE, deployer, {"from": deployer})
-    return reg
-
-
-@pytest.fixture(scope="module")
-def protocol() -> Any:
-    """An account standing in for a protocol contract: excluded from voting, so it may hold restricted tokens."""
-    return accounts[6]
-
-
-@pytest.fixture(scope="module")
-def rtoken(deployer: Any, registry: Any, alice: Any, bob: Any, protocol: Any) -> Any:
-    """A restricted token as deploy would make it: restricted before the first mint; alice and bob members."""
-    tok = RegionToken.deploy("Restricted Region Token", "RRT", 10**9 * TOKEN, deployer, {"from": deployer})
-    tok.restrictTransfers(registry, {"from": deployer})
-    tok.grantRole(MINTER_ROLE, deployer, {"from": deployer})
-    tok.excludeFromVoting(protocol, {"from": deployer})
-    registry.registerBatch([alice, bob], [RESIDENT, SUPPORTER], [NO_RECORD] * 2, {"from": deployer})
-    tok.mint(alice, 1_000 * TOKEN, {"from": deployer})
-    tok.mint(bob, 1_000 * TOKEN, {"from": deployer})
-    return tok
 
 
 # ------------------------------------------------------------------------------------------------ switching
@@ -235,148 +206,3 @@ def test_gas_of_restricted_transfer_and_mint(rtoken, token, deployer, alice, bob
     restricted, unrestricted = gas["transfer restricted"], gas["transfer unrestricted"]
     assert restricted - unrestricted < 12_000  # two isMember calls (the registry is warm after the first)
     assert gas["mint restricted"] - gas["mint unrestricted"] < 8_000  # one isMember call
-
-
-# ------------------------------------------------------------------------------------------------ stateful
-
-
-class RestrictedMachine:
-    """Random transfers, transferFroms, mints, delegations, registrations, revocations and departures: a move
-    succeeds exactly when both sides may hold (member or protocol) and the balance suffices; nothing else ever moves
-    a token. Votes follow a model of who delegates to whom: only members delegate, only to members (or to nobody),
-    and a membership that ends suspends the former member's votes (the registry tells the token)."""
-
-    st_a = strategy("uint8", max_value=5)
-    st_b = strategy("uint8", max_value=5)
-    st_amount = strategy("uint256", max_value=300 * TOKEN)
-
-    def __init__(cls, token: Any, registry: Any, deployer: Any, pool: list[Any], protocol: Any) -> None:  # noqa: N805
-        cls.token, cls.registry, cls.deployer, cls.pool, cls.protocol = token, registry, deployer, pool, protocol
-
-    def setup(self) -> None:
-        self.members = {a.address for a in self.pool if self.registry.isMember(a)}
-        self.balances = {a.address: self.token.balanceOf(a) for a in self.pool}
-        # whose votes each account's balance counts for (None: nobody); all start vote-ready on receipt
-        self.delegate_of: dict[str, str | None] = {a.address: a.address for a in self.pool if a != self.protocol}
-
-    def may_hold(self, who: Any) -> bool:
-        return who.address in self.members or who == self.protocol
-
-    def _move(self, send: Any, sender: Any, receiver: Any, amount: int) -> None:
-        if not self.may_hold(sender):
-            with reverts("RegionTokenTransferRestricted", sender):
-                send()
-        elif not self.may_hold(receiver):
-            with reverts("RegionTokenTransferRestricted", receiver):
-                send()
-        elif amount > self.balances[sender.address]:
-            with reverts("ERC20InsufficientBalance", ...):
-                send()
-        else:
-            send()
-            self.balances[sender.address] -= amount
-            self.balances[receiver.address] += amount
-
-    def rule_transfer(self, st_a: int, st_b: int, st_amount: int) -> None:
-        a, b = self.pool[st_a], self.pool[st_b]
-        self._move(lambda: self.token.transfer(b, st_amount, {"from": a}), a, b, st_amount)
-
-    def rule_transfer_from(self, st_a: int, st_b: int, st_amount: int) -> None:
-        a, b = self.pool[st_a], self.pool[st_b]
-        spender = self.pool[(st_a + 1) % len(self.pool)]
-        self.token.approve(spender, st_amount, {"from": a})
-        self._move(lambda: self.token.transferFrom(a, b, st_amount, {"from": spender}), a, b, st_amount)
-
-    def rule_mint(self, st_b: int, st_amount: int) -> None:
-        b = self.pool[st_b]
-        if not self.may_hold(b):
-            with reverts("RegionTokenTransferRestricted", b):
-                self.token.mint(b, st_amount, {"from": self.deployer})
-            return
-        self.token.mint(b, st_amount, {"from": self.deployer})
-        self.balances[b.address] += st_amount
-
-    def rule_register(self, st_a: int) -> None:
-        a = self.pool[st_a]
-        if a.address in self.members or a == self.protocol:
-            return
-        self.registry.register(a, SUPPORTER, NO_RECORD, {"from": self.deployer})
-        self.members.add(a.address)
-
-    def rule_revoke(self, st_a: int) -> None:
-        a = self.pool[st_a]
-        if a.address not in self.members:
-            return
-        self.registry.revoke(a, {"from": self.deployer})
-        self.members.discard(a.address)
-        self._suspended(a)
-
-    def rule_leave(self, st_a: int) -> None:
-        a = self.pool[st_a]
-        if a.address not in self.members:
-            with reverts("RegistryNotMember", a):
-                self.registry.resign({"from": a})
-            return
-        self.registry.resign({"from": a})
-        self.members.discard(a.address)
-        self._suspended(a)
-
-    def _suspended(self, a: Any) -> None:
-        """The token suspends a former member's votes; with no tokens there is nothing to suspend and its choice
-        stays (so nobody can pre-empt a newcomer's vote-readiness)."""
-        if self.balances[a.address] > 0:
-            self.delegate_of[a.address] = None
-
-    def rule_delegate(self, st_a: int, st_b: int) -> None:
-        a, b = self.pool[st_a], self.pool[st_b]
-        send = lambda: self.token.delegate(b, {"from": a})  # noqa: E731
-        if a == self.protocol:
-            with reverts("RegionTokenAccountExcluded", a):
-                send()
-        elif b == self.protocol:
-            with reverts("RegionTokenDelegateeExcluded", b):
-                send()
-        elif a.address not in self.members:
-            with reverts("RegionTokenNotMember", a):
-                send()
-        elif b != a and b.address not in self.members:
-            with reverts("RegionTokenNotMember", b):
-                send()
-        else:
-            send()
-            self.delegate_of[a.address] = b.address
-
-    def rule_opt_out(self, st_a: int) -> None:
-        a = self.pool[st_a]
-        if a == self.protocol:
-            return
-        self.token.delegate(ZERO, {"from": a})  # always allowed, member or not
-        self.delegate_of[a.address] = None
-
-    def invariant_balances(self) -> None:
-        for a in self.pool:
-            assert self.token.balanceOf(a) == self.balances[a.address]
-
-    def invariant_votes_follow_the_model(self) -> None:
-        for a in self.pool:
-            counted = sum(self.balances[x] for x, d in self.delegate_of.items() if d == a.address)
-            assert self.token.getVotes(a) == counted
-            assert self.token.delegates(a) == (self.delegate_of.get(a.address) or ZERO)
-
-
-def test_no_transfer_escapes_restricted_mode(state_machine, rtoken, registry, deployer, members, outsider, protocol):
-    registry.setMembershipListener(rtoken, {"from": deployer})  # as deploy wires it in restricted mode
-    pool = [members[0], members[1], members[2], outsider, protocol, accounts[9]]
-    state_machine(
-        RestrictedMachine,
-        rtoken,
-        registry,
-        deployer,
-        pool,
-        protocol,
-        settings={
-            "max_examples": 12,
-            "stateful_step_count": 15,
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
-    )

@@ -1,10 +1,15 @@
-"""Stateful test of RegionToken against a Python model of balances, delegation choices and exclusions.
+"""Stateful tests of RegionToken against Python models.
+
+`TokenMachine`: balances, delegation choices and exclusions.
 
 Rules: transfer (also into the excluded treasury), delegate, opt out, mint (by a minter), and the (permanent)
 voting exclusion of one dedicated account, which others may have chosen as their delegate before. There is no burn
 function, so no burn rule. Exclusion normally needs a full proposal; here ONE proposal in a module fixture gives a
 test account DEFAULT_ADMIN_ROLE (and MINTER_ROLE) so the machine can exclude in one transaction. After every step
 the invariants compare the chain with the model.
+
+`RestrictedMachine`: in transfer-restricted mode no transfer escapes the restriction, and votes follow who may
+delegate to whom (the restricted token and its registry come from this folder's conftest).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import pytest
 from brownie import accounts, web3
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from helpers import govern
+from helpers import govern, reverts
 from hypothesis import Phase
 from web3 import Web3
 
@@ -24,6 +29,8 @@ ZERO = "0x0000000000000000000000000000000000000000"
 ADMIN_ROLE = b"\x00" * 32
 MINTER_ROLE = bytes(Web3.keccak(text="MINTER_ROLE"))
 DEFAULT, CHOSEN, EXCLUDED = "default", "chosen", "excluded"
+RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
+NO_RECORD = b"\x00" * 32
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +208,148 @@ def test_token_matches_model(state_machine, token, members, outsider, project, t
             "max_examples": 20,
             "stateful_step_count": 15,
             # no target phase: its Pareto optimisation re-runs passing examples for no gain here
+            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+        },
+    )
+
+
+class RestrictedMachine:
+    """Random transfers, transferFroms, mints, delegations, registrations, revocations and departures: a move
+    succeeds exactly when both sides may hold (member or protocol) and the balance suffices; nothing else ever moves
+    a token. Votes follow a model of who delegates to whom: only members delegate, only to members (or to nobody),
+    and a membership that ends suspends the former member's votes (the registry tells the token)."""
+
+    st_a = strategy("uint8", max_value=5)
+    st_b = strategy("uint8", max_value=5)
+    st_amount = strategy("uint256", max_value=300 * TOKEN)
+
+    def __init__(cls, token: Any, registry: Any, deployer: Any, pool: list[Any], protocol: Any) -> None:  # noqa: N805
+        cls.token, cls.registry, cls.deployer, cls.pool, cls.protocol = token, registry, deployer, pool, protocol
+
+    def setup(self) -> None:
+        self.members = {a.address for a in self.pool if self.registry.isMember(a)}
+        self.balances = {a.address: self.token.balanceOf(a) for a in self.pool}
+        # whose votes each account's balance counts for (None: nobody); all start vote-ready on receipt
+        self.delegate_of: dict[str, str | None] = {a.address: a.address for a in self.pool if a != self.protocol}
+
+    def may_hold(self, who: Any) -> bool:
+        return who.address in self.members or who == self.protocol
+
+    def _move(self, send: Any, sender: Any, receiver: Any, amount: int) -> None:
+        if not self.may_hold(sender):
+            with reverts("RegionTokenTransferRestricted", sender):
+                send()
+        elif not self.may_hold(receiver):
+            with reverts("RegionTokenTransferRestricted", receiver):
+                send()
+        elif amount > self.balances[sender.address]:
+            with reverts("ERC20InsufficientBalance", ...):
+                send()
+        else:
+            send()
+            self.balances[sender.address] -= amount
+            self.balances[receiver.address] += amount
+
+    def rule_transfer(self, st_a: int, st_b: int, st_amount: int) -> None:
+        a, b = self.pool[st_a], self.pool[st_b]
+        self._move(lambda: self.token.transfer(b, st_amount, {"from": a}), a, b, st_amount)
+
+    def rule_transfer_from(self, st_a: int, st_b: int, st_amount: int) -> None:
+        a, b = self.pool[st_a], self.pool[st_b]
+        spender = self.pool[(st_a + 1) % len(self.pool)]
+        self.token.approve(spender, st_amount, {"from": a})
+        self._move(lambda: self.token.transferFrom(a, b, st_amount, {"from": spender}), a, b, st_amount)
+
+    def rule_mint(self, st_b: int, st_amount: int) -> None:
+        b = self.pool[st_b]
+        if not self.may_hold(b):
+            with reverts("RegionTokenTransferRestricted", b):
+                self.token.mint(b, st_amount, {"from": self.deployer})
+            return
+        self.token.mint(b, st_amount, {"from": self.deployer})
+        self.balances[b.address] += st_amount
+
+    def rule_register(self, st_a: int) -> None:
+        a = self.pool[st_a]
+        if a.address in self.members or a == self.protocol:
+            return
+        self.registry.register(a, SUPPORTER, NO_RECORD, {"from": self.deployer})
+        self.members.add(a.address)
+
+    def rule_revoke(self, st_a: int) -> None:
+        a = self.pool[st_a]
+        if a.address not in self.members:
+            return
+        self.registry.revoke(a, {"from": self.deployer})
+        self.members.discard(a.address)
+        self._suspended(a)
+
+    def rule_leave(self, st_a: int) -> None:
+        a = self.pool[st_a]
+        if a.address not in self.members:
+            with reverts("RegistryNotMember", a):
+                self.registry.resign({"from": a})
+            return
+        self.registry.resign({"from": a})
+        self.members.discard(a.address)
+        self._suspended(a)
+
+    def _suspended(self, a: Any) -> None:
+        """The token suspends a former member's votes; with no tokens there is nothing to suspend and its choice
+        stays (so nobody can pre-empt a newcomer's vote-readiness)."""
+        if self.balances[a.address] > 0:
+            self.delegate_of[a.address] = None
+
+    def rule_delegate(self, st_a: int, st_b: int) -> None:
+        a, b = self.pool[st_a], self.pool[st_b]
+        send = lambda: self.token.delegate(b, {"from": a})  # noqa: E731
+        if a == self.protocol:
+            with reverts("RegionTokenAccountExcluded", a):
+                send()
+        elif b == self.protocol:
+            with reverts("RegionTokenDelegateeExcluded", b):
+                send()
+        elif a.address not in self.members:
+            with reverts("RegionTokenNotMember", a):
+                send()
+        elif b != a and b.address not in self.members:
+            with reverts("RegionTokenNotMember", b):
+                send()
+        else:
+            send()
+            self.delegate_of[a.address] = b.address
+
+    def rule_opt_out(self, st_a: int) -> None:
+        a = self.pool[st_a]
+        if a == self.protocol:
+            return
+        self.token.delegate(ZERO, {"from": a})  # always allowed, member or not
+        self.delegate_of[a.address] = None
+
+    def invariant_balances(self) -> None:
+        for a in self.pool:
+            assert self.token.balanceOf(a) == self.balances[a.address]
+
+    def invariant_votes_follow_the_model(self) -> None:
+        for a in self.pool:
+            counted = sum(self.balances[x] for x, d in self.delegate_of.items() if d == a.address)
+            assert self.token.getVotes(a) == counted
+            assert self.token.delegates(a) == (self.delegate_of.get(a.address) or ZERO)
+
+
+def test_no_transfer_escapes_restricted_mode(state_machine, rtoken, registry, deployer, members, outsider, protocol):
+    registry.setMembershipListener(rtoken, {"from": deployer})  # as deploy wires it in restricted mode
+    pool = [members[0], members[1], members[2], outsider, protocol, accounts[9]]
+    state_machine(
+        RestrictedMachine,
+        rtoken,
+        registry,
+        deployer,
+        pool,
+        protocol,
+        settings={
+            "max_examples": 12,
+            "stateful_step_count": 15,
             "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
         },
     )

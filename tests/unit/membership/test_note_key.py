@@ -8,10 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from web3 import Web3
 
-from furusato.cli import main
 from furusato.errors import ConfigError
 from furusato.membership.registry_import import (
     MemberListError,
@@ -143,39 +141,3 @@ def test_new_note_key_writes_32_random_bytes_as_hex_owner_only_and_never_overwri
     other = tmp_path / "second.key"
     new_note_key(other)
     assert load_note_key(other) != key
-
-
-def test_cli_new_note_key_and_import_refusals_before_connecting(tmp_path, monkeypatch):
-    monkeypatch.delenv("FURUSATO_NOTE_KEY_FILE", raising=False)
-    runner = CliRunner()
-    path = tmp_path / "town.key"
-    made = runner.invoke(main, ["--project", str(ROOT), "registry", "new-note-key", str(path)])
-    assert made.exit_code == 0, made.output
-    assert f"note key written to {path} (mode 0600)" in made.output
-    assert "keep it secret and backed up" in made.output
-    again = runner.invoke(main, ["--project", str(ROOT), "registry", "new-note-key", str(path)])
-    assert again.exit_code == 2
-    assert "already exists: a note key is never overwritten" in again.output
-
-    # refused while reading the files, before the deployment record or any network is reached
-    csv_path = write(tmp_path / "m.csv", f"member,kind,備考\n{MEMBER},住民,田中 花子\n")
-    base = ["--project", str(ROOT), "registry", "import", str(csv_path), "--network", "no-such-network", "--yes",
-            "--deployments", str(tmp_path)]  # fmt: skip
-    keyless = runner.invoke(main, base)
-    assert keyless.exit_code == 2
-    assert "notes on line(s) 2 need the town's note key" in keyless.output
-    assert "nothing was sent" in keyless.output
-    short = write(tmp_path / "short.key", "abcd\n")
-    bad = runner.invoke(main, [*base, "--note-key-file", str(short)])
-    assert bad.exit_code == 2
-    assert f"the note key file {short} holds 4 hex digits (2 bytes)" in bad.output
-    monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(short))  # the environment names the key file too
-    assert f"the note key file {short} holds 4 hex digits" in runner.invoke(main, base).output
-    monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(path))
-    keyed = runner.invoke(main, base)  # the files are now clean: it gets as far as the deployment record
-    assert keyed.exit_code == 2
-    assert f"no deployment record at {tmp_path / 'no-such-network.json'}" in keyed.output
-    assert "note key" not in keyed.output
-    path.chmod(0o644)
-    warned = runner.invoke(main, base)
-    assert f"warning: the note key file {path} is readable by other users; `chmod 600 {path}`" in warned.output
