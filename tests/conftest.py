@@ -1,6 +1,8 @@
 """Fixture library for the whole suite (Curve/Yearn style).
 
-Layout: isolation → actors (role accounts) → configuration → deployments in dependency order → factories.
+Layout: isolation → actors (role accounts) → configuration → deployments in dependency order → the deployment record
+and the CLI runner → factories → open proposals → other chains. Fixtures used by one folder only live in that folder's
+conftest.py (tests/contracts/…, tests/cli/); helpers that are plain functions live in tests/helpers.py.
 Every chain test runs on Anvil started by Brownie, inside a snapshot that is reverted afterwards (fn_isolation),
 so tests never see each other's transactions.
 """
@@ -21,7 +23,6 @@ from brownie import (
     TimelockController,
     Treasury,
     accounts,
-    chain,
     web3,
 )
 from eth_account import Account
@@ -32,7 +33,7 @@ from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender
 from furusato.config import DeployConfig, load_config
 from furusato.deploy import deploy_dao
-from furusato.governance import Proposal, Support, call_action
+from furusato.governance import Proposal, call_action
 
 ROOT = Path(__file__).resolve().parent.parent
 ETH = "0x0000000000000000000000000000000000000000"
@@ -97,6 +98,18 @@ def outsider() -> Any:
 def steward() -> Any:
     """A budget-line steward (e.g. a festival committee)."""
     return accounts[8]
+
+
+@pytest.fixture(scope="session")
+def coordinator() -> Any:
+    """The reward coordinator of the `local` preset (地域コーディネーター)."""
+    return accounts[8]
+
+
+@pytest.fixture(scope="module")
+def staff(steward: Any) -> Any:
+    """The `local` preset's registrar (Anvil account #8)."""
+    return steward
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +180,39 @@ def dao(deployer: Any, artifacts: Artifacts, local_config: DeployConfig, tmp_pat
 
 
 @pytest.fixture(scope="module")
+def token(dao: Dao) -> Any:
+    return dao.token
+
+
+@pytest.fixture(scope="module")
+def governor(dao: Dao) -> Any:
+    return dao.governor
+
+
+@pytest.fixture(scope="module")
+def timelock(dao: Dao) -> Any:
+    return dao.timelock
+
+
+@pytest.fixture(scope="module")
+def treasury(dao: Dao) -> Any:
+    return dao.treasury
+
+
+@pytest.fixture(scope="module")
+def rewards(dao: Dao) -> Any:
+    """The ActivityRewards minter deployed with the DAO (coordinator: accounts[8])."""
+    return dao.rewards
+
+
+@pytest.fixture(scope="module")
+def funded_treasury(treasury: Any, deployer: Any) -> Any:
+    """The treasury holding 10 ETH."""
+    deployer.transfer(treasury, 10 * TOKEN)
+    return treasury
+
+
+@pytest.fixture(scope="module")
 def mdao(artifacts: Artifacts, tmp_path_factory: Any) -> Any:
     """A members-only DAO (the `town` preset's default with transfer-restricted tokens), deployed by a fresh key
     as on a live network and checked: ``token``, ``governor``, ``registry`` (Brownie objects), ``timelock`` (an
@@ -195,49 +241,49 @@ def mdao(artifacts: Artifacts, tmp_path_factory: Any) -> Any:
     return M
 
 
-@pytest.fixture(scope="module")
-def staff(steward: Any) -> Any:
-    """The `local` preset's registrar (Anvil account #8)."""
-    return steward
+# ------------------------------------------------------------------------------------------------ records and CLI
 
 
 @pytest.fixture(scope="module")
-def token(dao: Dao) -> Any:
-    return dao.token
+def records(dao: Dao, tmp_path_factory: Any) -> Path:
+    """A deployment-records folder holding the module's DAO as `development` (what the CLI reads)."""
+    from furusato.records import write_record
+
+    folder = tmp_path_factory.mktemp("records")
+    write_record(folder / "development.json", dao.record)
+    return folder
 
 
 @pytest.fixture(scope="module")
-def governor(dao: Dao) -> Any:
-    return dao.governor
+def pdao(dao: Dao) -> Any:
+    """The module's DAO as the package core sees it (`furusato.proposals.Dao`)."""
+    from furusato.proposals import load_dao
+
+    return load_dao(web3, dao.record, Artifacts(ROOT))
 
 
-@pytest.fixture(scope="module")
-def timelock(dao: Dao) -> Any:
-    return dao.timelock
+@pytest.fixture
+def cli(records: Path, monkeypatch: Any) -> Any:
+    """Run a governance command as `furusato …` would, on this test chain; returns the click Result.
 
+    ``dev=N`` signs with development account N and answers yes.
+    """
+    from click.testing import CliRunner
 
-@pytest.fixture(scope="module")
-def treasury(dao: Dao) -> Any:
-    return dao.treasury
+    from furusato.cli_governance import standalone
+    from furusato.doors import Connection
 
+    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
+    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
+    group = standalone()
 
-@pytest.fixture(scope="module")
-def rewards(dao: Dao) -> Any:
-    """The ActivityRewards minter deployed with the DAO (coordinator: accounts[8])."""
-    return dao.rewards
+    def run(*args: str, dev: int | None = None) -> Any:
+        extra = ["--network", "development", "--deployments", str(records)]
+        if dev is not None:
+            extra += ["--dev-account", str(dev), "--yes"]
+        return CliRunner().invoke(group, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
 
-
-@pytest.fixture(scope="session")
-def coordinator() -> Any:
-    """The reward coordinator of the `local` preset (地域コーディネーター)."""
-    return accounts[8]
-
-
-@pytest.fixture(scope="module")
-def funded_treasury(treasury: Any, deployer: Any) -> Any:
-    """The treasury holding 10 ETH."""
-    deployer.transfer(treasury, 10 * TOKEN)
-    return treasury
+    return run
 
 
 # ------------------------------------------------------------------------------------------------ factories
@@ -255,24 +301,12 @@ def make_proposal(governor: Any) -> Any:
 
 
 @pytest.fixture
-def run_proposal(governor: Any, timelock: Any, members: list[Any]) -> Any:
-    """Factory: propose, vote (all members for), queue and execute; returns the proposal id."""
+def good_pay(project: Any) -> dict[str, Any]:
+    """A valid `pay` action of a proposal spec (1 ETH to `project`)."""
+    return {"kind": "pay", "to": project.address, "amount": "1"}
 
-    def run(proposal: Proposal, proposer: Any = None, voters: list[Any] | None = None, execute: bool = True) -> int:
-        proposer = proposer or members[0]
-        governor.propose(*proposal.args(), proposal.description, {"from": proposer})
-        pid = proposal.proposal_id
-        advance(governor.votingDelay() + 1)
-        for voter in voters if voters is not None else members:
-            governor.castVote(pid, Support.For, {"from": voter})
-        advance(governor.proposalDeadline(pid) - chain.time() + 1)
-        if execute:
-            governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
-            advance(timelock.getMinDelay() + 1)
-            governor.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
-        return pid
 
-    return run
+# ------------------------------------------------------------------------------------------------------- open proposals
 
 
 @pytest.fixture
@@ -306,18 +340,6 @@ def active(pdao: Any, governor: Any, alice: Any, voters: list[Any], project: Any
     governor.propose(*proposal.args(), proposal.description, {"from": alice})
     advance(governor.votingDelay() + 1)
     return proposal.proposal_id
-
-
-@pytest.fixture
-def good_pay(project: Any) -> dict[str, Any]:
-    """A valid `pay` action of a proposal spec (1 ETH to `project`)."""
-    return {"kind": "pay", "to": project.address, "amount": "1"}
-
-
-@pytest.fixture
-def at() -> Any:
-    """Factory: a Brownie contract object for an address and ABI."""
-    return lambda name, address, abi: Contract.from_abi(name, address, abi)
 
 
 # ------------------------------------------------------------------------------------------------ other chains
@@ -375,116 +397,3 @@ def start_anvil() -> Any:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-@dataclass
-class LiveNetwork:
-    """A separately started Anvil registered as the non-development Brownie network `furusato-live`.
-
-    Brownie's data folder is a throw-away HOME, so the developer's own network list is never touched.
-    """
-
-    url: str
-    env: dict[str, str]
-    tmp: Path
-
-    @property
-    def w3(self) -> Any:
-        from web3 import HTTPProvider, Web3
-
-        return Web3(HTTPProvider(self.url))
-
-    def keystore(self, key: bytes | str, password: str = "correct horse") -> tuple[Path, Path, str]:
-        """Write an encrypted keystore and a password file for ``key``; return (keystore, password file, address)."""
-        import json
-
-        account = Account.from_key(key)
-        path = self.tmp / f"{account.address}.json"
-        path.write_text(json.dumps(Account.encrypt(account.key, password, kdf="pbkdf2", iterations=1024)))
-        pw = self.tmp / f"{account.address}.password"
-        pw.write_text(password + "\n")
-        return path, pw, account.address
-
-    def fund(self, address: str, eth: int = 50) -> None:
-        self.w3.provider.make_request("anvil_setBalance", [address, hex(eth * 10**18)])
-
-    def command(self, *args: str) -> list[str]:
-        import shutil
-
-        exe = shutil.which("furusato")
-        assert exe, "the furusato command is not on PATH: run the tests through `make test`"
-        return [exe, *args]
-
-    def furusato(self, *args: str, env: dict[str, str] | None = None) -> Any:
-        """Run the `furusato` command as a user would, without a terminal; return the CompletedProcess."""
-        import subprocess
-
-        return subprocess.run(
-            self.command(*args), cwd=ROOT, env=env or self.env, capture_output=True, text=True, timeout=600,
-            stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-
-
-@pytest.fixture
-def live_network(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
-    import os
-    import shutil
-    import subprocess
-
-    url = start_anvil()
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home)}
-    env.pop("FURUSATO_PASSWORD_FILE", None)
-    brownie = shutil.which("brownie")
-    assert brownie, "brownie is not on PATH: run the tests through `make test`"
-    subprocess.run(
-        [brownie, "networks", "add", "Ethereum", "furusato-live", f"host={url}", "chainid=31337"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    return LiveNetwork(url=url, env=env, tmp=tmp_path)
-
-
-# ------------------------------------------------------------------------------------------------ governance CLI
-
-
-@pytest.fixture(scope="module")
-def records(dao: Dao, tmp_path_factory: Any) -> Path:
-    """A deployment-records folder holding the module's DAO as `development` (what the CLI reads)."""
-    from furusato.records import write_record
-
-    folder = tmp_path_factory.mktemp("records")
-    write_record(folder / "development.json", dao.record)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def pdao(dao: Dao) -> Any:
-    """The module's DAO as the package core sees it (`furusato.proposals.Dao`)."""
-    from furusato.proposals import load_dao
-
-    return load_dao(web3, dao.record, Artifacts(ROOT))
-
-
-@pytest.fixture
-def cli(records: Path, monkeypatch: Any) -> Any:
-    """Run a governance command as `furusato …` would, on this test chain; returns the click Result.
-
-    ``dev=N`` signs with development account N and answers yes.
-    """
-    from click.testing import CliRunner
-
-    from furusato.cli_governance import standalone
-    from furusato.doors import Connection
-
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-    group = standalone()
-
-    def run(*args: str, dev: int | None = None) -> Any:
-        extra = ["--network", "development", "--deployments", str(records)]
-        if dev is not None:
-            extra += ["--dev-account", str(dev), "--yes"]
-        return CliRunner().invoke(group, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
-
-    return run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from brownie import accounts, chain
+from brownie import chain
 from helpers import advance, reverts, w3c
 from web3 import Web3
 
@@ -65,14 +65,6 @@ def payment(make_proposal, treasury, project) -> Proposal:
     return make_proposal(
         (treasury, "pay", ZERO, project.address, ETHER, "祭り準備金 / festival"), description="pay 1 ETH"
     )
-
-
-@pytest.fixture
-def minter(token, make_proposal, run_proposal) -> Any:
-    account = accounts[8]
-    run_proposal(make_proposal((token, "grantRole", MINTER_ROLE, account.address), description="grant minter"))
-    assert token.hasRole(MINTER_ROLE, account)
-    return account
 
 
 # ------------------------------------------------------------------------------------------------ lifecycle

@@ -102,12 +102,6 @@ def paid_events(rewards: Any, epoch: int) -> list[tuple[int, str, int]]:
 
 
 @pytest.fixture(scope="module")
-def coordinator() -> Any:
-    """The `local` preset's reward coordinator, accounts[8] (same as the suite's fixture of that name)."""
-    return accounts[8]
-
-
-@pytest.fixture(scope="module")
 def rewards(
     dao: Any, deployer: Any, guardian: Any, coordinator: Any, governor: Any, timelock: Any, members: Any
 ) -> Any:

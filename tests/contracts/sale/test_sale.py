@@ -32,14 +32,6 @@ HARD_CAP, BUYER_CAP, GOAL = 1_000 * TOKEN, 400 * TOKEN, 500 * TOKEN
 
 
 @pytest.fixture(scope="module")
-def admin(token: Any, governor: Any, timelock: Any, members: list[Any]) -> Any:
-    """accounts[8] made token admin by one proposal, so tests can start sales in two transactions."""
-    account = accounts[8]
-    govern(governor, timelock, members, (token, "grantRole", ADMIN_ROLE, account.address), description="sale admin")
-    return account
-
-
-@pytest.fixture(scope="module")
 def yen(deployer: Any) -> Any:
     """A stand-in yen stablecoin (18 decimals)."""
     return MockERC20.deploy("Mock Yen", "JPYM", {"from": deployer})

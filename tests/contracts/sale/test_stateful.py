@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from brownie import MockERC20, TokenSale, accounts, chain
+from brownie import MockERC20, TokenSale, chain
 from brownie.test import strategy
-from helpers import advance, govern, reverts
+from helpers import advance, reverts
 from hypothesis import Phase
 from web3 import Web3
 
@@ -26,14 +25,6 @@ PENDING, OPEN, SUCCEEDED, FAILED = 0, 1, 2, 3
 PRICE = 7 * 10**15 + 3  # an awkward price, so costs round
 HARD_CAP, BUYER_CAP = 100 * TOKEN, 40 * TOKEN
 WINDOW = 20_000
-
-
-@pytest.fixture(scope="module")
-def admin(token: Any, governor: Any, timelock: Any, members: list[Any]) -> Any:
-    """accounts[8] made token admin by one proposal, so each run can start its sale in two transactions."""
-    account = accounts[8]
-    govern(governor, timelock, members, (token, "grantRole", ADMIN_ROLE, account.address), description="sale admin")
-    return account
 
 
 class SaleMachine:

@@ -31,15 +31,6 @@ def votes_of(token: Any, *holders: Any) -> list[int]:
 
 
 @pytest.fixture
-def minter(token: Any, governor: Any, timelock: Any, members: list[Any]) -> Any:
-    """An account governance made a minter (one proposal, inside the test's snapshot)."""
-    account = accounts[8]
-    govern(governor, timelock, members, (token, "grantRole", MINTER_ROLE, account.address), description="minter")
-    assert token.hasRole(MINTER_ROLE, account)
-    return account
-
-
-@pytest.fixture
 def signer_holding(token: Any, signer: Any, alice: Any, deployer: Any) -> Any:
     """The `signer` key's account holding 1,000 tokens and 1 ETH."""
     token.transfer(signer.address, 1_000 * TOKEN, {"from": alice})
