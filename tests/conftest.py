@@ -263,25 +263,39 @@ def pdao(dao: Dao) -> Any:
 
 
 @pytest.fixture
-def cli(records: Path, monkeypatch: Any) -> Any:
-    """Run a governance command as `furusato …` would, on this test chain; returns the click Result.
+def doors_on_test_chain(monkeypatch: Any) -> None:
+    """Point `furusato.doors` at the chain Brownie started for the tests: connecting reuses Brownie's own web3 and
+    disconnecting does nothing, so a command run in-process does not tear the test network down.
 
-    ``dev=N`` signs with development account N and answers yes.
+    The only place the tests replace how the doors connect (the CLI runner and the `brownie run` script tests use it).
     """
-    from click.testing import CliRunner
-
-    from furusato.cli_governance import standalone
     from furusato.doors import Connection
 
     monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
     monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-    group = standalone()
 
-    def run(*args: str, dev: int | None = None) -> Any:
-        extra = ["--network", "development", "--deployments", str(records)]
+
+@pytest.fixture
+def cli(records: Path, doors_on_test_chain: None) -> Any:
+    """Run `furusato ARGS…` in-process, as a user would: the root group `furusato.cli.main` with `--project ROOT`.
+
+    The one CLI runner of the suite; returns click's Result. On the test chain by default: `--network development
+    --deployments FOLDER` are added, FOLDER being ``deployments`` or else the module DAO's `records` (resolved
+    before the test's snapshot, so the module's DAO outlives the test).
+    ``dev=N`` signs with development account N and answers yes (`--dev-account N --yes`).
+    ``chain=False`` runs a command that reads no deployment (nothing is added but `--project`).
+    """
+    from click.testing import CliRunner
+
+    from furusato.cli import main
+
+    def run(*args: str, dev: int | None = None, deployments: Path | None = None, chain: bool = True) -> Any:
+        extra: list[str] = []
+        if chain:
+            extra += ["--network", "development", "--deployments", str(deployments or records)]
         if dev is not None:
             extra += ["--dev-account", str(dev), "--yes"]
-        return CliRunner().invoke(group, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
+        return CliRunner().invoke(main, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
 
     return run
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the chain tests: revert assertions, moving the clock, and passing proposals."""
+"""Helpers shared by the chain tests: revert assertions, moving the clock, passing proposals (:func:`pass_proposal`,
+the one way a test passes a proposal), and signing as a wallet does."""
 
 from __future__ import annotations
 
@@ -56,23 +57,41 @@ def proposal_of(*calls: tuple[Any, ...], description: str) -> Proposal:
     return Proposal(tuple(call_action(w3c(c[0]), c[1], *c[2:]) for c in calls), description)
 
 
-def pass_and_queue(governor: Any, timelock: Any, members: list[Any], proposal: Proposal) -> None:
-    """Propose, have every member vote for, queue, and wait out the timelock delay (ready to execute)."""
-    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
+def pass_proposal(
+    governor: Any,
+    timelock: Any,
+    voters: list[Any],
+    proposal: Proposal,
+    *,
+    proposer: Any = None,
+    proposed: bool = False,
+    execute: bool = True,
+) -> Any:
+    """Pass ``proposal`` the way governance does — the one helper every test uses for it.
+
+    Propose (from ``proposer``, default the first voter; skipped when ``proposed``: someone, e.g. the CLI, already
+    did), wait out the voting delay, have every voter vote for, wait past the deadline, queue, wait out the timelock
+    delay, and execute. With ``execute=False`` the proposal is left queued and ready to execute. Returns the
+    execute transaction (None when not executed).
+    """
+    proposer = proposer or voters[0]
+    if not proposed:
+        governor.propose(*proposal.args(), proposal.description, {"from": proposer})
     pid = proposal.proposal_id
     advance(governor.votingDelay() + 1)
-    for member in members:
-        governor.castVote(pid, Support.For, {"from": member})
+    for voter in voters:
+        governor.castVote(pid, Support.For, {"from": voter})
     advance(governor.proposalDeadline(pid) - chain.time() + 1)
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
     advance(timelock.getMinDelay() + 1)
+    if not execute:
+        return None
+    return governor.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
 
 
 def govern(governor: Any, timelock: Any, members: list[Any], *calls: tuple[Any, ...], description: str) -> Any:
-    """Pass and execute a proposal with every member voting for; returns the execute transaction."""
-    proposal = proposal_of(*calls, description=description)
-    pass_and_queue(governor, timelock, members, proposal)
-    return governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    """:func:`pass_proposal` for a proposal of ``(brownie_contract, fn_name, *args)`` calls; returns the execute tx."""
+    return pass_proposal(governor, timelock, members, proposal_of(*calls, description=description))
 
 
 def open_proposal(mdao: Any, proposer: Any, tag: str) -> Any:

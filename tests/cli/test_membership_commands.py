@@ -11,20 +11,14 @@ from typing import Any
 
 import pytest
 from brownie import MockERC20, ResidentRegistry, TokenSale, accounts, chain, web3
-from click.testing import CliRunner
-from helpers import advance, w3c
+from helpers import advance, pass_proposal, w3c
 from web3 import Web3
 
 from furusato.chain import UnlockedSender
-from furusato.cli import main
-from furusato.doors import Connection
 from furusato.errors import ChainError
-from furusato.governance import Support
 from furusato.membership.registry_import import load_note_key, new_note_key, note_hash
 from furusato.membership.sale import buy, start_proposal
-from furusato.records import write_record
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 10**18
 RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
 REGISTRAR = 8
@@ -33,28 +27,8 @@ HASH = "0x" + "ab" * 32
 
 
 @pytest.fixture(scope="module")
-def records_dir(dao: Any, tmp_path_factory: Any) -> Path:
-    folder = tmp_path_factory.mktemp("membership-records")
-    write_record(folder / "development.json", dao.record)
-    return folder
-
-
-@pytest.fixture(scope="module")
 def registry(dao: Any) -> Any:
     return ResidentRegistry.at(dao.record.address("ResidentRegistry"))
-
-
-@pytest.fixture
-def cli(records_dir: Path, monkeypatch: Any) -> Any:
-    """Run `furusato ARGS… --network development --deployments …` on the test chain; return the click result."""
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-
-    def run(*args: str) -> Any:
-        full = ["--project", str(ROOT), *args, "--network", "development", "--deployments", str(records_dir)]
-        return CliRunner().invoke(main, full, catch_exceptions=False)
-
-    return run
 
 
 def write_csv(
@@ -204,14 +178,7 @@ def test_sale_start_dry_run_then_start_buy_finalize_refund(cli, dao, registry, m
     proposal = start_proposal(w3c(dao.token), address, "2027 fundraising sale (資金調達)")
     assert f"proposed {proposal.proposal_id}" in started.output
     # governance passes it
-    gov = dao.governor
-    advance(gov.votingDelay() + 1)
-    for m in members:
-        gov.castVote(proposal.proposal_id, Support.For, {"from": m})
-    advance(gov.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
-    gov.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
-    advance(dao.timelock.getMinDelay() + 1)
-    gov.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
+    pass_proposal(dao.governor, dao.timelock, members, proposal, proposer=proposer, proposed=True)
     # a registered member buys; the goal (500) is missed
     buyer = accounts[7]
     registry.register(buyer, SUPPORTER, b"\x00" * 32, {"from": accounts[REGISTRAR]})
@@ -266,14 +233,7 @@ def start_sale(cli: Any, dao: Any, members: list[Any], terms: Path, description:
     address = re.search(r"TokenSale deployed at (0x[0-9a-fA-F]{40})", started.output).group(1)
     proposal = start_proposal(w3c(dao.token), address, description)
     assert f"proposed {proposal.proposal_id}" in started.output
-    gov = dao.governor
-    advance(gov.votingDelay() + 1)
-    for m in members:
-        gov.castVote(proposal.proposal_id, Support.For, {"from": m})
-    advance(gov.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
-    gov.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
-    advance(dao.timelock.getMinDelay() + 1)
-    gov.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    pass_proposal(dao.governor, dao.timelock, members, proposal, proposed=True)
     sale = TokenSale.at(address)
     advance(max(sale.terms()[4] - chain.time(), 0) + 1)
     assert sale.state() == 1  # Open
@@ -392,7 +352,7 @@ def test_sale_paid_in_an_erc20_shows_its_units_and_refunds_in_it(cli, dao, pdao,
     assert f"{buyer.address}: already settled (refunded); nothing was sent" in again.output
 
 
-def test_sale_start_killed_after_deploying_resumes_with_that_sale(cli, dao, records_dir, tmp_path, monkeypatch):
+def test_sale_start_killed_after_deploying_resumes_with_that_sale(cli, dao, records, tmp_path, monkeypatch):
     """A run that dies between deploying the sale and proposing it: the next run of the same terms file proposes
     the sale already deployed (relative times would make recomputed terms differ) and deploys nothing."""
     terms = tmp_path / "resume.yaml"
@@ -410,7 +370,7 @@ def test_sale_start_killed_after_deploying_resumes_with_that_sale(cli, dao, reco
     assert first.exit_code != 0  # click turns the interrupt into "Aborted!"
     assert "proposed" not in first.output
     address = re.search(r"TokenSale deployed at (0x[0-9a-fA-F]{40})", first.output).group(1)
-    assert (records_dir / "development.pending-sale.json").exists()
+    assert (records / "development.pending-sale.json").exists()
     monkeypatch.setattr(Governance, "propose", real_propose)
     advance(5)  # "in 1 minute" now means another time: the file, not the terms, identifies the sale
     sent = nonce(1)
@@ -421,7 +381,7 @@ def test_sale_start_killed_after_deploying_resumes_with_that_sale(cli, dao, reco
     assert nonce(1) == sent + 1  # only the proposal
     proposal = start_proposal(w3c(dao.token), address, "resumed sale")
     assert dao.governor.proposalSnapshot(proposal.proposal_id) > 0
-    assert not (records_dir / "development.pending-sale.json").exists()
+    assert not (records / "development.pending-sale.json").exists()
     # a later run of the same file is a new sale again (nothing pending)
     dry = cli("sale", "start", str(terms), "--dev-account", "1", "--dry-run")
     assert "<the new sale>" in dry.output

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from brownie import RegionGovernor, RegionToken, ResidentRegistry, TokenSale, accounts, web3
 
-from furusato.doors import Connection
 from furusato.governance import ProposalState
 from furusato.records import read_record
 
@@ -27,8 +26,7 @@ def load_script():
 
 
 @pytest.fixture
-def script(monkeypatch):
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, "development", True))
+def script(monkeypatch, doors_on_test_chain):
     module = load_script()
     monkeypatch.setattr(module.network, "show_active", lambda: "development")
     return module

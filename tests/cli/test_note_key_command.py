@@ -6,11 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from furusato.cli import main
-
-ROOT = Path(__file__).resolve().parents[2]
 MEMBER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
 
@@ -19,37 +14,44 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_cli_new_note_key_and_import_refusals_before_connecting(tmp_path, monkeypatch):
+def test_cli_new_note_key_and_import_refusals_before_connecting(tmp_path, monkeypatch, cli):
     monkeypatch.delenv("FURUSATO_NOTE_KEY_FILE", raising=False)
-    runner = CliRunner()
     path = tmp_path / "town.key"
-    made = runner.invoke(main, ["--project", str(ROOT), "registry", "new-note-key", str(path)])
+    made = cli("registry", "new-note-key", str(path), chain=False)
     assert made.exit_code == 0, made.output
     assert f"note key written to {path} (mode 0600)" in made.output
     assert "keep it secret and backed up" in made.output
-    again = runner.invoke(main, ["--project", str(ROOT), "registry", "new-note-key", str(path)])
+    again = cli("registry", "new-note-key", str(path), chain=False)
     assert again.exit_code == 2
     assert "already exists: a note key is never overwritten" in again.output
 
     # refused while reading the files, before the deployment record or any network is reached
     csv_path = write(tmp_path / "m.csv", f"member,kind,備考\n{MEMBER},住民,田中 花子\n")
-    base = ["--project", str(ROOT), "registry", "import", str(csv_path), "--network", "no-such-network", "--yes",
-            "--deployments", str(tmp_path)]  # fmt: skip
-    keyless = runner.invoke(main, base)
+    base = [
+        "registry",
+        "import",
+        str(csv_path),
+        "--network",
+        "no-such-network",
+        "--yes",
+        "--deployments",
+        str(tmp_path),
+    ]
+    keyless = cli(*base, chain=False)
     assert keyless.exit_code == 2
     assert "notes on line(s) 2 need the town's note key" in keyless.output
     assert "nothing was sent" in keyless.output
     short = write(tmp_path / "short.key", "abcd\n")
-    bad = runner.invoke(main, [*base, "--note-key-file", str(short)])
+    bad = cli(*base, "--note-key-file", str(short), chain=False)
     assert bad.exit_code == 2
     assert f"the note key file {short} holds 4 hex digits (2 bytes)" in bad.output
     monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(short))  # the environment names the key file too
-    assert f"the note key file {short} holds 4 hex digits" in runner.invoke(main, base).output
+    assert f"the note key file {short} holds 4 hex digits" in cli(*base, chain=False).output
     monkeypatch.setenv("FURUSATO_NOTE_KEY_FILE", str(path))
-    keyed = runner.invoke(main, base)  # the files are now clean: it gets as far as the deployment record
+    keyed = cli(*base, chain=False)  # the files are now clean: it gets as far as the deployment record
     assert keyed.exit_code == 2
     assert f"no deployment record at {tmp_path / 'no-such-network.json'}" in keyed.output
     assert "note key" not in keyed.output
     path.chmod(0o644)
-    warned = runner.invoke(main, base)
+    warned = cli(*base, chain=False)
     assert f"warning: the note key file {path} is readable by other users; `chmod 600 {path}`" in warned.output

@@ -22,7 +22,6 @@ from furusato.governance import ProposalState
 from furusato.proposals import find_proposal, format_status, read_status, require_step
 from furusato.proposals.spec import MINTER_ROLE
 
-ROOT = Path(__file__).resolve().parents[2]
 ETH = "0x0000000000000000000000000000000000000000"
 TOKEN = 10**18
 JST = dt.timezone(dt.timedelta(hours=9), "JST")

@@ -5,9 +5,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from brownie import web3
-
-from furusato.doors import Connection
 from furusato.governance import ProposalState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,9 +17,9 @@ def load_script():
     return module
 
 
-def test_the_script_runs_the_example_end_to_end_and_its_cli_lists_it(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, "development", True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
+def test_the_script_runs_the_example_end_to_end_and_its_cli_lists_it(
+    tmp_path, monkeypatch, capsys, doors_on_test_chain
+):
     script = load_script()
     pid = script.main(records_dir=tmp_path)
     out = capsys.readouterr().out

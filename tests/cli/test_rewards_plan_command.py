@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from furusato.cli import main
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 
-def plan(*args: str):
-    return CliRunner().invoke(main, ["--project", str(ROOT), "rewards", "plan", *args], catch_exceptions=False)
+@pytest.fixture
+def plan(cli):
+    """`furusato rewards plan ARGS…` (reads no deployment)."""
+    return lambda *args: cli("rewards", "plan", *args, chain=False)
 
 
-def test_dry_run_checks_everything_and_writes_nothing(tmp_path):
+def test_dry_run_checks_everything_and_writes_nothing(tmp_path, plan):
     out = tmp_path / "plan"
     result = plan(str(EXAMPLES / "activity-2026-12-sjis.csv"), "--policy", str(EXAMPLES / "rewards-policy.yaml"),
                   "--epoch", "2026-12", "--out", str(out), "--dry-run")  # fmt: skip
@@ -26,7 +26,7 @@ def test_dry_run_checks_everything_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
-def test_a_real_run_writes_the_four_files(tmp_path):
+def test_a_real_run_writes_the_four_files(tmp_path, plan):
     out = tmp_path / "plan"
     result = plan(str(EXAMPLES / "activity-2026-12.csv"), "--policy", str(EXAMPLES / "rewards-policy.yaml"),
                   "--epoch", "2026-12", "--out", str(out))  # fmt: skip
@@ -34,16 +34,13 @@ def test_a_real_run_writes_the_four_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["allocation.csv", "plan.json", "summary.txt", "tree.json"]
 
 
-def test_a_bad_row_is_named_and_nothing_is_written(tmp_path):
+def test_a_bad_row_is_named_and_nothing_is_written(tmp_path, plan):
     log = tmp_path / "log.csv"
     lines = (EXAMPLES / "activity-2026-12.csv").read_text(encoding="utf-8").splitlines()
     lines[2] = lines[2].replace("草刈り", "宇宙旅行", 1)
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "plan"
-    result = CliRunner().invoke(
-        main, ["--project", str(ROOT), "rewards", "plan", str(log), "--policy", str(EXAMPLES / "rewards-policy.yaml"),
-               "--epoch", "2026-12", "--out", str(out)],
-    )  # fmt: skip
+    result = plan(str(log), "--policy", str(EXAMPLES / "rewards-policy.yaml"), "--epoch", "2026-12", "--out", str(out))
     assert result.exit_code == 2
     assert "line 3" in result.output
     assert "宇宙旅行" in result.output

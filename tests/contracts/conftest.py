@@ -5,32 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from brownie import accounts, chain
-from helpers import advance
+from brownie import accounts
+from helpers import pass_proposal
 from web3 import Web3
 
-from furusato.governance import Proposal, Support
+from furusato.governance import Proposal
 
 MINTER_ROLE = bytes(Web3.keccak(text="MINTER_ROLE"))
 
 
 @pytest.fixture
 def run_proposal(governor: Any, timelock: Any, members: list[Any]) -> Any:
-    """Factory: propose, vote (all members for), queue and execute; returns the proposal id."""
+    """Factory: :func:`helpers.pass_proposal` on the module's DAO (all members vote for); returns the proposal id."""
 
     def run(proposal: Proposal, proposer: Any = None, voters: list[Any] | None = None, execute: bool = True) -> int:
-        proposer = proposer or members[0]
-        governor.propose(*proposal.args(), proposal.description, {"from": proposer})
-        pid = proposal.proposal_id
-        advance(governor.votingDelay() + 1)
-        for voter in voters if voters is not None else members:
-            governor.castVote(pid, Support.For, {"from": voter})
-        advance(governor.proposalDeadline(pid) - chain.time() + 1)
-        if execute:
-            governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
-            advance(timelock.getMinDelay() + 1)
-            governor.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
-        return pid
+        pass_proposal(governor, timelock, members if voters is None else voters, proposal, proposer=proposer,
+                      execute=execute)  # fmt: skip
+        return proposal.proposal_id
 
     return run
 

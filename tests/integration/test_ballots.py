@@ -5,7 +5,6 @@ tests/cli/test_ballot_commands.py."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from eth_account import Account
@@ -13,9 +12,6 @@ from helpers import sign_json
 
 from furusato import ballots
 from furusato.governance import Support
-
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = 10**18
 
 
 @pytest.mark.parametrize(

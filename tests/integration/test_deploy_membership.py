@@ -313,20 +313,14 @@ def test_members_only_without_a_registry_is_refused_before_anything_is_sent(tmp_
     assert web3.eth.get_transaction_count(sender.address) == 0
 
 
-def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_registered(
-    restricted, tmp_path, monkeypatch
-):
+def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_registered(restricted, tmp_path, cli):
     """Publish a plan of members; a registrar revokes one during the challenge window; the push withholds that
     reward (reported by `distribute`, journalled, shown by the CLI); the claim is refused until they are registered
     again, then pays."""
     import json
 
-    from click.testing import CliRunner
-
     from furusato.artifacts import error_selectors
     from furusato.chain import ErrorDecoder, UnlockedSender, advance_time
-    from furusato.cli import main
-    from furusato.doors import Connection
     from furusato.errors import InputError
     from furusato.records import write_record
     from furusato.rewards import plan
@@ -365,15 +359,7 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
     # the CLI claims it (development account 8 = STAFF signs)
     records = tmp_path / "records"
     write_record(records / "development.json", record)
-    monkeypatch.setattr("furusato.doors.connect", lambda network, root: Connection(web3, network, True))
-    monkeypatch.setattr("furusato.doors.disconnect", lambda: None)
-    root = Path(__file__).resolve().parents[2]
-    out = CliRunner().invoke(
-        main,
-        ["--project", str(root), "rewards", "claim", str(folder.path), "--member", gone, "--network", "development",
-         "--deployments", str(records), "--dev-account", "8", "--yes"],
-        catch_exceptions=False,
-    )  # fmt: skip
+    out = cli("rewards", "claim", str(folder.path), "--member", gone, deployments=records, dev=8)
     assert out.exit_code == 0, out.output
     assert "withheld at push time" in out.output
     assert "reward claimed" in out.output

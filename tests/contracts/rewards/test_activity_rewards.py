@@ -17,12 +17,12 @@ from brownie.test import given
 from eth_utils.abi import function_abi_to_4byte_selector
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from helpers import advance, reverts, w3c
+from helpers import advance, pass_proposal, reverts, w3c
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from web3 import Web3
 
-from furusato.governance import Proposal, Support, call_action
+from furusato.governance import Proposal, call_action
 from furusato.merkle import StandardMerkleTree
 from furusato.rewards.tree import LEAF_ENCODING
 
@@ -119,15 +119,7 @@ def rewards(
         call_action(w3c(contract), "grantRole", COORDINATOR_ROLE, coordinator.address),
     ]
     proposal = Proposal(tuple(calls), "活動報酬: ActivityRewards を発行者に / make ActivityRewards the reward minter")
-    # The `run_proposal` steps (that factory is function-scoped; this wiring is shared by the whole module).
-    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
-    advance(governor.votingDelay() + 1)
-    for voter in members:
-        governor.castVote(proposal.proposal_id, Support.For, {"from": voter})
-    advance(governor.proposalDeadline(proposal.proposal_id) - chain.time() + 1)
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
-    advance(timelock.getMinDelay() + 1)
-    governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    pass_proposal(governor, timelock, members, proposal)  # module-scoped: shared by the whole module
     return contract
 
 

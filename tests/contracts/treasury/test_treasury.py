@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from brownie import MockERC20, ReentrantSteward, accounts, chain, web3
-from helpers import advance, pass_and_queue, proposal_of, reverts, w3c
+from helpers import advance, pass_proposal, proposal_of, reverts, w3c
 
 from furusato.governance import Proposal
 
@@ -37,9 +37,7 @@ def govern(governor: Any, timelock: Any, members: list[Any]) -> Any:
     """Factory: pass, queue and execute a proposal of ``(contract, fn, *args)`` calls; returns the execute tx."""
 
     def run(*calls: tuple[Any, ...], description: str) -> Any:
-        proposal = proposal_of(*calls, description=description)
-        pass_and_queue(governor, timelock, members, proposal)
-        return execute(governor, proposal, members[0])
+        return pass_proposal(governor, timelock, members, proposal_of(*calls, description=description))
 
     return run
 
@@ -259,7 +257,7 @@ def test_appropriation_arguments_are_checked(stocked, steward, as_owner, governo
     proposal = proposal_of(
         (treasury, "appropriate", "x", steward.address, ZERO, ETHER, late), description="expires before execution"
     )
-    pass_and_queue(governor, timelock, members, proposal)
+    pass_proposal(governor, timelock, members, proposal, execute=False)
     with reverts("TreasuryInvalidExpiry", late):
         execute(governor, proposal, members[0])
     assert treasury.budgetLineCount() == 0
@@ -335,7 +333,7 @@ def test_payment_recipient_reentering_during_pay_is_stopped(governor, timelock, 
         (treasury, "pay", ZERO, attacker.address, ETHER, "grant"),
         description="grant to a contract",
     )
-    pass_and_queue(governor, timelock, members, proposal)
+    pass_proposal(governor, timelock, members, proposal, execute=False)
     with reverts("ReentrancyGuardReentrantCall"):
         execute(governor, proposal, members[0])
     assert treasury.balance() == 10 * ETHER

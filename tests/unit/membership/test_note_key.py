@@ -20,7 +20,6 @@ from furusato.membership.registry_import import (
     read_member_list,
 )
 
-ROOT = Path(__file__).resolve().parents[3]
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
 MEMBER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
