@@ -1,6 +1,8 @@
 """Fixture library for the whole suite (Curve/Yearn style).
 
-Layout: isolation → actors (role accounts) → configuration → deployments in dependency order → factories.
+Layout: isolation → actors (role accounts) → configuration → deployments in dependency order → the deployment record
+and the CLI runner → factories → open proposals → other chains. Fixtures used by one folder only live in that folder's
+conftest.py (tests/contracts/…, tests/cli/); helpers that are plain functions live in tests/helpers.py.
 Every chain test runs on Anvil started by Brownie, inside a snapshot that is reverted afterwards (fn_isolation),
 so tests never see each other's transactions.
 """
@@ -17,20 +19,21 @@ from brownie import (
     Contract,
     RegionGovernor,
     RegionToken,
+    ResidentRegistry,
     TimelockController,
     Treasury,
     accounts,
-    chain,
     web3,
 )
 from eth_account import Account
-from helpers import advance, w3c
+from helpers import advance, fresh_key_sender, w3c
+from web3 import Web3
 
 from furusato.artifacts import Artifacts
 from furusato.chain import UnlockedSender
 from furusato.config import DeployConfig, load_config
 from furusato.deploy import deploy_dao
-from furusato.governance import Proposal, Support, call_action
+from furusato.governance import Proposal, call_action
 
 ROOT = Path(__file__).resolve().parent.parent
 ETH = "0x0000000000000000000000000000000000000000"
@@ -95,6 +98,18 @@ def outsider() -> Any:
 def steward() -> Any:
     """A budget-line steward (e.g. a festival committee)."""
     return accounts[8]
+
+
+@pytest.fixture(scope="session")
+def coordinator() -> Any:
+    """The reward coordinator of the `local` preset (地域コーディネーター)."""
+    return accounts[8]
+
+
+@pytest.fixture(scope="module")
+def staff(steward: Any) -> Any:
+    """The `local` preset's registrar (Anvil account #8)."""
+    return steward
 
 
 @pytest.fixture(scope="session")
@@ -190,17 +205,88 @@ def rewards(dao: Dao) -> Any:
     return dao.rewards
 
 
-@pytest.fixture(scope="session")
-def coordinator() -> Any:
-    """The reward coordinator of the `local` preset (地域コーディネーター)."""
-    return accounts[8]
-
-
 @pytest.fixture(scope="module")
 def funded_treasury(treasury: Any, deployer: Any) -> Any:
     """The treasury holding 10 ETH."""
     deployer.transfer(treasury, 10 * TOKEN)
     return treasury
+
+
+@pytest.fixture(scope="module")
+def mdao(artifacts: Artifacts, tmp_path_factory: Any) -> Any:
+    """A members-only DAO (the `town` preset's default with transfer-restricted tokens), deployed by a fresh key
+    as on a live network and checked: ``token``, ``governor``, ``registry`` (Brownie objects), ``timelock`` (an
+    unlocked account), ``treasury`` (address) and ``pdao`` (the package core's view)."""
+    from furusato.bench.membership import members_only_config
+    from furusato.deploy import check_wiring
+    from furusato.proposals.dao import load_dao
+
+    config = members_only_config()
+    record = deploy_dao(
+        web3, fresh_key_sender(), config, artifacts, network="testnet", development=False,
+        records_dir=tmp_path_factory.mktemp("records"), log=lambda _l: None,
+    )  # fmt: skip
+    failed = [c.description for c in check_wiring(web3, artifacts, record, config) if not c.ok]
+    assert not failed, failed
+
+    class M:
+        token = RegionToken.at(record.address("RegionToken"))
+        governor = RegionGovernor.at(record.address("RegionGovernor"))
+        registry = ResidentRegistry.at(record.address("ResidentRegistry"))
+        timelock = accounts.at(record.address("TimelockController"), force=True)
+        treasury = record.address("Treasury")
+        pdao = load_dao(web3, record, artifacts)
+
+    advance(2)
+    return M
+
+
+# ------------------------------------------------------------------------------------------------ records and CLI
+
+
+@pytest.fixture(scope="module")
+def records(dao: Dao, tmp_path_factory: Any) -> Path:
+    """A deployment-records folder holding the module's DAO as `development` (what the CLI reads)."""
+    from furusato.records import write_record
+
+    folder = tmp_path_factory.mktemp("records")
+    write_record(folder / "development.json", dao.record)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pdao(dao: Dao) -> Any:
+    """The module's DAO as the package core sees it (`furusato.proposals.Dao`)."""
+    from furusato.proposals import load_dao
+
+    return load_dao(web3, dao.record, Artifacts(ROOT))
+
+
+@pytest.fixture
+def cli(records: Path) -> Any:
+    """Run `furusato ARGS…` in-process, as a user would: the root group `furusato.cli.main` with `--project ROOT`.
+    Nothing is patched: `--network development` reaches the Anvil Brownie started for the tests, as it would any
+    development chain already running.
+
+    The one CLI runner of the suite; returns click's Result. On the test chain by default: `--network development
+    --deployments FOLDER` are added, FOLDER being ``deployments`` or else the module DAO's `records` (resolved
+    before the test's snapshot, so the module's DAO outlives the test).
+    ``dev=N`` signs with development account N and answers yes (`--dev-account N --yes`).
+    ``chain=False`` runs a command that reads no deployment (nothing is added but `--project`).
+    """
+    from click.testing import CliRunner
+
+    from furusato.cli import main
+
+    def run(*args: str, dev: int | None = None, deployments: Path | None = None, chain: bool = True) -> Any:
+        extra: list[str] = []
+        if chain:
+            extra += ["--network", "development", "--deployments", str(deployments or records)]
+        if dev is not None:
+            extra += ["--dev-account", str(dev), "--yes"]
+        return CliRunner().invoke(main, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
+
+    return run
 
 
 # ------------------------------------------------------------------------------------------------ factories
@@ -218,30 +304,45 @@ def make_proposal(governor: Any) -> Any:
 
 
 @pytest.fixture
-def run_proposal(governor: Any, timelock: Any, members: list[Any]) -> Any:
-    """Factory: propose, vote (all members for), queue and execute; returns the proposal id."""
+def good_pay(project: Any) -> dict[str, Any]:
+    """A valid `pay` action of a proposal spec (1 ETH to `project`)."""
+    return {"kind": "pay", "to": project.address, "amount": "1"}
 
-    def run(proposal: Proposal, proposer: Any = None, voters: list[Any] | None = None, execute: bool = True) -> int:
-        proposer = proposer or members[0]
-        governor.propose(*proposal.args(), proposal.description, {"from": proposer})
-        pid = proposal.proposal_id
-        advance(governor.votingDelay() + 1)
-        for voter in voters if voters is not None else members:
-            governor.castVote(pid, Support.For, {"from": voter})
-        advance(governor.proposalDeadline(pid) - chain.time() + 1)
-        if execute:
-            governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
-            advance(timelock.getMinDelay() + 1)
-            governor.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
-        return pid
 
-    return run
+# ------------------------------------------------------------------------------------------------------- open proposals
 
 
 @pytest.fixture
-def at() -> Any:
-    """Factory: a Brownie contract object for an address and ABI."""
-    return lambda name, address, abi: Contract.from_abi(name, address, abi)
+def voting(pdao: Any, governor: Any, alice: Any, signer: Any, funded_treasury: Any, project: Any) -> int:
+    """The signer holds 1,000 votes; a proposal is active. Returns its id."""
+    token = Contract.from_abi("RegionToken", pdao.token.address, pdao.token.abi)
+    token.transfer(signer.address, 1_000 * TOKEN, {"from": alice})
+    advance(1)
+    proposal = Proposal(
+        (call_action(pdao.treasury, "pay", "0x" + "00" * 20, project.address, TOKEN, "x"),), "ballot test"
+    )
+    governor.propose(*proposal.args(), proposal.description, {"from": alice})
+    advance(governor.votingDelay() + 1)
+    return proposal.proposal_id
+
+
+@pytest.fixture(scope="module")
+def voters() -> list[Any]:
+    """Four keys the test holds (they sign ballots the relayer sends); no tokens until `active`."""
+    return [Account.from_key(Web3.keccak(text=f"relayer-voter-{i}")) for i in range(4)]
+
+
+@pytest.fixture
+def active(pdao: Any, governor: Any, alice: Any, voters: list[Any], project: Any) -> int:
+    """The voters hold 100 votes each; a proposal is active. Returns its id."""
+    token = Contract.from_abi("RegionToken", pdao.token.address, pdao.token.abi)
+    for v in voters:
+        token.transfer(v.address, 100 * TOKEN, {"from": alice})
+    advance(1)
+    proposal = Proposal((call_action(pdao.treasury, "pay", ETH, project.address, 1, "relayed"),), "relayer test")
+    governor.propose(*proposal.args(), proposal.description, {"from": alice})
+    advance(governor.votingDelay() + 1)
+    return proposal.proposal_id
 
 
 # ------------------------------------------------------------------------------------------------ other chains
@@ -299,113 +400,3 @@ def start_anvil() -> Any:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-@dataclass
-class LiveNetwork:
-    """A separately started Anvil registered as the non-development Brownie network `furusato-live`.
-
-    Brownie's data folder is a throw-away HOME, so the developer's own network list is never touched.
-    """
-
-    url: str
-    env: dict[str, str]
-    tmp: Path
-
-    @property
-    def w3(self) -> Any:
-        from web3 import HTTPProvider, Web3
-
-        return Web3(HTTPProvider(self.url))
-
-    def keystore(self, key: bytes | str, password: str = "correct horse") -> tuple[Path, Path, str]:
-        """Write an encrypted keystore and a password file for ``key``; return (keystore, password file, address)."""
-        import json
-
-        account = Account.from_key(key)
-        path = self.tmp / f"{account.address}.json"
-        path.write_text(json.dumps(Account.encrypt(account.key, password, kdf="pbkdf2", iterations=1024)))
-        pw = self.tmp / f"{account.address}.password"
-        pw.write_text(password + "\n")
-        return path, pw, account.address
-
-    def fund(self, address: str, eth: int = 50) -> None:
-        self.w3.provider.make_request("anvil_setBalance", [address, hex(eth * 10**18)])
-
-    def command(self, *args: str) -> list[str]:
-        import shutil
-
-        exe = shutil.which("furusato")
-        assert exe, "the furusato command is not on PATH: run the tests through `make test`"
-        return [exe, *args]
-
-    def furusato(self, *args: str, env: dict[str, str] | None = None) -> Any:
-        """Run the `furusato` command as a user would, without a terminal; return the CompletedProcess."""
-        import subprocess
-
-        return subprocess.run(
-            self.command(*args), cwd=ROOT, env=env or self.env, capture_output=True, text=True, timeout=600,
-            stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-
-
-@pytest.fixture
-def live_network(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
-    import os
-    import shutil
-    import subprocess
-
-    url = start_anvil()
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home)}
-    env.pop("FURUSATO_PASSWORD_FILE", None)
-    brownie = shutil.which("brownie")
-    assert brownie, "brownie is not on PATH: run the tests through `make test`"
-    subprocess.run(
-        [brownie, "networks", "add", "Ethereum", "furusato-live", f"host={url}", "chainid=31337"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    return LiveNetwork(url=url, env=env, tmp=tmp_path)
-
-
-# ------------------------------------------------------------------------------------------------ governance CLI
-
-
-@pytest.fixture(scope="module")
-def records(dao: Dao, tmp_path_factory: Any) -> Path:
-    """A deployment-records folder holding the module's DAO as `development` (what the CLI reads)."""
-    from furusato.records import write_record
-
-    folder = tmp_path_factory.mktemp("records")
-    write_record(folder / "development.json", dao.record)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def pdao(dao: Dao) -> Any:
-    """The module's DAO as the package core sees it (`furusato.proposals.Dao`)."""
-    from furusato.proposals import load_dao
-
-    return load_dao(web3, dao.record, Artifacts(ROOT))
-
-
-@pytest.fixture
-def cli(records: Path, monkeypatch: Any) -> Any:
-    """Run a governance command as `furusato …` would, on this test chain; returns the click Result.
-
-    ``dev=N`` signs with development account N and answers yes.
-    """
-    from click.testing import CliRunner
-
-    from furusato.cli import main as standalone_main
-
-    group = standalone_main
-
-    def run(*args: str, dev: int | None = None) -> Any:
-        extra = ["--network", "development", "--deployments", str(records)]
-        if dev is not None:
-            extra += ["--dev-account", str(dev), "--yes"]
-        return CliRunner().invoke(group, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
-
-    return run

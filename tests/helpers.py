@@ -1,7 +1,9 @@
-"""Helpers shared by the chain tests: revert assertions, moving the clock, and passing proposals."""
+"""Helpers shared by the chain tests: revert assertions, moving the clock, passing proposals (:func:`pass_proposal`,
+the one way a test passes a proposal), and signing as a wallet does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -9,6 +11,8 @@ from typing import Any
 import pytest
 from brownie import chain, web3
 from brownie.exceptions import VirtualMachineError
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 
 from furusato.governance import Proposal, Support, call_action
 
@@ -53,29 +57,69 @@ def proposal_of(*calls: tuple[Any, ...], description: str) -> Proposal:
     return Proposal(tuple(call_action(w3c(c[0]), c[1], *c[2:]) for c in calls), description)
 
 
-def pass_and_queue(governor: Any, timelock: Any, members: list[Any], proposal: Proposal) -> None:
-    """Propose, have every member vote for, queue, and wait out the timelock delay (ready to execute)."""
-    governor.propose(*proposal.args(), proposal.description, {"from": members[0]})
+def pass_proposal(
+    governor: Any,
+    timelock: Any,
+    voters: list[Any],
+    proposal: Proposal,
+    *,
+    proposer: Any = None,
+    proposed: bool = False,
+    execute: bool = True,
+) -> Any:
+    """Pass ``proposal`` the way governance does — the one helper every test uses for it.
+
+    Propose (from ``proposer``, default the first voter; skipped when ``proposed``: someone, e.g. the CLI, already
+    did), wait out the voting delay, have every voter vote for, wait past the deadline, queue, wait out the timelock
+    delay, and execute. With ``execute=False`` the proposal is left queued and ready to execute. Returns the
+    execute transaction (None when not executed).
+    """
+    proposer = proposer or voters[0]
+    if not proposed:
+        governor.propose(*proposal.args(), proposal.description, {"from": proposer})
     pid = proposal.proposal_id
     advance(governor.votingDelay() + 1)
-    for member in members:
-        governor.castVote(pid, Support.For, {"from": member})
+    for voter in voters:
+        governor.castVote(pid, Support.For, {"from": voter})
     advance(governor.proposalDeadline(pid) - chain.time() + 1)
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
     advance(timelock.getMinDelay() + 1)
+    if not execute:
+        return None
+    return governor.execute(*proposal.args(), proposal.description_hash, {"from": proposer})
 
 
 def govern(governor: Any, timelock: Any, members: list[Any], *calls: tuple[Any, ...], description: str) -> Any:
-    """Pass and execute a proposal with every member voting for; returns the execute transaction."""
-    proposal = proposal_of(*calls, description=description)
-    pass_and_queue(governor, timelock, members, proposal)
-    return governor.execute(*proposal.args(), proposal.description_hash, {"from": members[0]})
+    """:func:`pass_proposal` for a proposal of ``(brownie_contract, fn_name, *args)`` calls; returns the execute tx."""
+    return pass_proposal(governor, timelock, members, proposal_of(*calls, description=description))
+
+
+def open_proposal(mdao: Any, proposer: Any, tag: str) -> Any:
+    """Propose a harmless action on the members-only DAO ``mdao`` and wait until voting opens; returns the id."""
+    proposal = proposal_of((mdao.token, "transferRegistry"), description=f"members-only test {tag}")
+    mdao.governor.propose(*proposal.args(), proposal.description, {"from": proposer})
+    advance(mdao.governor.votingDelay() + 1)
+    return proposal.proposal_id
+
+
+def sign_json(text: str, key: bytes) -> str:
+    """Sign the typed-data JSON exactly as a wallet would (eth_signTypedData_v4 over the parsed JSON)."""
+    return (
+        "0x"
+        + bytes(Account.sign_message(encode_typed_data(full_message=json.loads(text)), private_key=key).signature).hex()
+    )
+
+
+def wallet_sign(typed: dict[str, Any], account: Any) -> dict[str, Any]:
+    """What a wallet does: receive the typed-data JSON, sign it with eth_signTypedData_v4; return the submission."""
+    text = json.dumps(typed)  # the exact JSON the wallet receives
+    signed = Account.sign_message(encode_typed_data(full_message=json.loads(text)), private_key=account.key)
+    return {"typedData": json.loads(text), "signature": "0x" + bytes(signed.signature).hex()}
 
 
 def fresh_key_sender(fund_eth: int = 100) -> Any:
     """A new keystore-style account (not from the public mnemonic), funded from a development account."""
     from brownie import accounts
-    from eth_account import Account
 
     from furusato.chain import LocalKeySender
 

@@ -14,7 +14,6 @@ from eth_utils.crypto import keccak
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from furusato.bench.rewards import bench_merkle
 from furusato.errors import InputError
 from furusato.merkle import MultiProof, StandardMerkleTree, verify, verify_multi_proof
 from furusato.rewards.tree import LEAF_ENCODING
@@ -284,12 +283,6 @@ def test_multi_proof_of_any_subset_verifies(case: tuple[int, set[int]]) -> None:
     multi = tree.get_multi_proof(sorted(indices))
     assert sorted(leaf[1] for leaf in multi.leaves) == sorted(indices)
     assert verify_multi_proof(tree.root, REWARD, *multi)
-
-
-def test_bench_merkle_returns_seconds() -> None:
-    seconds = bench_merkle(50)
-    assert isinstance(seconds, float)
-    assert seconds > 0
 
 
 # --- cross-check against @openzeppelin/merkle-tree itself (node) ---------------------------------------------
