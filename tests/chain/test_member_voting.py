@@ -22,7 +22,7 @@ from furusato.errors import SignatureRejected
 from furusato.governance import Support
 from furusato.membership.bench import members_only_config
 from furusato.proposals.dao import load_dao
-from furusato.relayer.service import Relayer, RelayerSettings
+from furusato.relayer import Relayer, RelayerSettings
 
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
