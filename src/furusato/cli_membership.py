@@ -36,10 +36,6 @@ if TYPE_CHECKING:
     from furusato.proposals.dao import Dao
     from furusato.records import DeploymentRecord
 
-STATES = ("Pending", "Open", "Succeeded", "Failed")
-_ERC20_DECIMALS = [{"name": "decimals", "type": "function", "stateMutability": "view", "inputs": [],
-                    "outputs": [{"name": "", "type": "uint8"}]}]  # fmt: skip
-
 
 _sending = sending_options(dry_run=True)
 
@@ -279,133 +275,32 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
                sale_address: str | None) -> None:  # fmt: skip
     """Deploy a TokenSale with TERMS.yaml and propose the governance proposal that starts it (exclude the sale
     from voting + grant it MINTER_ROLE). With --dry-run, print the terms and the proposal; send nothing."""
-    from furusato.membership.sale import check_payment_decimals, deploy_sale, load_terms, start_proposal
+    from furusato.artifacts import Artifacts
+    from furusato.membership.sale_start import check_proposer, plan_sale_start, start_sale
 
     try:
         with _session(obj, network, records_dir) as s:
-            dao = s.dao
-            reg = s.record.contracts.get("ResidentRegistry")
-            terms = load_terms(terms_path, token=dao.token.address, treasury=dao.treasury.address,
-                               registry=reg.address if reg else None, now=dao.now())  # fmt: skip
-            decimals = _payment_decimals(s, terms.payment_token)
-            check_payment_decimals(terms, decimals, terms_path)
-            pay = "ETH" if terms.payment_token == ETH else terms.payment_token
-            for line in (
-                f"sale of {s.record.address('RegionToken')} on '{network}', proceeds to the Treasury",
-                f"price {_units(terms.price, decimals)} {pay} per token; hard cap {_units(terms.hard_cap)}, per buyer "
-                f"{_units(terms.buyer_cap)}, goal {_units(terms.goal)} tokens",
-                f"open {iso_time(terms.opens_at)} to {iso_time(terms.closes_at)}; buyers: "
-                + ("registered members only" if terms.registry != ETH else "anyone"),
-            ):
+            plan = plan_sale_start(s.dao, s.record, terms_path, s.records_dir, sale=sale_address)
+            for line in plan.terms_lines(network):
                 click.echo(line)
             sender = s.sender(keystore, account_id, password_file, dev_index)
-            gov = dao.governor.functions
-            votes = int(gov.getVotes(sender.address, dao.now() - 1).call())
-            threshold = int(gov.proposalThreshold().call())
-            if votes < threshold:
-                raise ChainError(f"{sender.address} holds {_units(votes)} votes; proposing needs "
-                                 f"{_units(threshold)} (ask a member who has them, or delegate)")  # fmt: skip
-            pending = PendingSale(s.records_dir / f"{network}.pending-sale.json", terms_path, s.record.chain_id)
-            resumed = pending.sale() if not sale_address else None
-            if resumed:  # an earlier run deployed this very file's sale and stopped before proposing it
-                click.echo(f"resuming: the TokenSale an earlier run deployed from {terms_path.name} at {resumed} "
-                           "is proposed (no new deployment)")  # fmt: skip
-                sale_address = resumed
-            elif sale_address:
-                existing = s.contract("TokenSale", sale_address)
-                if tuple(existing.functions.terms().call()) != terms.as_tuple():
-                    raise ChainError(f"the sale at {existing.address} has other terms than {terms_path.name}")
-            target = sale_address or "<the new sale>"
-            click.echo(f"proposal '{terms.description}':")
-            click.echo(f"  RegionToken.excludeFromVoting({target})")
-            click.echo(f"  RegionToken.grantRole(MINTER_ROLE, {target})")
+            check_proposer(s.dao, sender.address)
+            resume = plan.resume_line()
+            if resume:  # an earlier run deployed this very file's sale and stopped before proposing it
+                click.echo(resume)
+            for line in plan.proposal_lines():
+                click.echo(line)
             if dry_run:
                 click.echo("dry run: nothing was sent")
                 return
             _confirm(f"Deploy the sale and propose starting it, from {sender.address} on '{network}'?", yes, False)
-            if not sale_address:
-                from furusato.artifacts import Artifacts
-
-                sale_address, receipt = deploy_sale(dao, sender, Artifacts(s.root), terms)
-                pending.remember(sale_address)  # a run that stops before proposing resumes with this sale
-                _tx(f"TokenSale deployed at {sale_address}", receipt)
-            proposal = start_proposal(dao.token, sale_address, terms.description)
-            if int(gov.proposalSnapshot(proposal.proposal_id).call()):
-                click.echo(f"already proposed: {proposal.proposal_id}")
-                pending.forget()
+            started = start_sale(s.dao, sender, Artifacts(s.root), plan, on_tx=_tx)
+            if not started.proposed:
+                click.echo(f"already proposed: {started.proposal_id}")
                 return
-            _tx(f"proposed {proposal.proposal_id}", dao.governance.propose(sender, proposal))
-            pending.forget()
-            click.echo(f"once the proposal is executed, `furusato sale status {sale_address}` shows it open")
+            click.echo(f"once the proposal is executed, `furusato sale status {started.sale}` shows it open")
     except FurusatoError as exc:
         _fail(exc)
-
-
-@dataclass(frozen=True)
-class PendingSale:
-    """A sale `sale start` deployed but has not proposed yet, kept next to the deployment record and keyed by the
-    terms file's bytes (relative times like "in 1 minute" make recomputed terms differ, the file does not)."""
-
-    path: Path
-    terms_path: Path
-    chain_id: int
-
-    def _key(self) -> dict[str, Any]:
-        import hashlib
-
-        return {"chainId": self.chain_id, "termsSha256": hashlib.sha256(self.terms_path.read_bytes()).hexdigest()}
-
-    def sale(self) -> str | None:
-        """The pending sale's address when it was deployed from the same file on the same chain, else None."""
-        import json
-
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or {k: data.get(k) for k in ("chainId", "termsSha256")} != self._key():
-            return None
-        sale = data.get("sale")
-        return sale if isinstance(sale, str) else None
-
-    def remember(self, sale: str) -> None:
-        import json
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({**self._key(), "sale": sale, "termsFile": str(self.terms_path)}, indent=2) + "\n",
-                       encoding="utf-8")  # fmt: skip
-        tmp.replace(self.path)
-
-    def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _payment_decimals(s: Session, payment: str) -> int:
-    if payment == ETH:
-        return 18
-    try:
-        from web3 import Web3
-
-        token = s.conn.w3.eth.contract(address=Web3.to_checksum_address(payment), abi=_ERC20_DECIMALS)
-        return int(token.functions.decimals().call())
-    except Exception as exc:  # not an ERC-20 (no decimals())
-        raise ChainError(f"the payment token {payment} does not answer decimals(): is it an ERC-20?") from exc
-
-
-@dataclass(frozen=True)
-class SaleView:
-    state: str
-    terms: tuple[Any, ...]
-    sold: int
-    raised: int
-    finalized: bool
-
-
-def _read_sale(sale_c: Contract) -> SaleView:
-    f = sale_c.functions
-    return SaleView(STATES[int(f.state().call())], tuple(f.terms().call()), int(f.sold().call()),
-                    int(f.raised().call()), bool(f.finalized().call()))  # fmt: skip
 
 
 @sale.command("status")
@@ -416,11 +311,13 @@ def _read_sale(sale_c: Contract) -> SaleView:
 @click.pass_obj
 def sale_status(obj: Context, address: str, network: str, records_dir: Path | None, buyer: str | None) -> None:
     """A sale's state, terms and totals (and one buyer's purchase with --buyer)."""
+    from furusato.membership.sale import payment_decimals, read_sale
+
     try:
         with _session(obj, network, records_dir) as s:
             sc = s.contract("TokenSale", address)
-            v = _read_sale(sc)
-            decimals = _payment_decimals(s, v.terms[2])
+            v = read_sale(sc)
+            decimals = payment_decimals(s.conn.w3, v.terms[2])
             purchase = sc.functions.purchaseOf(_address(buyer)).call() if buyer else None
             ours = v.terms[0] == s.dao.token.address
     except FurusatoError as exc:
@@ -469,11 +366,12 @@ def sale_finalize(obj: Context, address: str, network: str, records_dir: Path | 
                   dev_index: int) -> None:  # fmt: skip
     """Settle a closed sale: goal met, the proceeds go to the Treasury; missed, the escrow does (anyone may call)."""
     from furusato.chain import transact
+    from furusato.membership.sale import read_sale
 
     try:
         with _session(obj, network, records_dir) as s:
             sc = s.contract("TokenSale", address)
-            v = _read_sale(sc)
+            v = read_sale(sc)
             if v.finalized:
                 click.echo(f"sale {sc.address} is already finalized ({v.state})")
                 return
@@ -496,12 +394,13 @@ def _settle(obj: Context, action: str, address: str, network: str, records_dir: 
             account_id: str | None, password_file: Path | None, dry_run: bool, yes: bool, dev_index: int,
             buyer: str | None) -> None:  # fmt: skip
     from furusato.chain import transact
+    from furusato.membership.sale import payment_decimals, read_sale
 
     needed = "Failed" if action == "refund" else "Succeeded"
     try:
         with _session(obj, network, records_dir) as s:
             sc = s.contract("TokenSale", address)
-            v = _read_sale(sc)
+            v = read_sale(sc)
             if v.state != needed:
                 raise ChainError(f"sale {sc.address} is {v.state}: {action} needs a {needed.lower()} sale")
             sender = s.sender(keystore, account_id, password_file, dev_index)
@@ -513,7 +412,7 @@ def _settle(obj: Context, action: str, address: str, network: str, records_dir: 
                 return
             if not paid:
                 raise ChainError(f"{who} bought nothing in sale {sc.address}")
-            decimals = _payment_decimals(s, v.terms[2])
+            decimals = payment_decimals(s.conn.w3, v.terms[2])
             pay = "ETH" if v.terms[2] == ETH else v.terms[2]
             detail = f"{_units(paid, decimals)} {pay} back" if action == "refund" else f"{_units(amount)} tokens"
             click.echo(f"{action} {who}: {detail}")
