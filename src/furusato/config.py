@@ -220,19 +220,25 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     )
 
 
+def _addresses(section: dict[str, Any], key: str, where: str) -> list[str]:
+    """The list of addresses ``section[key]`` (none when absent)."""
+    values = section.get(key) or []
+    if not isinstance(values, list):
+        raise ConfigError(f"{where}.{key} must be a list of addresses")
+    addresses = []
+    for i, value in enumerate(values):
+        address = parse_address(value, f"{where}.{key}[{i}]")
+        assert address is not None
+        addresses.append(address)
+    return addresses
+
+
 def _rewards(raw: Any, source: str, registry: RegistryConfig | None) -> RewardsConfig | None:
     if raw is None or raw is False:
         return None
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: 'rewards' must be a mapping (or null for no reward minter)")
-    coordinators = raw.get("coordinators") or []
-    if not isinstance(coordinators, list):
-        raise ConfigError("rewards.coordinators must be a list of addresses")
-    addresses = []
-    for i, c in enumerate(coordinators):
-        address = parse_address(c, f"rewards.coordinators[{i}]")
-        assert address is not None
-        addresses.append(address)
+    addresses = _addresses(raw, "coordinators", "rewards")
     window = parse_duration(_require(raw, "challenge_window", "rewards"), "rewards.challenge_window")
     if window > 2**64 - 1:
         raise ConfigError("rewards.challenge_window is too long")
@@ -271,14 +277,7 @@ def _registry(raw: Any, source: str) -> RegistryConfig | None:
     }
     if unknown:
         raise ConfigError(f"registry: unknown key(s) {', '.join(sorted(unknown))}")
-    registrars = raw.get("registrars") or []
-    if not isinstance(registrars, list):
-        raise ConfigError("registry.registrars must be a list of addresses")
-    addresses = []
-    for i, r in enumerate(registrars):
-        address = parse_address(r, f"registry.registrars[{i}]")
-        assert address is not None
-        addresses.append(address)
+    addresses = _addresses(raw, "registrars", "registry")
     kinds = raw.get("self_registration_kinds") or []
     if not isinstance(kinds, list):
         raise ConfigError("registry.self_registration_kinds must be a list of kinds (e.g. [relationship, supporter])")

@@ -22,7 +22,7 @@ from furusato.governance import Proposal, ProposalState, Support, call_action
 from furusato.membership.registry_import import import_members, read_member_list, registry_stats
 from furusato.membership.sale import buy, deploy_sale, load_terms, start_proposal
 from furusato.records import DeploymentRecord
-from furusato.relayer.service import Relayer, RelayerSettings
+from furusato.relayer import Relayer, RelayerSettings
 from furusato.rewards.onchain import load_plan_folder
 from furusato.rewards.pipeline import run_epoch
 from furusato.session import session_over

@@ -5,14 +5,22 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from furusato.errors import ConfigError, TextEncodingError
+from furusato.errors import ConfigError, Problem, TextEncodingError
 
-__all__ = ["atomic_write", "clean_cell", "decode_spreadsheet_text", "load_yaml_mapping"]
+__all__ = [
+    "atomic_write",
+    "clean_cell",
+    "decode_spreadsheet_text",
+    "header_columns",
+    "header_names",
+    "load_yaml_mapping",
+]
 
 
 def decode_spreadsheet_text(data: bytes) -> tuple[str, str]:
@@ -40,6 +48,27 @@ def decode_spreadsheet_text(data: bytes) -> tuple[str, str]:
 def clean_cell(value: str) -> str:
     """A cell as it is matched: NFKC-normalised (full-width digits and letters become ASCII) and trimmed."""
     return unicodedata.normalize("NFKC", value).strip()
+
+
+def header_names(columns: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """``{accepted header, as matched: column}`` from ``{column: accepted headers}`` (matched: :func:`clean_cell`,
+    then case-folded)."""
+    return {clean_cell(alias).casefold(): column for column, aliases in columns.items() for alias in aliases}
+
+
+def header_columns(header: Sequence[str], names: Mapping[str, str]) -> tuple[dict[int, str], list[Problem]]:
+    """The columns a header row names (``{index: column}``, by :func:`header_names`; other cells are ignored), and a
+    problem on line 1 for each column named twice."""
+    columns: dict[int, str] = {}
+    problems: list[Problem] = []
+    for index, cell in enumerate(header):
+        column = names.get(clean_cell(cell).casefold())
+        if column is None:
+            continue
+        if column in columns.values():
+            problems.append(Problem(1, f"two columns mean {column!r}: remove one of them (column {index + 1})"))
+        columns[index] = column
+    return columns, problems
 
 
 def load_yaml_mapping(path: Path, what: str) -> dict[str, Any]:

@@ -19,7 +19,14 @@ from furusato.errors import (
     InvalidValueError,
     TextEncodingError,
 )
-from furusato.textio import atomic_write, clean_cell, decode_spreadsheet_text, load_yaml_mapping
+from furusato.textio import (
+    atomic_write,
+    clean_cell,
+    decode_spreadsheet_text,
+    header_columns,
+    header_names,
+    load_yaml_mapping,
+)
 from furusato.texttable import table, text_width
 from furusato.units import (
     format_units,
@@ -191,3 +198,10 @@ def test_every_error_class_derives_from_furusato_error() -> None:
     classes = [c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, BaseException)]
     assert len(classes) >= 15
     assert all(issubclass(c, FurusatoError) for c in classes)
+
+
+def test_header_columns_match_aliases_and_report_duplicates() -> None:
+    names = header_names({"member": ("member", "メンバー"), "note": ("note", "備考")})
+    columns, problems = header_columns([" Member ", "other", "備考", "ＭＥＭＢＥＲ"], names)
+    assert columns == {0: "member", 2: "note", 3: "member"}
+    assert [str(p) for p in problems] == ["line 1: two columns mean 'member': remove one of them (column 4)"]

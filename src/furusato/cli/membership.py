@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,19 +14,11 @@ from furusato.errors import ChainError
 from furusato.units import format_units, iso_time
 
 if TYPE_CHECKING:
-    from web3.contract import Contract
-
-    from furusato.session import Session
-
-STATES = ("Pending", "Open", "Succeeded", "Failed")
+    pass
 
 
 def _units(amount: int, decimals: int = 18) -> str:
     return format_units(amount, decimals, grouping=False)
-
-
-_ERC20_DECIMALS = [{"name": "decimals", "type": "function", "stateMutability": "view", "inputs": [],
-                    "outputs": [{"name": "", "type": "uint8"}]}]  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ registry
@@ -182,129 +173,28 @@ def sale() -> None:
 def sale_start(terms_path: Path, deployment: Deployment, sending: Sending, sale_address: str | None) -> None:
     """Deploy a TokenSale with TERMS.yaml and propose the governance proposal that starts it (exclude the sale
     from voting + grant it MINTER_ROLE). With --dry-run, print the terms and the proposal; send nothing."""
-    from furusato.membership.sale import check_payment_decimals, deploy_sale, load_terms, start_proposal
+    from furusato.membership.sale_start import check_proposer, plan_sale_start, start_sale
 
     s = deployment.session
-    network = s.network
-    dao = s.dao
-    reg = s.record.contracts.get("ResidentRegistry")
-    terms = load_terms(terms_path, token=dao.token.address, treasury=dao.treasury.address,
-                       registry=reg.address if reg else None, now=dao.now())  # fmt: skip
-    decimals = _payment_decimals(s, terms.payment_token)
-    check_payment_decimals(terms, decimals, terms_path)
-    pay = "ETH" if terms.payment_token == ETH else terms.payment_token
-    for line in (
-        f"sale of {s.record.address('RegionToken')} on '{network}', proceeds to the Treasury",
-        f"price {_units(terms.price, decimals)} {pay} per token; hard cap {_units(terms.hard_cap)}, per buyer "
-        f"{_units(terms.buyer_cap)}, goal {_units(terms.goal)} tokens",
-        f"open {iso_time(terms.opens_at)} to {iso_time(terms.closes_at)}; buyers: "
-        + ("registered members only" if terms.registry != ETH else "anyone"),
-    ):
+    plan = plan_sale_start(s.dao, s.record, terms_path, s.records_dir, sale=sale_address)
+    for line in plan.terms_lines(s.network):
         click.echo(line)
     sender = sending.sender(s)
-    gov = dao.governor.functions
-    votes = int(gov.getVotes(sender.address, dao.now() - 1).call())
-    threshold = int(gov.proposalThreshold().call())
-    if votes < threshold:
-        raise ChainError(f"{sender.address} holds {_units(votes)} votes; proposing needs "
-                         f"{_units(threshold)} (ask a member who has them, or delegate)")  # fmt: skip
-    pending = PendingSale(s.records_dir / f"{network}.pending-sale.json", terms_path, s.record.chain_id)
-    resumed = pending.sale() if not sale_address else None
-    if resumed:  # an earlier run deployed this very file's sale and stopped before proposing it
-        click.echo(f"resuming: the TokenSale an earlier run deployed from {terms_path.name} at {resumed} "
-                   "is proposed (no new deployment)")  # fmt: skip
-        sale_address = resumed
-    elif sale_address:
-        existing = s.contract("TokenSale", sale_address)
-        if tuple(existing.functions.terms().call()) != terms.as_tuple():
-            raise ChainError(f"the sale at {existing.address} has other terms than {terms_path.name}")
-    target = sale_address or "<the new sale>"
-    click.echo(f"proposal '{terms.description}':")
-    click.echo(f"  RegionToken.excludeFromVoting({target})")
-    click.echo(f"  RegionToken.grantRole(MINTER_ROLE, {target})")
+    check_proposer(s.dao, sender.address)
+    resume = plan.resume_line()
+    if resume:  # an earlier run deployed this very file's sale and stopped before proposing it
+        click.echo(resume)
+    for line in plan.proposal_lines():
+        click.echo(line)
     if sending.dry_run:
         click.echo("dry run: nothing was sent")
         return
-    sending.confirm(f"Deploy the sale and propose starting it, from {sender.address} on '{network}'?")
-    if not sale_address:
-        sale_address, receipt = deploy_sale(dao, sender, s.artifacts, terms)
-        pending.remember(sale_address)  # a run that stops before proposing resumes with this sale
-        echo_tx(f"TokenSale deployed at {sale_address}", receipt)
-    proposal = start_proposal(dao.token, sale_address, terms.description)
-    if int(gov.proposalSnapshot(proposal.proposal_id).call()):
-        click.echo(f"already proposed: {proposal.proposal_id}")
-        pending.forget()
+    sending.confirm(f"Deploy the sale and propose starting it, from {sender.address} on '{s.network}'?")
+    started = start_sale(s.dao, sender, s.artifacts, plan, on_tx=echo_tx)
+    if not started.proposed:
+        click.echo(f"already proposed: {started.proposal_id}")
         return
-    echo_tx(f"proposed {proposal.proposal_id}", dao.governance.propose(sender, proposal))
-    pending.forget()
-    click.echo(f"once the proposal is executed, `furusato sale status {sale_address}` shows it open")
-
-
-@dataclass(frozen=True)
-class PendingSale:
-    """A sale `sale start` deployed but has not proposed yet, kept next to the deployment record and keyed by the
-    terms file's bytes (relative times like "in 1 minute" make recomputed terms differ, the file does not)."""
-
-    path: Path
-    terms_path: Path
-    chain_id: int
-
-    def _key(self) -> dict[str, Any]:
-        import hashlib
-
-        return {"chainId": self.chain_id, "termsSha256": hashlib.sha256(self.terms_path.read_bytes()).hexdigest()}
-
-    def sale(self) -> str | None:
-        """The pending sale's address when it was deployed from the same file on the same chain, else None."""
-        import json
-
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or {k: data.get(k) for k in ("chainId", "termsSha256")} != self._key():
-            return None
-        sale = data.get("sale")
-        return sale if isinstance(sale, str) else None
-
-    def remember(self, sale: str) -> None:
-        import json
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({**self._key(), "sale": sale, "termsFile": str(self.terms_path)}, indent=2) + "\n",
-                       encoding="utf-8")  # fmt: skip
-        tmp.replace(self.path)
-
-    def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _payment_decimals(s: Session, payment: str) -> int:
-    if payment == ETH:
-        return 18
-    try:
-        from web3 import Web3
-
-        token = s.w3.eth.contract(address=Web3.to_checksum_address(payment), abi=_ERC20_DECIMALS)
-        return int(token.functions.decimals().call())
-    except Exception as exc:  # not an ERC-20 (no decimals())
-        raise ChainError(f"the payment token {payment} does not answer decimals(): is it an ERC-20?") from exc
-
-
-@dataclass(frozen=True)
-class SaleView:
-    state: str
-    terms: tuple[Any, ...]
-    sold: int
-    raised: int
-    finalized: bool
-
-
-def _read_sale(sale_c: Contract) -> SaleView:
-    f = sale_c.functions
-    return SaleView(STATES[int(f.state().call())], tuple(f.terms().call()), int(f.sold().call()),
-                    int(f.raised().call()), bool(f.finalized().call()))  # fmt: skip
+    click.echo(f"once the proposal is executed, `furusato sale status {started.sale}` shows it open")
 
 
 @sale.command("status")
@@ -313,10 +203,12 @@ def _read_sale(sale_c: Contract) -> SaleView:
 @click.option("--buyer", help="Also show this buyer's purchase.")
 def sale_status(address: str, deployment: Deployment, buyer: str | None) -> None:
     """A sale's state, terms and totals (and one buyer's purchase with --buyer)."""
+    from furusato.membership.sale import payment_decimals, read_sale
+
     s = deployment.reader
     sc = s.contract("TokenSale", address)
-    v = _read_sale(sc)
-    decimals = _payment_decimals(s, v.terms[2])
+    v = read_sale(sc)
+    decimals = payment_decimals(s.w3, v.terms[2])
     purchase = sc.functions.purchaseOf(_address(buyer)).call() if buyer else None
     ours = v.terms[0] == s.dao.token.address
     pay = "ETH" if v.terms[2] == ETH else v.terms[2]
@@ -360,10 +252,11 @@ def _address(value: str | None) -> str:
 def sale_finalize(address: str, deployment: Deployment, sending: Sending) -> None:
     """Settle a closed sale: goal met, the proceeds go to the Treasury; missed, the escrow does (anyone may call)."""
     from furusato.chain import transact
+    from furusato.membership.sale import read_sale
 
     s = deployment.session
     sc = s.contract("TokenSale", address)
-    v = _read_sale(sc)
+    v = read_sale(sc)
     if v.finalized:
         click.echo(f"sale {sc.address} is already finalized ({v.state})")
         return
@@ -381,11 +274,12 @@ def sale_finalize(address: str, deployment: Deployment, sending: Sending) -> Non
 
 def _settle(action: str, address: str, deployment: Deployment, sending: Sending, buyer: str | None) -> None:
     from furusato.chain import transact
+    from furusato.membership.sale import payment_decimals, read_sale
 
     needed = "Failed" if action == "refund" else "Succeeded"
     s = deployment.session
     sc = s.contract("TokenSale", address)
-    v = _read_sale(sc)
+    v = read_sale(sc)
     if v.state != needed:
         raise ChainError(f"sale {sc.address} is {v.state}: {action} needs a {needed.lower()} sale")
     sender = sending.sender(s)
@@ -397,7 +291,7 @@ def _settle(action: str, address: str, deployment: Deployment, sending: Sending,
         return
     if not paid:
         raise ChainError(f"{who} bought nothing in sale {sc.address}")
-    decimals = _payment_decimals(s, v.terms[2])
+    decimals = payment_decimals(s.w3, v.terms[2])
     pay = "ETH" if v.terms[2] == ETH else v.terms[2]
     detail = f"{_units(paid, decimals)} {pay} back" if action == "refund" else f"{_units(amount)} tokens"
     click.echo(f"{action} {who}: {detail}")

@@ -57,7 +57,7 @@ from furusato.config import parse_kind
 from furusato.constants import MEMBER_KINDS, ROLE_REGISTRAR, ZERO_ADDRESS
 from furusato.errors import ChainError, ConfigError, MemberListError, Problem, TextEncodingError
 from furusato.reverts import DEFAULT_DECODER, ErrorDecoder
-from furusato.textio import clean_cell, decode_spreadsheet_text
+from furusato.textio import clean_cell, decode_spreadsheet_text, header_columns, header_names
 
 COLUMNS = {
     "member": ("member", "address", "wallet", "メンバー", "アドレス", "ウォレット", "ウォレットアドレス"),
@@ -65,7 +65,7 @@ COLUMNS = {
     "record_hash": ("record_hash", "record hash", "hash", "記録ハッシュ", "ハッシュ"),
     "note": ("note", "memo", "備考", "メモ"),
 }
-_HEADER = {clean_cell(a).casefold(): c for c, aliases in COLUMNS.items() for a in aliases}
+_HEADER = header_names(COLUMNS)
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _HASH = re.compile(r"0x[0-9a-fA-F]{64}")
 NO_RECORD = b"\x00" * 32
@@ -171,14 +171,8 @@ def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
         raise MemberListError(path, [Problem(None, f"not a readable CSV file: {exc}")]) from exc
     if not table or not any(c.strip() for c in table[0]):
         raise MemberListError(path, [Problem(None, "the file is empty: expected a header row and member rows")])
-    columns: dict[int, str] = {}
-    for index, header in enumerate(table[0]):
-        column = _HEADER.get(clean_cell(header).casefold())
-        if column is None:
-            continue
-        if column in columns.values():
-            problems.append(Problem(1, f"two columns mean {column!r}: remove one of them (column {index + 1})"))
-        columns[index] = column
+    columns, duplicated = header_columns(table[0], _HEADER)
+    problems.extend(duplicated)
     missing = [c for c in ("member", "kind") if c not in columns.values()]
     if missing:
         accepted = "; ".join(f"{c}: {', '.join(COLUMNS[c])}" for c in missing)

@@ -34,7 +34,7 @@ from furusato.config import parse_address
 from furusato.constants import ETH as ETH  # re-exported for membership.bench until it imports constants
 from furusato.constants import ROLE_MINTER
 from furusato.erc20 import erc20
-from furusato.errors import ConfigError
+from furusato.errors import ChainError, ConfigError
 from furusato.governance import Proposal, call_action
 from furusato.textio import load_yaml_mapping
 from furusato.units import parse_time, parse_units
@@ -160,3 +160,43 @@ def buy(dao: Dao, sender: Sender, sale: Contract, amount: int) -> TxReceipt:
     if int(token.functions.allowance(sender.address, sale.address).call()) < cost:
         transact(dao.w3, sender, token.functions.approve(sale.address, cost), label="approve", decoder=dao.decoder)
     return transact(dao.w3, sender, f.buy(amount), label="buy", decoder=dao.decoder)
+
+
+def sale_at(dao: Dao, address: str) -> Contract:
+    """The TokenSale at ``address`` (its errors decoded from now on); ChainError if no contract is there."""
+    from furusato.abi import error_selectors
+
+    abi = dao.abi_of("TokenSale")
+    dao.decoder.add(error_selectors([abi]))
+    where = Web3.to_checksum_address(address)
+    if not dao.w3.eth.get_code(where):
+        raise ChainError(f"no contract at {where} on this chain")
+    return dao.w3.eth.contract(address=where, abi=abi)
+
+
+def payment_decimals(w3: Web3, payment: str) -> int:
+    """The decimals of a sale's payment: 18 for ETH, else the ERC-20's ``decimals()``."""
+    if payment == ETH:
+        return 18
+    try:
+        return int(erc20(w3, payment).functions.decimals().call())
+    except Exception as exc:  # not an ERC-20 (no decimals())
+        raise ChainError(f"the payment token {payment} does not answer decimals(): is it an ERC-20?") from exc
+
+
+@dataclass(frozen=True)
+class SaleView:
+    """A sale as its contract reports it now."""
+
+    state: str  # one of STATES
+    terms: tuple[Any, ...]  # ITokenSale.Terms in field order (see SaleTerms.as_tuple)
+    sold: int
+    raised: int
+    finalized: bool
+
+
+def read_sale(sale: Contract) -> SaleView:
+    """State, terms and totals of the TokenSale ``sale``."""
+    f = sale.functions
+    return SaleView(STATES[int(f.state().call())], tuple(f.terms().call()), int(f.sold().call()),
+                    int(f.raised().call()), bool(f.finalized().call()))  # fmt: skip

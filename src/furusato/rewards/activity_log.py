@@ -53,7 +53,7 @@ from faster_eth_utils.address import to_checksum_address
 
 from furusato.errors import ActivityLogError, FileProblemsError, Problem, TextEncodingError
 from furusato.rewards.policy import Epoch, Policy
-from furusato.textio import clean_cell, decode_spreadsheet_text
+from furusato.textio import clean_cell, decode_spreadsheet_text, header_columns
 
 __all__ = [
     "COLUMNS",
@@ -117,14 +117,8 @@ def _csv_records(text: str, problems: list[Problem]) -> list[tuple[int, dict[str
     if not table or not any(cell.strip() for cell in table[0]):
         problems.append(Problem(None, "the file is empty: expected a header row and activity rows"))
         return []
-    columns: dict[int, str] = {}
-    for index, header in enumerate(table[0]):
-        column = _HEADER_TO_COLUMN.get(clean_cell(header).casefold())
-        if column is None:
-            continue
-        if column in columns.values():
-            problems.append(Problem(1, f"two columns mean {column!r}: remove one of them (column {index + 1})"))
-        columns[index] = column
+    columns, duplicated = header_columns(table[0], _HEADER_TO_COLUMN)
+    problems.extend(duplicated)
     missing = [c for c in _REQUIRED if c not in columns.values()]
     if missing:
         accepted = "; ".join(f"{c}: {', '.join(COLUMNS[c])}" for c in missing)

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from furusato import ballots
 from furusato.errors import ChainError, InputError, InvalidValueError, SpecActionError
-from furusato.governance import Action, Proposal, ProposalState, Support, Tally
+from furusato.governance import Action, Proposal, ProposalState, Support, Tally, title_of
+from furusato.proposals import abi_args
+from furusato.proposals import actions as A  # noqa: N812
 from furusato.proposals import spec as S  # noqa: N812
 from furusato.proposals.status import (
     ProposalInfo,
@@ -28,7 +30,7 @@ from furusato.proposals.status import (
     summary_line,
 )
 from furusato.proposals.steps import parse_support
-from furusato.relayer.service import RelayerServer, start_in_thread
+from furusato.relayer.http import RelayerServer, start_in_thread
 from furusato.units import parse_time, parse_tz
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -56,17 +58,17 @@ def test_times_are_jst_unless_they_carry_an_offset():
 @settings(max_examples=15, deadline=None)
 @given(st.integers(min_value=1, max_value=10**30), st.sampled_from([0, 6, 18]))
 def test_amounts_round_trip_through_their_display(units, decimals):
-    shown = S.show_amount(units, decimals, "X").removesuffix(" X")
-    assert S._amount(shown, decimals, "amount") == units
+    shown = A.show_amount(units, decimals, "X").removesuffix(" X")
+    assert A._amount(shown, decimals, "amount") == units
 
 
 def test_amounts_refuse_floats_negatives_and_excess_decimals():
     with pytest.raises(InvalidValueError, match="quoted decimals"):
-        S._amount(1.5, 18, "amount")
+        A._amount(1.5, 18, "amount")
     with pytest.raises(InvalidValueError, match="must be positive"):
-        S._amount("0", 18, "amount")
+        A._amount("0", 18, "amount")
     with pytest.raises(InvalidValueError, match="more than 6 decimal places"):
-        S._amount("1.0000001", 6, "amount")
+        A._amount("1.0000001", 6, "amount")
 
 
 @pytest.mark.parametrize(
@@ -84,7 +86,7 @@ def test_amounts_refuse_floats_negatives_and_excess_decimals():
     ],
 )
 def test_arguments_are_coerced_to_their_abi_types(value, abi_type, expected):
-    assert S._coerce(value, abi_type, "arg") == expected
+    assert abi_args.coerce(value, abi_type, "arg") == expected
 
 
 @pytest.mark.parametrize(
@@ -104,15 +106,15 @@ def test_arguments_are_coerced_to_their_abi_types(value, abi_type, expected):
 )
 def test_bad_arguments_name_the_problem(value, abi_type, message):
     with pytest.raises((SpecActionError, Exception)) as exc:
-        S._coerce(value, abi_type, "arg")
+        abi_args.coerce(value, abi_type, "arg")
     assert message in str(exc.value)
 
 
 def test_description_and_title():
     text = S.describe("  題名 ", "\n本文\n\n")
     assert text == "# 題名\n\n本文\n"
-    assert S.title_of(text) == "題名"
-    assert S.title_of("") == "(no description)"
+    assert title_of(text) == "題名"
+    assert title_of("") == "(no description)"
 
 
 def test_ids_support_and_time_zones():

@@ -1,0 +1,67 @@
+"""The relayer's journal: one JSON line per relayed transaction (``relayer.jsonl``), read back on start.
+
+It is what keeps replays and the day's gas refused across restarts: every signature, every ``(kind, signer, nonce)``
+and the gas reserved per day (in the relayer's time zone) of the entries on this chain.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from furusato.errors import ChainError
+
+__all__ = ["Journal"]
+
+
+class Journal:
+    """The entries of one chain in the JSONL file at ``path``, indexed for the relayer's checks (not thread-safe:
+    the relayer holds its lock around every use)."""
+
+    def __init__(self, path: Path, chain_id: int) -> None:
+        self.path = path
+        self.chain_id = chain_id
+        self._signatures: dict[bytes, str] = {}  # signature -> tx hash
+        self._nonces: dict[tuple[str, str, int], str] = {}  # (kind, signer, nonce) -> tx hash
+        self._gas: dict[str, int] = {}  # day -> gas reserved (estimates)
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                if entry.get("chainId") != self.chain_id:
+                    continue
+                self._index(entry)
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise ChainError(f"{self.path}:{number}: damaged relayer log line ({exc})") from exc
+
+    def _index(self, entry: dict[str, Any]) -> None:
+        tx = str(entry["tx"])
+        self._signatures[bytes.fromhex(entry["signature"][2:])] = tx
+        self._nonces[(entry["kind"], entry["signer"], int(entry["nonce"]))] = tx
+        self._gas[entry["day"]] = self._gas.get(entry["day"], 0) + int(entry["gas"])
+
+    def tx_of_signature(self, signature: bytes) -> str | None:
+        """The transaction that relayed ``signature``, if one did."""
+        return self._signatures.get(signature)
+
+    def tx_of_nonce(self, kind: str, signer: str, nonce: int) -> str | None:
+        """The transaction that used ``signer``'s ``nonce`` for a ``kind`` message, if one did."""
+        return self._nonces.get((kind, signer, nonce))
+
+    def gas_on(self, day: str) -> int:
+        """Gas reserved (estimated) on ``day`` (ISO date)."""
+        return self._gas.get(day, 0)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        """Index ``entry`` and append it to the file."""
+        self._index(entry)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
