@@ -9,30 +9,16 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 
-EIP712_DOMAIN = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-BALLOT = [
-    {"name": "proposalId", "type": "uint256"},
-    {"name": "support", "type": "uint8"},
-    {"name": "voter", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-]
-DELEGATION = [
-    {"name": "delegatee", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "expiry", "type": "uint256"},
-]
-PERMIT = [
-    {"name": "owner", "type": "address"},
-    {"name": "spender", "type": "address"},
-    {"name": "value", "type": "uint256"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
+
+def _fields(*spec: str) -> list[dict[str, str]]:
+    """EIP-712 struct fields from ``"name type"`` strings."""
+    return [dict(zip(("name", "type"), item.split(), strict=True)) for item in spec]
+
+
+EIP712_DOMAIN = _fields("name string", "version string", "chainId uint256", "verifyingContract address")
+BALLOT = _fields("proposalId uint256", "support uint8", "voter address", "nonce uint256")
+DELEGATION = _fields("delegatee address", "nonce uint256", "expiry uint256")
+PERMIT = _fields("owner address", "spender address", "value uint256", "nonce uint256", "deadline uint256")
 
 
 def domain_of(contract: Contract) -> dict[str, Any]:
