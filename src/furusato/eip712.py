@@ -10,15 +10,15 @@ from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 
 
-def _fields(*spec: str) -> list[dict[str, str]]:
-    """EIP-712 struct fields from ``"name type"`` strings."""
-    return [dict(zip(("name", "type"), item.split(), strict=True)) for item in spec]
+def _members(*fields: str) -> list[dict[str, str]]:
+    """EIP-712 struct members from ``"name type"`` strings, in order."""
+    return [{"name": name, "type": kind} for name, kind in (field.split() for field in fields)]
 
 
-EIP712_DOMAIN = _fields("name string", "version string", "chainId uint256", "verifyingContract address")
-BALLOT = _fields("proposalId uint256", "support uint8", "voter address", "nonce uint256")
-DELEGATION = _fields("delegatee address", "nonce uint256", "expiry uint256")
-PERMIT = _fields("owner address", "spender address", "value uint256", "nonce uint256", "deadline uint256")
+EIP712_DOMAIN = _members("name string", "version string", "chainId uint256", "verifyingContract address")
+BALLOT = _members("proposalId uint256", "support uint8", "voter address", "nonce uint256")
+DELEGATION = _members("delegatee address", "nonce uint256", "expiry uint256")
+PERMIT = _members("owner address", "spender address", "value uint256", "nonce uint256", "deadline uint256")
 
 
 def domain_of(contract: Contract) -> dict[str, Any]:
