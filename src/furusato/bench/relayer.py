@@ -19,7 +19,7 @@ from furusato.bench.context import TOKEN, Bench
 from furusato.chain import advance_time, transact
 from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
-from furusato.relayer.service import Relayer, RelayerSettings, make_server, start_in_thread
+from furusato.relayer import Relayer, RelayerSettings, make_server, start_in_thread
 from furusato.session import session_over
 
 
