@@ -48,13 +48,15 @@ def test_governance_commands_on_a_live_network_with_keystores(live_network):
     # Anvil's public accounts hold the genesis tokens but are refused here; the keystore member gets votes.
     dao = load_dao(w3, read_record(records / "furusato-live.json"), Artifacts(ROOT))
     holder = w3.eth.accounts[1]
-    tx = dao.token.functions.transfer(address, 1_000 * 10**18).transact({"from": holder})
-    w3.eth.wait_for_transaction_receipt(tx)
     voter = Account.create()
     w3.eth.wait_for_transaction_receipt(
         dao.token.functions.transfer(voter.address, 500 * 10**18).transact({"from": holder})
     )
-    w3.provider.make_request("evm_mine", [])
+    # The proposer's tokens arrive in the chain's latest block, and nothing is mined until `proposal create` below
+    # (the refused commands send nothing): its votes are then one second too young to propose, however long the
+    # commands take on a loaded machine.
+    tx = dao.token.functions.transfer(address, 1_000 * 10**18).transact({"from": holder})
+    w3.eth.wait_for_transaction_receipt(tx)
 
     public_ks, public_pw, _ = live_network.keystore(ANVIL_KEY_0)
     refused = gov(live_network, "delegate", "self", *net, "--keystore", str(public_ks), "--password-file",
