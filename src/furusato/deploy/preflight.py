@@ -8,7 +8,7 @@ from pathlib import Path
 
 from web3 import Web3
 
-from furusato.accounts import refuse_public_test_account
+from furusato.accounts import PUBLIC_TEST_MNEMONIC, public_test_addresses, refuse_public_test_account
 from furusato.artifacts import Artifacts
 from furusato.chain import Sender, require_cancun
 from furusato.config import DeployConfig
@@ -51,6 +51,7 @@ def prepare_deploy(
     deployer = sender.address
     if not development:
         refuse_public_test_account(deployer, network)
+        refuse_public_roles(config, network)
     final_path = record_path(records_dir, network)
     journal = record_path(records_dir, network, partial=True)
     chain_id = w3.eth.chain_id
@@ -67,6 +68,31 @@ def prepare_deploy(
     resume = _unfinished(journal, chain_id, deployer, config) if not development else None
     plan = DeployPlan(config, network, chain_id, deployer, development, final_path, journal, resume)
     return PreparedDeploy(w3, sender, artifacts, plan)
+
+
+def config_roles(config: DeployConfig) -> list[tuple[str, str]]:
+    """Every (role, address) the config hands power or tokens to: guardian, coordinators, registrars, genesis."""
+    roles = [("governor.guardian", config.guardian)] if config.guardian else []
+    if config.rewards:
+        roles += [(f"rewards.coordinators[{i}]", a) for i, a in enumerate(config.rewards.coordinators)]
+    if config.registry:
+        roles += [(f"registry.registrars[{i}]", a) for i, a in enumerate(config.registry.registrars)]
+    roles += [(f"genesis[{i}].to", a.to) for i, a in enumerate(config.genesis)]
+    return roles
+
+
+def refuse_public_roles(config: DeployConfig, network: str) -> None:
+    """On a network other than development, refuse any role given to an account of the public test mnemonic:
+    its private key is published, so anyone could act in that role (or take those tokens)."""
+    public = public_test_addresses()
+    found = [(role, address) for role, address in config_roles(config) if address.lower() in public]
+    if found:
+        listed = ", ".join(f"{role} {address}" for role, address in found)
+        raise DeployError(
+            f"the config gives roles to accounts of the public test mnemonic ('{PUBLIC_TEST_MNEMONIC}'), whose "
+            f"private keys are published: {listed}. Anyone could act as them on '{network}'. Put the town's own "
+            "addresses there (the `local` preset's sample accounts are for a development chain only)."
+        )
 
 
 def _check_config(config: DeployConfig, deployer: str) -> None:

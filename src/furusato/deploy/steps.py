@@ -92,7 +92,7 @@ def deploy_contracts(d: Deployment) -> None:
     """Deploy every contract of the configuration, in dependency order (the deployer holds every admin role)."""
     c = d.config
     me = d.sender.address
-    token = d.deploy_contract("RegionToken", [c.token_name, c.token_symbol, c.token_cap, me])
+    token = d.deploy_contract("RegionToken", [c.token_name, c.token_symbol, c.token_cap, me, c.token_domain_name])
     # The registry comes before the governor: a members-only governor is built with its address.
     registry = d.deploy_contract(REGISTRY, [c.registry.name, c.registry.symbol, me]) if c.registry else None
     timelock = d.deploy_contract("TimelockController", [c.timelock_delay, [], [], me])
