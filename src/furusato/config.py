@@ -281,7 +281,8 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     domain_name = token.get("domain_name")
     if domain_name is None:
         check_domain_name(
-            token_name, "token.name (also the token's EIP-712 domain name unless token.domain_name is set)",
+            token_name,
+            "token.name (also the token's EIP-712 domain name unless token.domain_name is set)",
             "Keep the long name and set token.domain_name to a short one (e.g. an ASCII name or the symbol).",
         )
     else:
@@ -291,7 +292,8 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         check_domain_name(domain_name, "token.domain_name", "Choose a shorter one (e.g. an ASCII name or the symbol).")
     governor_name = str(_require(gov, "name", "governor"))
     check_domain_name(
-        governor_name, "governor.name (the governor's EIP-712 domain name, shown when a vote is signed)",
+        governor_name,
+        "governor.name (the governor's EIP-712 domain name, shown when a vote is signed)",
         "Choose a shorter governor name.",
     )
     return DeployConfig(

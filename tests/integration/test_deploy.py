@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from brownie import accounts, web3
-from helpers import CrashingSender, fresh_key_sender
+from helpers import CrashingSender, fresh_key_sender, private_roles
 from web3 import HTTPProvider, Web3
 
 from furusato.accounts import public_test_addresses
@@ -105,6 +106,7 @@ def test_dry_run_sends_nothing(local_config, artifacts, tmp_path):
 
 @pytest.mark.parametrize("crash_after", [2, 6, 11, TOTAL_TXS - 1])
 def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifacts, tmp_path, crash_after):
+    local_config = private_roles(local_config)  # a network other than development: no public account in any role
     sender = fresh_key_sender()
     kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
     with pytest.raises(KeyboardInterrupt):
@@ -125,8 +127,7 @@ def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifa
 
 
 def test_resume_refuses_a_journal_from_another_config(local_config, artifacts, tmp_path):
-    from dataclasses import replace
-
+    local_config = private_roles(local_config)
     sender = fresh_key_sender()
     kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
     with pytest.raises(KeyboardInterrupt):
@@ -137,6 +138,7 @@ def test_resume_refuses_a_journal_from_another_config(local_config, artifacts, t
 
 
 def test_live_record_is_not_overwritten_without_force(local_config, artifacts, tmp_path):
+    local_config = private_roles(local_config)
     sender = fresh_key_sender()
     kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
     first = deploy_dao(web3, sender, local_config, artifacts, **kwargs)
@@ -198,3 +200,29 @@ def test_chain_without_cancun_is_refused_before_anything_is_sent(start_anvil, lo
 def test_pre_shanghai_chain_is_reported_missing_push0_too(start_anvil):
     w3 = Web3(HTTPProvider(start_anvil("--hardfork", "paris")))
     assert "PUSH0 (Shanghai, EIP-3855)" in missing_capabilities(w3)
+
+
+@pytest.mark.parametrize(
+    ("role", "change"),
+    [
+        ("governor.guardian", lambda c, a: replace(c, guardian=a)),
+        ("rewards.coordinators[0]", lambda c, a: replace(c, rewards=replace(c.rewards, coordinators=(a,)))),
+        ("registry.registrars[0]", lambda c, a: replace(c, registry=replace(c.registry, registrars=(a,)))),
+        ("genesis[2].to", lambda c, a: replace(c, genesis=(*c.genesis[:2], replace(c.genesis[2], to=a)))),
+    ],
+)
+def test_a_public_test_account_in_any_role_is_refused_off_development(local_config, artifacts, tmp_path, role, change):
+    """The trap: a config naming Anvil's public account #9 as guardian was deployed to a live network."""
+    private = private_roles(local_config)
+    public = accounts[9].address
+    config = change(private, public)
+    sender = fresh_key_sender()
+    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
+    with pytest.raises(DeployError) as info:
+        deploy_dao(web3, sender, config, artifacts, dry_run=True, **kwargs)
+    assert f"{role} {public}" in str(info.value)
+    assert "public test mnemonic" in str(info.value)
+    assert web3.eth.get_transaction_count(sender.address) == 0
+    assert list(tmp_path.iterdir()) == []
+    # the same config on a development chain is the demo's: allowed
+    deploy_dao(web3, sender, config, artifacts, dry_run=True, **{**kwargs, "development": True})
