@@ -46,6 +46,38 @@ class LiveNetwork:
     def fund(self, address: str, eth: int = 50) -> None:
         self.w3.provider.make_request("anvil_setBalance", [address, hex(eth * 10**18)])
 
+    def town_config(self, name: str = "town.yaml", **sections: Any) -> Path:
+        """Write a deploy config for this live network: the `local` preset (short delays) with every role the
+        preset gives to Anvil's public accounts moved to an address of no published key (a deploy to any network
+        but `development` refuses public accounts in any role), then ``sections`` merged over it.
+        The genesis holders are those of :func:`helpers.private_roles` (act as one with :meth:`act_as`)."""
+        import yaml
+        from helpers import private_roles
+
+        from furusato.config import load_config
+
+        config = private_roles(load_config(preset="local"))
+        assert config.rewards is not None
+        assert config.registry is not None
+        data: dict[str, Any] = {
+            "preset": "local",
+            "governor": {"guardian": config.guardian},
+            "genesis": [{"to": a.to, "amount": str(a.amount // 10**18)} for a in config.genesis],
+            "rewards": {"coordinators": list(config.rewards.coordinators)},
+            "registry": {"registrars": list(config.registry.registrars)},
+        }
+        for key, value in sections.items():
+            data[key] = {**data[key], **value} if isinstance(value, dict) and isinstance(data.get(key), dict) else value
+        path = self.tmp / name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return path
+
+    def act_as(self, address: str) -> str:
+        """Let the test send as ``address`` (Anvil impersonation), with ETH for gas; return the address."""
+        self.w3.provider.make_request("anvil_impersonateAccount", [address])
+        self.fund(address)
+        return address
+
     def command(self, *args: str) -> list[str]:
         import shutil
 
