@@ -181,6 +181,8 @@ def test_a_proposer_below_the_threshold_is_told_why(cli, write_spec, funded_trea
     result = cli("proposal", "create", str(write_spec(spec(good_pay))), dev=7)
     assert result.exit_code == 2
     assert "has 0 votes; proposing needs 100" in result.output
+    assert "tokens vote on receipt" in result.output
+    assert "delegate to yourself" not in result.output  # the old advice: tokens vote without it
 
 
 # ------------------------------------------------------------------------------------------------ status and steps
