@@ -247,8 +247,24 @@ def test_status_and_step_errors_in_every_reachable_state(
         require_step(status(passing), "execute")
 
     listed = cli("proposal", "list").output.splitlines()
-    states = [line.split()[1] for line in listed]
+    states = [line.split()[2] for line in listed]
     assert states == ["Executed", "Defeated", "Canceled"]
+    assert [line.split()[0] for line in listed] == ["#1", "#2", "#3"]
+    # the list's number and an unambiguous prefix name a proposal wherever an id is taken
+    full = cli("proposal", "show", passing).output
+    assert cli("proposal", "show", "#1").output == full
+    assert cli("proposal", "show", "1").output == full
+    assert cli("proposal", "show", passing[:12]).output == full
+    assert cli("proposal", "show", hex(int(passing))[:10]).output == full
+    missing = cli("proposal", "show", "#9")
+    assert missing.exit_code == 2
+    assert "there is no proposal #9" in missing.output
+    assert "Traceback" not in missing.output
+    short = cli("proposal", "show", "12")
+    assert short.exit_code == 2
+    assert "no proposal #12" in short.output
+    assert cli("proposal", "show", "0x12").exit_code == 2  # too short a hex prefix
+    assert "too short" in cli("proposal", "show", "0x12").output
     utc = cli("proposal", "show", passing, "--tz", "UTC").output
     assert " UTC" in utc
     assert " JST" not in utc
