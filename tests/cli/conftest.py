@@ -95,13 +95,12 @@ class LiveNetwork:
         )  # fmt: skip
 
 
-@pytest.fixture
-def live_network(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
+def _live(start_anvil: Any, tmp_path: Path, *anvil_args: str) -> LiveNetwork:
     import os
     import shutil
     import subprocess
 
-    url = start_anvil()
+    url = start_anvil(*anvil_args)
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "HOME": str(home)}
@@ -113,3 +112,20 @@ def live_network(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     return LiveNetwork(url=url, env=env, tmp=tmp_path)
+
+
+@pytest.fixture
+def live_network(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
+    return _live(start_anvil, tmp_path)
+
+
+#: Seconds between blocks of the testnet-like stand-in (Sepolia and mainnet: 12 s; every read after a transaction
+#: must see it even though nothing is mined on demand).
+BLOCK_TIME = 2
+
+
+@pytest.fixture
+def testnet_like(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
+    """A live network that behaves like a testnet: Anvil mines a block every ``BLOCK_TIME`` seconds, never on
+    demand, so a transaction waits for its block and reads right after it must not be stale."""
+    return _live(start_anvil, tmp_path, "--block-time", str(BLOCK_TIME))

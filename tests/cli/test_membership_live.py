@@ -90,7 +90,7 @@ def test_registry_import_and_sale_status_on_a_live_network_with_a_keystore(live_
     status = live_network.furusato("sale", "status", sale, *net, "--buyer", new[0])
     assert status.returncode == 0, status.stderr
     assert f"sale {sale}: Pending" in status.stdout
-    assert "sold 0 of 1000 tokens (goal 200, per buyer 100); raised 0 ETH" in status.stdout
+    assert "sold 0 of 1,000 tokens (goal 200, per buyer 100); raised 0 ETH" in status.stdout
     assert f"buyers: registered members of {registry.address}" in status.stdout
     assert f"{new[0]}: bought 0 tokens, paid 0 ETH" in status.stdout
 

@@ -97,6 +97,7 @@ def resolve_proposal_id(dao: Dao, text: str) -> int:
     digits = raw[2:].lower() if hexa else raw
     if len(digits) < MIN_PREFIX:
         raise InputError(f"{raw!r} is too short to name a proposal: give at least {MIN_PREFIX} digits, or its # number")
+
     def forms(i: int) -> tuple[str, ...]:  # hex with and without the leading zeros of a 32-byte id
         return (f"{i:064x}", f"{i:x}") if hexa else (str(i),)
 
