@@ -284,7 +284,7 @@ def test_a_quorum_short_of_the_need_is_explained(cli, write_spec, funded_treasur
 
 
 def test_unknown_proposal_and_bad_ids(cli):
-    assert "no proposal 12345 on the governor" in cli("proposal", "show", "12345").output
+    assert "no proposal id starts with 12345 on the governor" in cli("proposal", "show", "12345").output
     assert "'abc' is not a proposal id" in cli("proposal", "show", "abc").output
 
 
