@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import yaml
 from eth_account import Account
 
 from furusato.records import read_record
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def jump(live, seconds: int) -> None:
@@ -33,7 +36,9 @@ def test_deploy_propose_vote_queue_on_a_chain_with_a_block_time(testnet_like):
     key = Account.create().key
     ks, pw, address = live.keystore(key)
     live.fund(address)
-    config = live.town_config(genesis=[{"to": address, "amount": "50000"}])
+    c_ks, c_pw, coordinator = live.keystore(Account.create().key)
+    live.fund(coordinator)
+    config = live.town_config(genesis=[{"to": address, "amount": "50000"}], rewards={"coordinators": [coordinator]})
     records = live.tmp / "deployments"
     keystore = ["--keystore", str(ks), "--password-file", str(pw)]
     net = ["--network", "furusato-live", "--deployments", str(records)]
@@ -61,3 +66,20 @@ def test_deploy_propose_vote_queue_on_a_chain_with_a_block_time(testnet_like):
     now = dt.datetime.fromtimestamp(w3.eth.get_block("latest")["timestamp"], dt.UTC).replace(tzinfo=None)
     assert ready.year != 1970
     assert dt.timedelta(seconds=50) <= ready - now <= dt.timedelta(seconds=60 + 10)  # the timelock's 60 s delay
+
+    # rewards on the same chain: distribute reports the leaves it settled (it once said "0/4 leaves settled")
+    plan_dir = live.tmp / "plan"
+    policy = str(EXAMPLES / "rewards-policy.yaml")
+    planned = live.furusato("rewards", "plan", str(EXAMPLES / "activity-2026-12.csv"), "--policy", policy,
+                            "--epoch", "2026-12", "--out", str(plan_dir))  # fmt: skip
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    coordinator_keys = ["--keystore", str(c_ks), "--password-file", str(c_pw)]
+    published = live.furusato("rewards", "publish", str(plan_dir), *net, *coordinator_keys, "--yes")
+    assert published.returncode == 0, published.stdout + published.stderr
+    jump(live, 61)  # the challenge window
+    paid = live.furusato("rewards", "distribute", str(plan_dir), *net, *coordinator_keys, "--yes")
+    assert paid.returncode == 0, paid.stdout + paid.stderr
+    from furusato.rewards.onchain import load_plan_folder
+
+    leaves = load_plan_folder(plan_dir).leaf_count
+    assert f"{leaves}/{leaves} leaves settled" in paid.stdout
