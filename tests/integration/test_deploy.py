@@ -302,3 +302,18 @@ def test_a_public_test_account_in_any_role_is_refused_off_development(local_conf
     assert list(tmp_path.iterdir()) == []
     # the same config on a development chain is the demo's: allowed
     deploy_dao(web3, sender, config, artifacts, dry_run=True, **{**kwargs, "development": True})
+
+
+def test_a_long_japanese_name_deploys_with_its_own_short_domain_name(local_config, artifacts, tmp_path):
+    """ERC-20/721 names as the town writes them; the EIP-712 domain (what wallets show when signing) fits 31 bytes."""
+    long_name = "やまこしデジタル村民トークン"  # 42 UTF-8 bytes
+    config = replace(
+        local_config, token_name=long_name, token_domain_name="山古志トークン",
+        registry=replace(local_config.registry, name="やまこし村ふるさと住民登録カード"),
+    )  # fmt: skip
+    record = deploy_dao(web3, UnlockedSender(accounts[0].address), config, artifacts, network="development",
+                        development=True, records_dir=tmp_path, log=lambda _l: None)  # fmt: skip
+    token = web3.eth.contract(address=record.address("RegionToken"), abi=artifacts.get("RegionToken").abi)
+    assert token.functions.name().call() == long_name
+    assert token.functions.eip712Domain().call()[1] == "山古志トークン"
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, config))
