@@ -43,17 +43,20 @@ contract RegionToken is ERC20, ERC20Capped, ERC20Permit, ERC20Votes, AccessContr
     IResidentRegistry private _transferRegistry;
 
     /**
-     * @param name_ Token name (also the EIP-712 domain name for permit and delegation signatures).
+     * @param name_ Token name (`name()`, what wallets list): any length, e.g. a long Japanese name.
      * @param symbol_ Token symbol.
      * @param cap_ Hard cap on total supply, in base units.
      * @param admin Account that receives `DEFAULT_ADMIN_ROLE` (the deployer during setup, then the timelock).
+     * @param domainName_ EIP-712 domain name for permit and delegation signatures (what wallets show when signing),
+     * at most 31 UTF-8 bytes (OpenZeppelin's `ShortStrings`; longer reverts with `StringTooLong`). Empty: `name_`.
      */
     constructor(
         string memory name_,
         string memory symbol_,
         uint256 cap_,
-        address admin
-    ) ERC20(name_, symbol_) ERC20Capped(cap_) ERC20Permit(name_) {
+        address admin,
+        string memory domainName_
+    ) ERC20(name_, symbol_) ERC20Capped(cap_) ERC20Permit(bytes(domainName_).length == 0 ? name_ : domainName_) {
         if (admin == address(0)) revert RegionTokenZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }

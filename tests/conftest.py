@@ -215,15 +215,16 @@ def funded_treasury(treasury: Any, deployer: Any) -> Any:
 @pytest.fixture(scope="module")
 def mdao(artifacts: Artifacts, tmp_path_factory: Any) -> Any:
     """A members-only DAO (the `town` preset's default with transfer-restricted tokens), deployed by a fresh key
-    as on a live network and checked: ``token``, ``governor``, ``registry`` (Brownie objects), ``timelock`` (an
+    on the development chain (its roles are Anvil's public accounts, refused on any other network) and checked:
+    ``token``, ``governor``, ``registry`` (Brownie objects), ``timelock`` (an
     unlocked account), ``treasury`` (address) and ``pdao`` (the package core's view)."""
     from furusato.bench.membership import members_only_config
     from furusato.deploy import check_wiring
     from furusato.proposals.dao import load_dao
 
-    config = members_only_config()
+    config = members_only_config()  # its roles are Anvil's public accounts: a development chain's deployment
     record = deploy_dao(
-        web3, fresh_key_sender(), config, artifacts, network="testnet", development=False,
+        web3, fresh_key_sender(), config, artifacts, network="members-dev", development=True,
         records_dir=tmp_path_factory.mktemp("records"), log=lambda _l: None,
     )  # fmt: skip
     failed = [c.description for c in check_wiring(web3, artifacts, record, config) if not c.ok]

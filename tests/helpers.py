@@ -143,3 +143,28 @@ class CrashingSender:
             raise KeyboardInterrupt("simulated crash")
         self.sent += 1
         return self.inner.send(w3, tx)
+
+
+def private_roles(config: Any) -> Any:
+    """``config`` with every role of a public test account (guardian, coordinators, registrars, genesis) moved to
+    an address of no published key, as a deploy to any network but `development` requires. The test chain (Anvil)
+    still lets a test act as them (``accounts.at(address, force=True)``)."""
+    from dataclasses import replace
+
+    from furusato.abi import keccak, to_checksum_address
+    from furusato.accounts import public_test_addresses
+
+    public = public_test_addresses()
+
+    def private(address: str) -> str:
+        if address.lower() not in public:
+            return address
+        return to_checksum_address("0x" + keccak(b"private " + address.lower().encode()).hex()[-40:])
+
+    out = replace(config, guardian=private(config.guardian) if config.guardian else None,
+                  genesis=tuple(replace(a, to=private(a.to)) for a in config.genesis))  # fmt: skip
+    if out.rewards:
+        out = replace(out, rewards=replace(out.rewards, coordinators=tuple(map(private, out.rewards.coordinators))))
+    if out.registry:
+        out = replace(out, registry=replace(out.registry, registrars=tuple(map(private, out.registry.registrars))))
+    return out

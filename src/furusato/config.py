@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -18,6 +19,24 @@ from furusato.textio import load_yaml_mapping
 from furusato.units import parse_duration, parse_units
 
 PRESETS = ("local", "town")
+
+#: Longest EIP-712 domain name OpenZeppelin 5.7 accepts (``ShortStrings``: 31 UTF-8 bytes; longer reverts with
+#: ``StringTooLong`` in the constructor).
+EIP712_NAME_MAX_BYTES = 31
+
+#: Every key a config may hold, by section (``genesis`` holds a list of ``{to, amount}``).
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "": ("preset", "token", "governor", "timelock", "genesis", "rewards", "registry"),
+    "token": ("name", "symbol", "cap", "domain_name"),
+    "governor": (
+        "name", "voting_delay", "voting_period", "proposal_threshold", "quorum_percent", "late_quorum_extension",
+        "guardian", "members_only",
+    ),
+    "timelock": ("min_delay",),
+    "genesis": ("to", "amount"),
+    "rewards": ("challenge_window", "member_cap", "standing_budget", "coordinators", "members_only"),
+    "registry": ("name", "symbol", "registrars", "self_registration_kinds", "restrict_transfers", "genesis_kind"),
+}  # fmt: skip
 
 
 def parse_address(value: Any, field: str, *, allow_none: bool = False) -> str | None:
@@ -95,7 +114,7 @@ class DeployConfig:
     token_name: str
     token_symbol: str
     token_cap: int
-    governor_name: str
+    governor_name: str  # also the governor's EIP-712 domain name: at most 31 UTF-8 bytes
     voting_delay: int
     voting_period: int
     proposal_threshold: int
@@ -107,10 +126,21 @@ class DeployConfig:
     rewards: RewardsConfig | None = None
     registry: RegistryConfig | None = None
     governor_members_only: bool = False  # only registry members may propose and vote
+    #: The token's EIP-712 domain name (what wallets show when signing a permit or a delegation), at most 31 UTF-8
+    #: bytes; "" means the token name itself (the default when it fits).
+    token_domain_name: str = ""
+
+    @property
+    def token_domain(self) -> str:
+        """The token's EIP-712 domain name as deployed."""
+        return self.token_domain_name or self.token_name
 
     def digest(self) -> str:
         """A stable hash of the configuration, stored in the deployment record."""
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+        fields = asdict(self)
+        if not fields["token_domain_name"]:  # the default: digests of configs written before the field are unchanged
+            del fields["token_domain_name"]
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
 def load_preset(name: str) -> dict[str, Any]:
@@ -131,10 +161,23 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_config(path: Path | None = None, preset: str | None = None) -> DeployConfig:
-    """Load a config file (which may name a ``preset:`` it extends) or a bare preset, and validate it."""
+    """Load a config file or a bare preset, and validate it.
+
+    A config file must state the preset it extends (``preset: town`` or ``preset: local``): a key it leaves out is
+    taken from that preset, so an unstated base would silently fill roles with another preset's accounts. ``preset``
+    (the ``--preset`` option) may only repeat the file's own."""
     raw: dict[str, Any] = {}
     if path is not None:
         raw = load_yaml_mapping(path, "the deployment config")
+        stated = raw.get("preset")
+        if stated is None:
+            raise ConfigError(
+                f"{path}: the config does not say which preset it extends; add a first line `preset: town` (realistic "
+                "timing, no sample accounts) or `preset: local` (short delays and Anvil's public sample accounts, "
+                "for a local chain only). Every key the file leaves out is taken from that preset."
+            )
+        if preset is not None and str(stated) != preset:
+            raise ConfigError(f"{path} extends preset {stated!r} but --preset {preset} was given: drop one of them")
     name = preset or raw.get("preset") or "local"
     merged = _merge(load_preset(str(name)), {k: v for k, v in raw.items() if k != "preset"})
     return validate(merged, preset=str(name), source=str(path or f"preset {name}"))
@@ -153,12 +196,46 @@ def _require(section: dict[str, Any], key: str, where: str) -> Any:
     return section[key]
 
 
+def _refuse_unknown(section: dict[str, Any], where: str, source: str) -> None:
+    """Refuse the first unknown key of ``section`` (a typo would otherwise be ignored), naming the nearest known."""
+    known = KNOWN_KEYS[where]
+    for key in section:
+        if key in known:
+            continue
+        path = f"{where}.{key}" if where else str(key)
+        near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+        hint = f"; did you mean '{where + '.' if where else ''}{near[0]}'?" if near else ""
+        raise ConfigError(
+            f"{source}: unknown key '{path}'{hint} (known keys{' of ' + where if where else ''}: {', '.join(known)})"
+        )
+
+
+def _refuse_unknown_keys(data: dict[str, Any], source: str) -> None:
+    _refuse_unknown(data, "", source)
+    for section in ("token", "governor", "timelock", "rewards", "registry"):
+        if isinstance(data.get(section), dict):
+            _refuse_unknown(data[section], section, source)
+    if isinstance(data.get("genesis"), list):
+        for item in data["genesis"]:
+            if isinstance(item, dict):
+                _refuse_unknown(item, "genesis", source)
+
+
+def check_domain_name(name: str, field: str, hint: str) -> None:
+    """Refuse an EIP-712 domain name longer than OpenZeppelin accepts, in bytes and characters."""
+    size = len(name.encode("utf-8"))
+    if size > EIP712_NAME_MAX_BYTES:
+        raise ConfigError(
+            f"{field} {name!r} is {size} UTF-8 bytes ({len(name)} characters); an EIP-712 domain name (what wallets "
+            f"show when signing) may be at most {EIP712_NAME_MAX_BYTES} bytes — about 10 Japanese characters or "
+            f"{EIP712_NAME_MAX_BYTES} ASCII letters. {hint}"
+        )
+
+
 def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     """Turn a merged mapping into a :class:`DeployConfig`, naming the first problem found."""
-    known = {"token", "governor", "timelock", "genesis", "rewards", "registry"}
-    unknown = set(data) - known
-    if unknown:
-        raise ConfigError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
+    _refuse_unknown_keys(data, source)
+    data = {k: v for k, v in data.items() if k != "preset"}
     token = _section(data, "token", source)
     gov = _section(data, "governor", source)
     tl = _section(data, "timelock", source)
@@ -200,15 +277,35 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
             "governor.members_only is true but the config has no 'registry' section: members-only governance "
             "needs the ResidentRegistry whose members may propose and vote"
         )
+    token_name = str(_require(token, "name", "token"))
+    domain_name = token.get("domain_name")
+    if domain_name is None:
+        check_domain_name(
+            token_name,
+            "token.name (also the token's EIP-712 domain name unless token.domain_name is set)",
+            "Keep the long name and set token.domain_name to a short one (e.g. an ASCII name or the symbol).",
+        )
+    else:
+        domain_name = str(domain_name).strip()
+        if not domain_name:
+            raise ConfigError("token.domain_name is empty: give a short name, or leave the key out to use token.name")
+        check_domain_name(domain_name, "token.domain_name", "Choose a shorter one (e.g. an ASCII name or the symbol).")
+    governor_name = str(_require(gov, "name", "governor"))
+    check_domain_name(
+        governor_name,
+        "governor.name (the governor's EIP-712 domain name, shown when a vote is signed)",
+        "Choose a shorter governor name.",
+    )
     return DeployConfig(
         rewards=rewards,
         registry=registry,
         governor_members_only=members_only,
         preset=preset,
-        token_name=str(_require(token, "name", "token")),
+        token_name=token_name,
+        token_domain_name="" if domain_name is None or domain_name == token_name else domain_name,
         token_symbol=str(_require(token, "symbol", "token")),
         token_cap=cap,
-        governor_name=str(_require(gov, "name", "governor")),
+        governor_name=governor_name,
         voting_delay=voting_delay,
         voting_period=voting_period,
         proposal_threshold=parse_units(gov.get("proposal_threshold", 0), "governor.proposal_threshold"),
@@ -267,16 +364,7 @@ def _registry(raw: Any, source: str) -> RegistryConfig | None:
         return None
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: 'registry' must be a mapping (or null for no resident registry)")
-    unknown = set(raw) - {
-        "name",
-        "symbol",
-        "registrars",
-        "self_registration_kinds",
-        "restrict_transfers",
-        "genesis_kind",
-    }
-    if unknown:
-        raise ConfigError(f"registry: unknown key(s) {', '.join(sorted(unknown))}")
+    _refuse_unknown(raw, "registry", source)
     addresses = _addresses(raw, "registrars", "registry")
     kinds = raw.get("self_registration_kinds") or []
     if not isinstance(kinds, list):

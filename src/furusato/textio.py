@@ -45,6 +45,15 @@ def decode_spreadsheet_text(data: bytes) -> tuple[str, str]:
     )
 
 
+def leading_blank_rows(table: list[list[str]]) -> int:
+    """How many rows before a CSV's header are blank (a spreadsheet export may start with empty lines, after a BOM
+    too): the header is ``table[n]`` on line ``n + 1``. ``len(table)`` when every row is blank."""
+    for index, row in enumerate(table):
+        if any(cell.strip() for cell in row):
+            return index
+    return len(table)
+
+
 def clean_cell(value: str) -> str:
     """A cell as it is matched: NFKC-normalised (full-width digits and letters become ASCII) and trimmed."""
     return unicodedata.normalize("NFKC", value).strip()

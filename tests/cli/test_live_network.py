@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ANVIL_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"  # public test mnemonic, #0
 
 
-def deploy_args(ks: Path, pw: Path, records: Path) -> list[str]:
+def deploy_args(ks: Path, pw: Path, records: Path, config: Path) -> list[str]:
     return ["deploy", "--network", "furusato-live", "--keystore", str(ks), "--password-file", str(pw),
-            "--preset", "local", "--yes", "--deployments", str(records)]  # fmt: skip
+            "--config", str(config), "--yes", "--deployments", str(records)]  # fmt: skip
 
 
 def test_the_separate_anvil_is_a_non_development_brownie_network(live_network):
@@ -41,7 +41,7 @@ def test_cli_deploys_to_a_live_network_with_a_keystore_account(live_network):
     live_network.fund(address)
     records = live_network.tmp / "deployments"
 
-    result = live_network.furusato(*deploy_args(ks, pw, records))
+    result = live_network.furusato(*deploy_args(ks, pw, records, live_network.town_config()))
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert key.hex() not in result.stdout + result.stderr
@@ -49,12 +49,13 @@ def test_cli_deploys_to_a_live_network_with_a_keystore_account(live_network):
     assert record.network == "furusato-live"
     assert record.deployer == address
     assert record.chain_id == 31337
-    for name in contract_names(load_config(preset="local")):
+    config = load_config(live_network.tmp / "town.yaml")
+    for name in contract_names(config):
         assert w3.eth.get_code(record.address(name)), name
-    checks = check_wiring(w3, Artifacts(ROOT), record, load_config(preset="local"))
+    checks = check_wiring(w3, Artifacts(ROOT), record, config)
     assert [c.description for c in checks if not c.ok] == []
 
-    again = live_network.furusato(*deploy_args(ks, pw, records))
+    again = live_network.furusato(*deploy_args(ks, pw, records, live_network.town_config()))
     assert again.returncode == 2
     assert "already records a DAO on furusato-live" in again.stderr
 
@@ -62,7 +63,7 @@ def test_cli_deploys_to_a_live_network_with_a_keystore_account(live_network):
 def test_cli_refuses_the_public_test_mnemonic_on_a_live_network(live_network):
     ks, pw, address = live_network.keystore(ANVIL_KEY_0)
     nonce = live_network.w3.eth.get_transaction_count(address)
-    result = live_network.furusato(*deploy_args(ks, pw, live_network.tmp / "d"))
+    result = live_network.furusato(*deploy_args(ks, pw, live_network.tmp / "d", live_network.town_config()))
     assert result.returncode == 2
     assert "public test mnemonic" in result.stderr
     assert live_network.w3.eth.get_transaction_count(address) == nonce
@@ -79,7 +80,7 @@ def test_cli_reports_a_wrong_keystore_password(live_network):
     ks, _pw, _address = live_network.keystore(Account.create().key)
     wrong = live_network.tmp / "wrong.txt"
     wrong.write_text("not the password")
-    result = live_network.furusato(*deploy_args(ks, wrong, live_network.tmp / "d"))
+    result = live_network.furusato(*deploy_args(ks, wrong, live_network.tmp / "d", live_network.town_config()))
     assert result.returncode == 2
     assert "wrong password or damaged file" in result.stderr
 
@@ -90,7 +91,10 @@ PLAN_LAST_LINE = "then the deployer renounces every role it held"
 def test_cli_preflight_refusal_comes_before_the_plan_and_the_question(live_network):
     """An unfunded deployer is refused by the preflight: no plan, no question, nothing sent or written."""
     ks, pw, address = live_network.keystore(Account.create().key)
-    args = [a for a in deploy_args(ks, pw, live_network.tmp / "d") if a != "--yes"]  # would ask, if it got that far
+    config = live_network.town_config()
+    args = [
+        a for a in deploy_args(ks, pw, live_network.tmp / "d", config) if a != "--yes"
+    ]  # would ask, if it got that far
     result = live_network.furusato(*args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"the deployer {address} has no ETH on furusato-live" in result.stderr
@@ -109,7 +113,7 @@ def test_cli_prints_the_plan_once_then_asks_then_deploys(live_network):
     ks, pw, address = live_network.keystore(Account.create().key)
     live_network.fund(address)
     records = live_network.tmp / "deployments"
-    args = [a for a in deploy_args(ks, pw, records) if a != "--yes"]
+    args = [a for a in deploy_args(ks, pw, records, live_network.town_config()) if a != "--yes"]
     controller, terminal = pty.openpty()
     try:
         os.write(controller, b"y\n")
@@ -136,7 +140,7 @@ def test_brownie_run_live_entry_point_deploys_with_a_keystore(live_network):
         **live_network.env,
         "FURUSATO_KEYSTORE": str(ks),
         "FURUSATO_PASSWORD_FILE": str(pw),
-        "FURUSATO_PRESET": "local",
+        "FURUSATO_CONFIG": str(live_network.town_config()),
         "FURUSATO_DEPLOYMENTS": str(records),
     }
     brownie = shutil.which("brownie")
@@ -149,3 +153,31 @@ def test_brownie_run_live_entry_point_deploys_with_a_keystore(live_network):
     record = read_record(records / "furusato-live.json")
     assert record.deployer == address
     assert record.complete
+
+
+def test_cli_refuses_a_public_test_account_as_guardian_on_a_live_network(live_network):
+    """The trap: a config without the guardian line fell back to Anvil's public account #9 and was deployed."""
+    ks, pw, address = live_network.keystore(Account.create().key)
+    live_network.fund(address)
+    public_guardian = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"  # Anvil's public account #9
+    config = live_network.town_config(governor={"guardian": public_guardian})
+    result = live_network.furusato(*deploy_args(ks, pw, live_network.tmp / "d", config))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"governor.guardian {public_guardian}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert live_network.w3.eth.get_transaction_count(address) == 0
+    assert not (live_network.tmp / "d").exists()
+
+
+def test_cli_refuses_a_config_without_preset_and_a_key_typo(live_network, tmp_path):
+    ks, pw, _address = live_network.keystore(Account.create().key)
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("token: {name: 山古志トークン, symbol: YMK}\n", encoding="utf-8")
+    result = live_network.furusato(*deploy_args(ks, pw, tmp_path / "d", bare))
+    assert result.returncode == 2
+    assert "does not say which preset it extends" in result.stderr
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("preset: town\ngovernor: {quorum_precent: 10}\n", encoding="utf-8")
+    result = live_network.furusato(*deploy_args(ks, pw, tmp_path / "d", typo))
+    assert result.returncode == 2
+    assert "did you mean 'governor.quorum_percent'?" in result.stderr

@@ -186,7 +186,7 @@ def test_sale_start_dry_run_then_start_buy_finalize_refund(cli, dao, registry, m
     status = cli("sale", "status", address, "--buyer", buyer.address)
     assert status.exit_code == 0, status.output
     assert f"sale {address}: Open" in status.output
-    assert "sold 100 of 1000 tokens (goal 500, per buyer 400); raised 0.1 ETH" in status.output
+    assert "sold 100 of 1,000 tokens (goal 500, per buyer 400); raised 0.1 ETH" in status.output
     assert "bought 100 tokens, paid 0.1 ETH" in status.output
 
     early = cli("sale", "finalize", address, "--yes")
@@ -257,7 +257,7 @@ def test_sale_goal_met_finalize_sends_proceeds_to_the_treasury_and_claims_delive
     advance(sale.terms()[5] - chain.time() + 1)
     status = cli("sale", "status", sale.address)
     assert f"sale {sale.address}: Succeeded\n" in status.output
-    assert "sold 700 of 1000 tokens (goal 500, per buyer 400); raised 0.7 ETH" in status.output
+    assert "sold 700 of 1,000 tokens (goal 500, per buyer 400); raised 0.7 ETH" in status.output
     assert "sends the proceeds to the Treasury" in status.output
     treasury_before = dao.treasury.balance()
     fin = cli("sale", "finalize", sale.address, "--dev-account", "0", "--yes")
@@ -332,7 +332,7 @@ def test_sale_paid_in_an_erc20_shows_its_units_and_refunds_in_it(cli, dao, pdao,
     status = cli("sale", "status", sale.address, "--buyer", buyer.address)
     assert status.exit_code == 0, status.output
     assert f"price 2.5 {pay.address} per token" in status.output
-    assert f"sold 100 of 1000 tokens (goal 500, per buyer 400); raised 250 {pay.address}" in status.output
+    assert f"sold 100 of 1,000 tokens (goal 500, per buyer 400); raised 250 {pay.address}" in status.output
     assert f"{buyer.address}: bought 100 tokens, paid 250 {pay.address}" in status.output
 
     advance(sale.terms()[5] - chain.time() + 1)

@@ -14,6 +14,7 @@ from eth_account import Account
 from web3 import Web3
 
 from furusato.artifacts import Artifacts
+from furusato.config import load_config
 from furusato.records import read_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +32,7 @@ def test_registry_import_and_sale_status_on_a_live_network_with_a_keystore(live_
     keystore = ["--keystore", str(ks), "--password-file", str(pw)]
     records = live_network.tmp / "deployments"
     net = ["--network", "furusato-live", "--deployments", str(records)]
-    config = live_network.tmp / "town.yaml"
-    config.write_text(f'preset: local\nregistry:\n  registrars: ["{address}"]\n', encoding="utf-8")
+    config = live_network.town_config(registry={"registrars": [address]})
     deployed = live_network.furusato("deploy", "--config", str(config), "--keystore", str(deployer_ks),
                                      "--password-file", str(deployer_pw), "--yes", *net)  # fmt: skip
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
@@ -74,7 +74,8 @@ def test_registry_import_and_sale_status_on_a_live_network_with_a_keystore(live_
 
     # a sale proposed by the keystore member (votes from a genesis holder), then read by `sale status`
     token = w3.eth.contract(address=record.address("RegionToken"), abi=Artifacts(ROOT).get("RegionToken").abi)
-    tx = token.functions.transfer(address, 1_000 * TOKEN).transact({"from": w3.eth.accounts[1]})
+    holder = live_network.act_as(load_config(config).genesis[0].to)
+    tx = token.functions.transfer(address, 1_000 * TOKEN).transact({"from": holder})
     w3.eth.wait_for_transaction_receipt(tx)
     w3.provider.make_request("evm_increaseTime", [2])
     w3.provider.make_request("evm_mine", [])
@@ -89,7 +90,7 @@ def test_registry_import_and_sale_status_on_a_live_network_with_a_keystore(live_
     status = live_network.furusato("sale", "status", sale, *net, "--buyer", new[0])
     assert status.returncode == 0, status.stderr
     assert f"sale {sale}: Pending" in status.stdout
-    assert "sold 0 of 1000 tokens (goal 200, per buyer 100); raised 0 ETH" in status.stdout
+    assert "sold 0 of 1,000 tokens (goal 200, per buyer 100); raised 0 ETH" in status.stdout
     assert f"buyers: registered members of {registry.address}" in status.stdout
     assert f"{new[0]}: bought 0 tokens, paid 0 ETH" in status.stdout
 

@@ -71,8 +71,8 @@ def test_the_script_runs_registry_and_sale_end_to_end_and_its_cli_reads_them(scr
         assert sale.purchaseOf(buyer)[2]  # settled
     assert token.balanceOf(sale) == 0
     assert f"proposed {demo.proposal_id}" in out
-    assert "sold 3500 of 10000 tokens (goal 3000, per buyer 2000); raised 3.5 ETH" in out
-    assert f"{accounts[6].address}: bought 2000 tokens, paid 2 ETH, settled" in out
+    assert "sold 3,500 of 10,000 tokens (goal 3,000, per buyer 2,000); raised 3.5 ETH" in out
+    assert f"{accounts[6].address}: bought 2,000 tokens, paid 2 ETH, settled" in out
 
     # cli: the same commands on the deployment record the demo wrote
     monkeypatch.setenv("FURUSATO_ARGS", f"sale status {demo.sale} --deployments {tmp_path}")

@@ -181,6 +181,8 @@ def test_a_proposer_below_the_threshold_is_told_why(cli, write_spec, funded_trea
     result = cli("proposal", "create", str(write_spec(spec(good_pay))), dev=7)
     assert result.exit_code == 2
     assert "has 0 votes; proposing needs 100" in result.output
+    assert "tokens vote on receipt" in result.output
+    assert "delegate to yourself" not in result.output  # the old advice: tokens vote without it
 
 
 # ------------------------------------------------------------------------------------------------ status and steps
@@ -245,8 +247,24 @@ def test_status_and_step_errors_in_every_reachable_state(
         require_step(status(passing), "execute")
 
     listed = cli("proposal", "list").output.splitlines()
-    states = [line.split()[1] for line in listed]
+    states = [line.split()[2] for line in listed]
     assert states == ["Executed", "Defeated", "Canceled"]
+    assert [line.split()[0] for line in listed] == ["#1", "#2", "#3"]
+    # the list's number and an unambiguous prefix name a proposal wherever an id is taken
+    full = cli("proposal", "show", passing).output
+    assert cli("proposal", "show", "#1").output == full
+    assert cli("proposal", "show", "1").output == full
+    assert cli("proposal", "show", passing[:12]).output == full
+    assert cli("proposal", "show", hex(int(passing))[:10]).output == full
+    missing = cli("proposal", "show", "#9")
+    assert missing.exit_code == 2
+    assert "there is no proposal #9" in missing.output
+    assert "Traceback" not in missing.output
+    short = cli("proposal", "show", "12")
+    assert short.exit_code == 2
+    assert "no proposal #12" in short.output
+    assert cli("proposal", "show", "0x12").exit_code == 2  # too short a hex prefix
+    assert "too short" in cli("proposal", "show", "0x12").output
     utc = cli("proposal", "show", passing, "--tz", "UTC").output
     assert " UTC" in utc
     assert " JST" not in utc
@@ -266,7 +284,7 @@ def test_a_quorum_short_of_the_need_is_explained(cli, write_spec, funded_treasur
 
 
 def test_unknown_proposal_and_bad_ids(cli):
-    assert "no proposal 12345 on the governor" in cli("proposal", "show", "12345").output
+    assert "no proposal id starts with 12345 on the governor" in cli("proposal", "show", "12345").output
     assert "'abc' is not a proposal id" in cli("proposal", "show", "abc").output
 
 

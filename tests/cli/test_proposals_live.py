@@ -19,6 +19,7 @@ from web3 import Web3
 
 from furusato.artifacts import Artifacts
 from furusato.ballots import export_ballot
+from furusato.config import load_config
 from furusato.governance import Support
 from furusato.proposals import load_dao
 from furusato.records import read_record
@@ -41,13 +42,14 @@ def test_governance_commands_on_a_live_network_with_keystores(live_network):
     live_network.fund(address)
     records = live_network.tmp / "deployments"
     deployed = live_network.furusato("deploy", "--network", "furusato-live", "--keystore", str(ks), "--password-file",
-                                     str(pw), "--preset", "local", "--yes", "--deployments", str(records))  # fmt: skip
+                                     str(pw), "--config", str(live_network.town_config()), "--yes", "--deployments",
+                                     str(records))  # fmt: skip
     assert deployed.returncode == 0, deployed.stderr
     net = ["--network", "furusato-live", "--deployments", str(records)]
 
-    # Anvil's public accounts hold the genesis tokens but are refused here; the keystore member gets votes.
+    # A genesis holder (impersonated on the stand-in) gives the keystore member votes.
     dao = load_dao(w3, read_record(records / "furusato-live.json"), Artifacts(ROOT))
-    holder = w3.eth.accounts[1]
+    holder = live_network.act_as(load_config(live_network.tmp / "town.yaml").genesis[0].to)
     voter = Account.create()
     w3.eth.wait_for_transaction_receipt(
         dao.token.functions.transfer(voter.address, 500 * 10**18).transact({"from": holder})

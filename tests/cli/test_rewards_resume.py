@@ -35,8 +35,7 @@ def test_a_killed_distribution_resumes_and_pays_exactly_the_rest(live_network, t
     c_ks, c_pw, coordinator = lv.keystore(Account.create().key)
     lv.fund(deployer)
     lv.fund(coordinator)
-    config = tmp_path / "dao.yaml"
-    config.write_text(f"preset: local\nrewards:\n  coordinators: ['{coordinator}']\n")
+    config = lv.town_config(rewards={"coordinators": [coordinator]})
     records = tmp_path / "deployments"
     deployed = lv.furusato("deploy", "--network", "furusato-live", "--config", str(config), "--keystore", str(d_ks),
                            "--password-file", str(d_pw), "--yes", "--deployments", str(records))  # fmt: skip

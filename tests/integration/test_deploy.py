@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from brownie import accounts, web3
-from helpers import CrashingSender, fresh_key_sender
+from helpers import CrashingSender, fresh_key_sender, private_roles
 from web3 import HTTPProvider, Web3
 
 from furusato.accounts import public_test_addresses
@@ -105,6 +106,7 @@ def test_dry_run_sends_nothing(local_config, artifacts, tmp_path):
 
 @pytest.mark.parametrize("crash_after", [2, 6, 11, TOTAL_TXS - 1])
 def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifacts, tmp_path, crash_after):
+    local_config = private_roles(local_config)  # a network other than development: no public account in any role
     sender = fresh_key_sender()
     kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
     with pytest.raises(KeyboardInterrupt):
@@ -124,19 +126,95 @@ def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifa
     assert all(c.ok for c in check_wiring(web3, artifacts, record, local_config))
 
 
-def test_resume_refuses_a_journal_from_another_config(local_config, artifacts, tmp_path):
-    from dataclasses import replace
-
+def test_a_retry_with_a_corrected_config_continues_when_what_was_deployed_still_fits(local_config, artifacts, tmp_path):
+    """Token, registry and timelock deployed, then a stop; the retry changes only the governor (not deployed yet):
+    it continues with the same three contracts instead of refusing and orphaning them."""
+    config = private_roles(local_config)
     sender = fresh_key_sender()
     kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
     with pytest.raises(KeyboardInterrupt):
-        deploy_dao(web3, CrashingSender(sender, 3), local_config, artifacts, **kwargs)
-    other = replace(local_config, quorum_percent=10)
-    with pytest.raises(DeployError, match="unfinished deployment with another chain, deployer or config"):
+        deploy_dao(web3, CrashingSender(sender, 3), config, artifacts, **kwargs)
+    half = read_record(record_path(tmp_path, "testnet", partial=True))
+    assert set(half.contracts) == {"RegionToken", "ResidentRegistry", "TimelockController"}
+    corrected = replace(config, governor_name="Yamakoshi Council", quorum_percent=10)
+    lines: list[str] = []
+    record = deploy_dao(web3, sender, corrected, artifacts, **{**kwargs, "log": lines.append})
+    assert any("resuming the unfinished deployment" in line for line in lines)
+    for name, entry in half.contracts.items():
+        assert record.contracts[name].address == entry.address, name
+    assert record.config_digest == corrected.digest()
+    assert web3.eth.get_transaction_count(sender.address) == TOTAL_TXS
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, corrected))
+
+
+def test_a_retry_that_no_longer_fits_names_the_orphans_and_restart_starts_over(local_config, artifacts, tmp_path):
+    config = private_roles(local_config)
+    sender = fresh_key_sender()
+    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
+    with pytest.raises(KeyboardInterrupt):
+        deploy_dao(web3, CrashingSender(sender, 4), config, artifacts, **kwargs)
+    half = read_record(record_path(tmp_path, "testnet", partial=True))
+    other = replace(config, quorum_percent=10)  # the governor was deployed with 4 %
+    nonce = web3.eth.get_transaction_count(sender.address)
+    with pytest.raises(DeployError) as info:
         deploy_dao(web3, sender, other, artifacts, **kwargs)
+    message = str(info.value)
+    assert f"orphaned (deployed, unused by the new config): RegionGovernor {half.address('RegionGovernor')}" in message
+    assert "RegionToken" not in message.split("orphaned")[1].split("Finish")[0]
+    assert "--restart" in message
+    assert web3.eth.get_transaction_count(sender.address) == nonce
+    record = deploy_dao(web3, sender, other, artifacts, restart=True, **kwargs)
+    assert record.address("RegionGovernor") != half.address("RegionGovernor")
+    assert read_record(tmp_path / "testnet.partial.abandoned.json").contracts == half.contracts
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, other))
+
+
+TOO_LONG = ": constructor would revert: StringTooLong"
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (
+            dict(governor_name="やまこし村デジタル議会ガバナー"),
+            "RegionGovernor: constructor would revert: StringTooLong",
+        ),
+        (
+            dict(token_domain_name="やまこしデジタル村民トークン"),
+            "RegionToken: constructor would revert: StringTooLong",
+        ),
+    ],
+)
+def test_dry_run_simulates_every_constructor_and_fails_where_the_real_run_would(
+    local_config, artifacts, tmp_path, change, where
+):
+    """The trap: a 42-byte Japanese name passed --dry-run and the real deploy stopped after ~6.3M gas. (The config
+    loader refuses these names first; here the config is built past it to show the preflight's own simulation.)"""
+    config = replace(private_roles(local_config), **change)
+    sender = fresh_key_sender()
+    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
+    with pytest.raises(DeployError, match="would stop part-way; nothing was sent") as info:
+        deploy_dao(web3, sender, config, artifacts, dry_run=True, **kwargs)
+    assert where in str(info.value)
+    with pytest.raises(DeployError, match=where.split(":")[0]):
+        deploy_dao(web3, sender, config, artifacts, **kwargs)
+    assert web3.eth.get_transaction_count(sender.address) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_simulation_predicts_the_addresses_the_deployment_gets(local_config, artifacts, tmp_path):
+    from furusato.deploy.simulate import create_address, deploy_order
+
+    config = private_roles(local_config)
+    sender = fresh_key_sender()
+    record = deploy_dao(web3, sender, config, artifacts, network="testnet", development=False, records_dir=tmp_path,
+                        log=lambda _l: None)  # fmt: skip
+    for nonce, name in enumerate(deploy_order(config)):
+        assert record.address(name) == create_address(sender.address, nonce), name
 
 
 def test_live_record_is_not_overwritten_without_force(local_config, artifacts, tmp_path):
+    local_config = private_roles(local_config)
     sender = fresh_key_sender()
     kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
     first = deploy_dao(web3, sender, local_config, artifacts, **kwargs)
@@ -198,3 +276,44 @@ def test_chain_without_cancun_is_refused_before_anything_is_sent(start_anvil, lo
 def test_pre_shanghai_chain_is_reported_missing_push0_too(start_anvil):
     w3 = Web3(HTTPProvider(start_anvil("--hardfork", "paris")))
     assert "PUSH0 (Shanghai, EIP-3855)" in missing_capabilities(w3)
+
+
+@pytest.mark.parametrize(
+    ("role", "change"),
+    [
+        ("governor.guardian", lambda c, a: replace(c, guardian=a)),
+        ("rewards.coordinators[0]", lambda c, a: replace(c, rewards=replace(c.rewards, coordinators=(a,)))),
+        ("registry.registrars[0]", lambda c, a: replace(c, registry=replace(c.registry, registrars=(a,)))),
+        ("genesis[2].to", lambda c, a: replace(c, genesis=(*c.genesis[:2], replace(c.genesis[2], to=a)))),
+    ],
+)
+def test_a_public_test_account_in_any_role_is_refused_off_development(local_config, artifacts, tmp_path, role, change):
+    """The trap: a config naming Anvil's public account #9 as guardian was deployed to a live network."""
+    private = private_roles(local_config)
+    public = accounts[9].address
+    config = change(private, public)
+    sender = fresh_key_sender()
+    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
+    with pytest.raises(DeployError) as info:
+        deploy_dao(web3, sender, config, artifacts, dry_run=True, **kwargs)
+    assert f"{role} {public}" in str(info.value)
+    assert "public test mnemonic" in str(info.value)
+    assert web3.eth.get_transaction_count(sender.address) == 0
+    assert list(tmp_path.iterdir()) == []
+    # the same config on a development chain is the demo's: allowed
+    deploy_dao(web3, sender, config, artifacts, dry_run=True, **{**kwargs, "development": True})
+
+
+def test_a_long_japanese_name_deploys_with_its_own_short_domain_name(local_config, artifacts, tmp_path):
+    """ERC-20/721 names as the town writes them; the EIP-712 domain (what wallets show when signing) fits 31 bytes."""
+    long_name = "やまこしデジタル村民トークン"  # 42 UTF-8 bytes
+    config = replace(
+        local_config, token_name=long_name, token_domain_name="山古志トークン",
+        registry=replace(local_config.registry, name="やまこし村ふるさと住民登録カード"),
+    )  # fmt: skip
+    record = deploy_dao(web3, UnlockedSender(accounts[0].address), config, artifacts, network="development",
+                        development=True, records_dir=tmp_path, log=lambda _l: None)  # fmt: skip
+    token = web3.eth.contract(address=record.address("RegionToken"), abi=artifacts.get("RegionToken").abi)
+    assert token.functions.name().call() == long_name
+    assert token.functions.eip712Domain().call()[1] == "山古志トークン"
+    assert all(c.ok for c in check_wiring(web3, artifacts, record, config))

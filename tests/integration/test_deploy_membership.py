@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from brownie import ActivityRewards, RegionToken, ResidentRegistry, accounts, web3
 from eth_account import Account
-from helpers import CrashingSender, fresh_key_sender, reverts
+from helpers import CrashingSender, fresh_key_sender, private_roles, reverts
 from web3 import Web3
 
+from furusato.accounts import public_test_addresses
 from furusato.artifacts import Artifacts
 from furusato.config import RegistryConfig, load_config, load_preset, parse_kind, validate
 from furusato.deploy import check_wiring, contract_names, deploy_dao, plan_summary
@@ -44,8 +45,14 @@ ARTIFACTS = Artifacts(Path(__file__).resolve().parents[2])
 
 
 def deploy(config: Any, sender: Any, records_dir: Path, network: str = "testnet") -> Any:
+    """Deploy as on a live network (a journal to resume) when no public test account holds a role in ``config``;
+    a config that gives roles to Anvil's public accounts is deployed as on a development chain (refused elsewhere)."""
+    from furusato.deploy.preflight import config_roles
+
+    public = public_test_addresses()
+    development = any(address.lower() in public for _role, address in config_roles(config))
     return deploy_dao(
-        web3, sender, config, ARTIFACTS, network=network, development=False, records_dir=records_dir,
+        web3, sender, config, ARTIFACTS, network=network, development=development, records_dir=records_dir,
         log=lambda _l: None,
     )  # fmt: skip
 
@@ -175,6 +182,7 @@ def test_deployer_as_registrar_is_refused_before_anything_is_sent(tmp_path):
 def test_interrupted_restricted_deploy_resumes(restricted, artifacts, tmp_path, step):
     """Crash right after each restricted-mode step; the second run completes and sends no step twice."""
     config, full, _sender = restricted
+    config = private_roles(config)  # resumed as on a live network: no public test account in any role
     names = list(contract_names(config))
     steps = [k for k, v in full.wiring.items() if v]
     (index,) = [i for i, k in enumerate(steps) if k.startswith(step)]

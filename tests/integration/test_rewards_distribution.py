@@ -17,6 +17,7 @@ from furusato.reverts import ErrorDecoder
 from furusato.rewards import plan
 from furusato.rewards.onchain import claim, distribute, epoch_state, load_plan_folder, publish
 from furusato.rewards.pipeline import plan_or_reuse
+from furusato.units import format_units
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -51,13 +52,17 @@ def journal(folder):
 
 def test_plan_publish_distribute_pays_every_member_exactly(rewards, token, folder, sender, env):
     before = {folder.leaf(i)[1]: token.balanceOf(folder.leaf(i)[1]) for i in range(folder.leaf_count)}
-    publish(web3, sender, w3c(rewards), folder, **env)
+    lines: list[str] = []
+    publish(web3, sender, w3c(rewards), folder, **{**env, "log": lines.append})
+    assert f"total {format_units(folder.total)} tokens" in lines[0]  # token units with separators
+    assert "," in format_units(folder.total)
     with pytest.raises(ChainError, match="challenge window until"):
         distribute(web3, sender, w3c(rewards), folder, **env)
     pass_window(rewards, folder.epoch)
 
-    result = distribute(web3, sender, w3c(rewards), folder, batch_size=2, **env)
+    result = distribute(web3, sender, w3c(rewards), folder, batch_size=2, **{**env, "log": lines.append})
 
+    assert f"minted {format_units(folder.total)} tokens" in lines[-1]
     assert (result.batches_sent, result.paid, result.skipped) == (3, folder.leaf_count, 0)
     for i in range(folder.leaf_count):
         _index, account, amount = folder.leaf(i)
@@ -137,8 +142,10 @@ def test_a_plan_over_the_approved_budget_is_refused_before_sending(rewards, send
     folder = load_plan_folder(tmp_path / "big")
     assert folder.total > rewards.budgetOf(folder.epoch)
     nonce = web3.eth.get_transaction_count(sender.address)
-    with pytest.raises(InputError, match="more than epoch 202612's approved budget"):
+    with pytest.raises(InputError, match="more than epoch 202612's approved budget") as info:
         publish(web3, sender, w3c(rewards), folder, **env)
+    assert f"pays {format_units(folder.total)} tokens" in str(info.value)  # token units with separators
+    assert "budget of 20,000;" in str(info.value)
     assert web3.eth.get_transaction_count(sender.address) == nonce
 
 

@@ -80,7 +80,7 @@ def test_a_config_file_extends_its_preset(tmp_path: Path):
     [
         ("governor: {quorum_percent: 0}", "quorum_percent must be an integer from 1 to 100"),
         ("governor: {voting_delay: 0}", "voting_delay must be at least 1 second"),
-        ("surprise: 1", "unknown section"),
+        ("surprise: 1", "unknown key .surprise."),
         ("genesis: [{to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', amount: 0}]", "amount must be positive"),
         ("token: {cap: '10'}", "more than token.cap"),
         ("- a list", "expected a mapping"),
@@ -89,7 +89,7 @@ def test_a_config_file_extends_its_preset(tmp_path: Path):
 )
 def test_config_mistakes_are_named(tmp_path: Path, yaml_text, message):
     path = tmp_path / "c.yaml"
-    path.write_text(yaml_text)
+    path.write_text(yaml_text if yaml_text.startswith(("-", "token: [")) else "preset: local\n" + yaml_text)
     with pytest.raises(ConfigError, match=message):
         load_config(path)
 
@@ -106,3 +106,103 @@ def test_digest_changes_with_any_setting():
     b = load_config(preset="town")
     assert a.digest() == load_config(preset="local").digest()
     assert a.digest() != b.digest()
+
+
+# --- issue 11: a config cannot silently inherit or ignore ---------------------------------------------------------
+
+
+def test_a_typo_in_a_key_is_an_error_naming_the_nearest_known_key(tmp_path: Path):
+    path = tmp_path / "c.yaml"
+    path.write_text("preset: town\ngovernor:\n  quorum_precent: 10\n")
+    with pytest.raises(
+        ConfigError, match=r"unknown key 'governor.quorum_precent'; did you mean 'governor.quorum_percent'"
+    ):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "key", "near"),
+    [
+        ("tokn: {name: x}", "tokn", "token"),
+        ("token: {nmae: x}", "token.nmae", "token.name"),
+        ("timelock: {min_dealy: 60}", "timelock.min_dealy", "timelock.min_delay"),
+        ("rewards: {coordinator: []}", "rewards.coordinator", "rewards.coordinators"),
+        ("registry: {registrar: []}", "registry.registrar", "registry.registrars"),
+        ("genesis: [{to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', amout: 1}]", "genesis.amout", "genesis.amount"),
+    ],
+)
+def test_unknown_keys_in_every_section_are_named(tmp_path: Path, yaml_text, key, near):
+    path = tmp_path / "c.yaml"
+    path.write_text("preset: local\n" + yaml_text + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert f"unknown key '{key}'; did you mean '{near}'?" in str(info.value)
+
+
+def test_a_config_file_without_preset_is_refused_with_the_reason(tmp_path: Path):
+    """The trap: a copy without `preset:` was layered on `local`, whose guardian is Anvil's public account #9."""
+    path = tmp_path / "my-town.yaml"
+    path.write_text("token: {name: 山古志トークン, symbol: YMK}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="does not say which preset it extends; add a first line `preset: town`"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="does not say which preset"):  # --preset does not stand in for the file
+        load_config(path, "town")
+    path.write_text("preset: local\n")
+    with pytest.raises(ConfigError, match="extends preset 'local' but --preset town was given"):
+        load_config(path, "town")
+    assert load_config(path, "local").preset == "local"
+
+
+def test_town_yaml_copied_as_the_readme_says_is_a_complete_valid_town_config(tmp_path: Path):
+    import shutil
+
+    import yaml
+
+    from furusato.config import KNOWN_KEYS
+
+    src = Path(__file__).resolve().parents[2] / "src" / "furusato" / "presets" / "town.yaml"
+    copy = tmp_path / "my-town.yaml"
+    shutil.copy(src, copy)  # README: cp src/furusato/presets/town.yaml my-town.yaml
+    config = load_config(copy)
+    assert config == load_config(preset="town")
+    assert config.preset == "town"
+    assert config.guardian is None
+    raw = yaml.safe_load(copy.read_text(encoding="utf-8"))
+    for section in ("governor", "timelock", "rewards", "registry"):  # every key written out, none inherited unseen
+        assert set(raw[section]) == set(KNOWN_KEYS[section]), section
+    assert set(raw["token"]) | {"domain_name"} == set(KNOWN_KEYS["token"])  # domain_name: documented, commented out
+    assert "domain_name" in copy.read_text(encoding="utf-8")
+
+
+LONG_NAME = "やまこしデジタル村民トークン"  # 14 characters, 42 UTF-8 bytes
+
+
+def test_a_long_japanese_token_name_needs_a_short_domain_name(tmp_path: Path):
+    path = tmp_path / "c.yaml"
+    path.write_text(f"preset: town\ntoken: {{name: {LONG_NAME}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert "42 UTF-8 bytes (14 characters)" in message
+    assert "at most 31 bytes" in message
+    assert "token.domain_name" in message
+    path.write_text(f"preset: town\ntoken: {{name: {LONG_NAME}, domain_name: 山古志トークン}}\n", encoding="utf-8")
+    config = load_config(path)
+    assert (config.token_name, config.token_domain) == (LONG_NAME, "山古志トークン")
+    path.write_text(f"preset: town\ntoken: {{name: x, domain_name: {LONG_NAME}}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"token.domain_name .* is 42 UTF-8 bytes \(14 characters\)"):
+        load_config(path)
+
+
+def test_a_long_governor_name_is_refused_before_anything_is_sent(tmp_path: Path):
+    path = tmp_path / "c.yaml"
+    path.write_text("preset: town\ngovernor: {name: やまこし村デジタル議会ガバナー}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"governor.name .* is 45 UTF-8 bytes \(15 characters\).*at most 31 bytes"):
+        load_config(path)
+
+
+def test_the_default_domain_name_is_the_token_name_and_keeps_old_digests():
+    config = load_config(preset="local")
+    assert config.token_domain == config.token_name
+    assert config.token_domain_name == ""
+    assert config.digest() == "8ac4151568717fb5993a5816164b288a506e941d8c5a10c6da3b8dd5f6351c25"  # as before the field

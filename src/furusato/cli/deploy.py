@@ -20,6 +20,12 @@ from furusato.cli.options import Sending, network_option, project_root, records_
 @click.option("--dry-run", is_flag=True, help="Check the chain and the config, print the plan, send nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Deploy even though deployments/<network>.json already records a DAO.")
+@click.option(
+    "--restart",
+    is_flag=True,
+    help="Set aside an unfinished deployment (deployments/<network>.partial.json) that no longer fits the config "
+    "and start a new one; its contracts stay on chain, unused.",
+)
 @records_option
 def deploy(
     network: str,
@@ -29,6 +35,7 @@ def deploy(
     dry_run: bool,
     yes: bool,
     force: bool,
+    restart: bool,
     records_dir: Path | None,
 ) -> None:
     """Deploy token, timelock, governor and treasury; wire and check them; write deployments/<network>.json.
@@ -53,6 +60,7 @@ def deploy(
             development=conn.development,
             records_dir=records_dir or root / "deployments",
             force=force,
+            restart=restart,
         )
         for line in prepared.summary():  # the plan, printed once
             click.echo(line)

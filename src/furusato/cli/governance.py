@@ -69,19 +69,22 @@ def proposal_list(deployment: Deployment, tz: dt.tzinfo) -> None:
     infos = find_proposals(dao)
     if not infos:
         click.echo("no proposals yet")
-    for info in infos:
-        click.echo(summary_line(read_status(dao, info), tz))
+    for number, info in enumerate(infos, start=1):  # the # number names the proposal in every command
+        click.echo(f"#{number}  " + summary_line(read_status(dao, info), tz))
 
 
 @proposal.command("show")
 @click.argument("proposal_id")
 @reading_options
 def proposal_show(proposal_id: str, deployment: Deployment, tz: dt.tzinfo) -> None:
-    """One proposal in full: state, votes, quorum, deadlines in local time, actions, description."""
-    from furusato.proposals.status import find_proposal, format_status, parse_proposal_id, read_status
+    """One proposal in full: state, votes, quorum, deadlines in local time, actions, description.
 
-    pid = parse_proposal_id(proposal_id)
+    PROPOSAL_ID (here and in vote, queue, execute, cancel): the full id, its # number in `proposal list`, or an
+    unambiguous prefix of 4 or more digits."""
+    from furusato.proposals.status import find_proposal, format_status, read_status, resolve_proposal_id
+
     dao = deployment.reader.dao
+    pid = resolve_proposal_id(dao, proposal_id)
     for line in format_status(read_status(dao, find_proposal(dao, pid)), tz):
         click.echo(line)
 
@@ -93,10 +96,10 @@ def _step(name: str, doc: str, question: Callable[..., str]) -> Callable[[Callab
 
     def wrap(act: Callable[..., None]) -> click.Command:
         def command(proposal_id: str, deployment: Deployment, sending: Sending, tz: dt.tzinfo, **extra: Any) -> None:
-            from furusato.proposals.status import parse_proposal_id
+            from furusato.proposals.status import resolve_proposal_id
 
-            pid = parse_proposal_id(proposal_id)
             s = deployment.session
+            pid = resolve_proposal_id(s.dao, proposal_id)
             sender = sending.sender(s)
             sending.confirm(question(pid, sender, **extra))
             act(s.dao, sender, pid, tz, **extra)
@@ -193,7 +196,7 @@ def ballot_export(kind: str, proposal_id: str | None, support: str | None, voter
     from furusato.config import parse_address
     from furusato.errors import InputError
     from furusato.proposals import steps
-    from furusato.proposals.status import parse_proposal_id
+    from furusato.proposals.status import resolve_proposal_id
     from furusato.units import parse_units
 
     def need(value: str | None, option: str) -> str:
@@ -206,7 +209,7 @@ def ballot_export(kind: str, proposal_id: str | None, support: str | None, voter
 
     dao = deployment.session.dao
     if kind == "ballot":
-        pid = parse_proposal_id(need(proposal_id, "proposal"))
+        pid = resolve_proposal_id(dao, need(proposal_id, "proposal"))
         typed = ballots.export_ballot(dao, pid, steps.parse_support(need(support, "support")), address(voter, "voter"))
     elif kind == "delegation":
         expiry = ballots.time_or_duration(expires, dao.now())

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _units(amount: int, decimals: int = 18) -> str:
-    return format_units(amount, decimals, grouping=False)
+    return format_units(amount, decimals)  # token units with thousands separators
 
 
 # ------------------------------------------------------------------------------------------------ registry

@@ -60,6 +60,8 @@ def check_wiring(w3: Web3, artifacts: Artifacts, record: DeploymentRecord, confi
     checks = [
         ("token clock is timestamps", t.CLOCK_MODE().call() == "mode=timestamp"),
         ("token cap as configured", t.cap().call() == config.token_cap),
+        ("token name as configured", t.name().call() == config.token_name),
+        ("token EIP-712 domain name as configured", t.eip712Domain().call()[1] == config.token_domain),
         *handed_over("token", token),
         ("deployer holds no minter role", not t.hasRole(ROLE_MINTER, me).call()),
         ("treasury excluded from voting", t.isVotingExcluded(treasury.address).call()),

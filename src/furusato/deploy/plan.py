@@ -81,12 +81,18 @@ class DeployPlan:
     final_path: Path  # <records>/<network>.json, written once every wiring check passes
     journal: Path  # <records>/<network>.partial.json, written after every transaction
     resume: DeploymentRecord | None = None  # the unfinished deployment the journal holds, continued by the run
+    restart: bool = False  # the journal holds an abandoned deployment: the run sets it aside (.abandoned.json) first
+    warnings: tuple[str, ...] = ()  # the plan's lint warnings (``lint.lint_plan``), each saying what to change
 
     def summary(self) -> list[str]:
         """The plan as a person reads it before saying yes (and, when resuming, where it resumes from)."""
         lines = plan_summary(self.config, self.deployer, self.network)
+        lines += list(self.warnings)
         if self.resume is not None:
-            lines.append(f"resuming the unfinished deployment from {self.journal}")
+            kept = ", ".join(self.resume.contracts) or "nothing deployed yet"
+            lines.append(f"resuming the unfinished deployment from {self.journal} (already deployed: {kept})")
+        if self.restart:
+            lines.append(f"starting over: the unfinished deployment in {self.journal} is set aside as .abandoned.json")
         return lines
 
     def start_record(self) -> DeploymentRecord:

@@ -23,6 +23,8 @@ def run_deploy(prepared: PreparedDeploy, log: Log = print) -> DeploymentRecord:
     """Send the prepared deployment (resuming its journal, if any), check the wiring and write the final record
     ``<records>/<network>.json``. Prints step lines only: the plan is the caller's to print, once, beforehand."""
     plan, artifacts = prepared.plan, prepared.artifacts
+    if plan.restart and plan.journal.exists():
+        plan.journal.replace(plan.journal.with_suffix(".abandoned.json"))
     record = plan.start_record()
     d = Deployment(prepared, record, log)
     deploy_contracts(d)
@@ -61,6 +63,7 @@ class Destination(TypedDict):
     development: bool
     records_dir: Path
     force: NotRequired[bool]
+    restart: NotRequired[bool]
 
 
 def deploy_dao(

@@ -16,23 +16,11 @@ from web3.contract.contract import ContractFunction
 
 from furusato.abi import error_selectors
 from furusato.chain import Log, deploy, transact
-from furusato.constants import ZERO_ADDRESS
-from furusato.deploy.plan import REGISTRY, REWARDS, contract_names
+from furusato.deploy.plan import contract_names
 from furusato.deploy.preflight import PreparedDeploy
+from furusato.deploy.simulate import _jsonable, constructor_args, deploy_order
 from furusato.records import ContractRecord, DeploymentRecord, write_record
 from furusato.reverts import ErrorDecoder
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return str(value) if abs(value) > 2**53 else value
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    return value
 
 
 class Deployment:
@@ -90,25 +78,6 @@ class Deployment:
 
 def deploy_contracts(d: Deployment) -> None:
     """Deploy every contract of the configuration, in dependency order (the deployer holds every admin role)."""
-    c = d.config
-    me = d.sender.address
-    token = d.deploy_contract("RegionToken", [c.token_name, c.token_symbol, c.token_cap, me])
-    # The registry comes before the governor: a members-only governor is built with its address.
-    registry = d.deploy_contract(REGISTRY, [c.registry.name, c.registry.symbol, me]) if c.registry else None
-    timelock = d.deploy_contract("TimelockController", [c.timelock_delay, [], [], me])
-    params = (
-        c.governor_name,
-        c.voting_delay,
-        c.voting_period,
-        c.proposal_threshold,
-        c.quorum_percent,
-        c.late_quorum_extension,
-        c.guardian or ZERO_ADDRESS,
-        registry if c.governor_members_only and registry else ZERO_ADDRESS,
-    )
-    d.deploy_contract("RegionGovernor", [token, timelock, params])
-    d.deploy_contract("Treasury", [timelock])
-    if c.rewards:
-        r = c.rewards
-        args = [token, me, c.guardian or ZERO_ADDRESS, r.challenge_window, r.member_cap, r.standing_budget]
-        d.deploy_contract(REWARDS, args)
+    addresses: dict[str, str] = {}
+    for name in deploy_order(d.config):
+        addresses[name] = d.deploy_contract(name, constructor_args(name, d.config, d.sender.address, addresses))

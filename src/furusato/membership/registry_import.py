@@ -57,7 +57,7 @@ from furusato.config import parse_kind
 from furusato.constants import MEMBER_KINDS, ROLE_REGISTRAR, ZERO_ADDRESS
 from furusato.errors import ChainError, ConfigError, MemberListError, Problem, TextEncodingError
 from furusato.reverts import DEFAULT_DECODER, ErrorDecoder
-from furusato.textio import clean_cell, decode_spreadsheet_text, header_columns, header_names
+from furusato.textio import clean_cell, decode_spreadsheet_text, header_columns, header_names, leading_blank_rows
 
 COLUMNS = {
     "member": ("member", "address", "wallet", "メンバー", "アドレス", "ウォレット", "ウォレットアドレス"),
@@ -169,19 +169,23 @@ def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
         table = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise MemberListError(path, [Problem(None, f"not a readable CSV file: {exc}")]) from exc
-    if not table or not any(c.strip() for c in table[0]):
+    skip = leading_blank_rows(table)  # blank lines before the header are skipped
+    if skip == len(table):
         raise MemberListError(path, [Problem(None, "the file is empty: expected a header row and member rows")])
+    table = table[skip:]
     columns, duplicated = header_columns(table[0], _HEADER)
     problems.extend(duplicated)
     missing = [c for c in ("member", "kind") if c not in columns.values()]
     if missing:
         accepted = "; ".join(f"{c}: {', '.join(COLUMNS[c])}" for c in missing)
-        problems.append(Problem(1, f"missing required column(s) {', '.join(missing)} (accepted headers — {accepted})"))
+        problems.append(
+            Problem(skip + 1, f"missing required column(s) {', '.join(missing)} (accepted headers — {accepted})")
+        )
         raise MemberListError(path, problems)
     rows: list[MemberRow] = []
     seen: dict[str, int] = {}
     keyless: list[int] = []
-    for line, raw in enumerate(table[1:], start=2):
+    for line, raw in enumerate(table[1:], start=skip + 2):
         if not any(c.strip() for c in raw):
             continue
         if any(c.strip() for c in raw[len(table[0]) :]):

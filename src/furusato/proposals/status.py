@@ -69,6 +69,48 @@ def parse_proposal_id(text: str) -> int:
         raise InputError(f"{text!r} is not a proposal id (a decimal number or 0x… hex)") from None
 
 
+#: The shortest prefix of a proposal id accepted (decimal digits, or hex digits after 0x).
+MIN_PREFIX = 4
+
+
+def resolve_proposal_id(dao: Dao, text: str) -> int:
+    """The proposal id ``text`` names: a full id (decimal or 0x-hex), the number ``proposal list`` shows (``3`` or
+    ``#3``), or an unambiguous prefix of at least 4 digits of the decimal or 0x-hex id. InputError otherwise, naming
+    the candidates when a prefix is ambiguous."""
+    raw = text.strip()
+    infos = find_proposals(dao)
+    ids = [i.proposal_id for i in infos]
+    number = raw.removeprefix("#")
+    if number.isdigit() and (raw.startswith("#") or len(number) < MIN_PREFIX):
+        n = int(number)
+        if 1 <= n <= len(ids):
+            return ids[n - 1]
+        raise InputError(
+            f"there is no proposal #{n}: `furusato proposal list` numbers {len(ids)} proposal(s) from #1"
+            if ids
+            else f"there is no proposal #{n}: the governor has no proposals yet"
+        )
+    full = parse_proposal_id(raw)
+    if full in ids:
+        return full
+    hexa = raw.lower().startswith("0x")
+    digits = raw[2:].lower() if hexa else raw
+    if len(digits) < MIN_PREFIX:
+        raise InputError(f"{raw!r} is too short to name a proposal: give at least {MIN_PREFIX} digits, or its # number")
+
+    def forms(i: int) -> tuple[str, ...]:  # hex with and without the leading zeros of a 32-byte id
+        return (f"{i:064x}", f"{i:x}") if hexa else (str(i),)
+
+    matches = [i for i in ids if any(form.startswith(digits) for form in forms(i))]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise InputError(f"no proposal id starts with {raw} on the governor {dao.governor.address} "
+                         "(see `furusato proposal list`)")  # fmt: skip
+    shown = ", ".join(f"#{ids.index(m) + 1} {m}" for m in matches)
+    raise InputError(f"{raw} is the start of {len(matches)} proposal ids ({shown}): give more digits or the # number")
+
+
 def find_proposal(dao: Dao, proposal_id: int) -> ProposalInfo:
     """The proposal with ``proposal_id``; InputError if the governor never saw it."""
     for info in find_proposals(dao):

@@ -15,7 +15,7 @@ from furusato.governance import Support
 from furusato.proposals.dao import Dao
 from furusato.proposals.spec import BuiltProposal, revert_reason
 from furusato.proposals.status import ProposalInfo, find_proposal, read_status, require_step
-from furusato.units import local_time
+from furusato.units import format_units, local_time
 
 
 def _guard(dao: Dao, label: str, run: Callable[[], TxReceipt]) -> TxReceipt:
@@ -48,9 +48,18 @@ def create(dao: Dao, sender: Sender, built: BuiltProposal) -> TxReceipt:
     threshold = int(g.proposalThreshold().call())
     votes = int(dao.token.functions.getVotes(sender.address).call())
     if votes < threshold:
+        delegate = str(dao.token.functions.delegates(sender.address).call())
+        if delegate.lower() not in (sender.address.lower(), ZERO_ADDRESS):
+            advice = f"its own tokens vote through {delegate}: `furusato delegate self` takes them back"
+        elif delegate.lower() == ZERO_ADDRESS:
+            advice = "it opted out of voting (`furusato delegate none`): `furusato delegate self` turns its votes on"
+        else:
+            advice = (
+                "tokens vote on receipt, so it needs more tokens, or another holder's delegation "
+                "(`furusato delegate ADDRESS` by them); or ask a member who holds enough to propose"
+            )
         raise ChainError(
-            f"{sender.address} has {votes / 10**18:g} votes; proposing needs {threshold / 10**18:g} "
-            "(delegate to yourself or ask a member who holds enough)"
+            f"{sender.address} has {format_units(votes)} votes; proposing needs {format_units(threshold)}: {advice}"
         )
     # The governor counts the votes held one second before the proposal's block.
     now = dao.now()

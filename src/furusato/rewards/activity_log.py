@@ -53,7 +53,7 @@ from eth_utils.address import to_checksum_address
 
 from furusato.errors import ActivityLogError, FileProblemsError, Problem, TextEncodingError
 from furusato.rewards.policy import Epoch, Policy
-from furusato.textio import clean_cell, decode_spreadsheet_text, header_columns
+from furusato.textio import clean_cell, decode_spreadsheet_text, header_columns, leading_blank_rows
 
 __all__ = [
     "COLUMNS",
@@ -114,18 +114,22 @@ def _csv_records(text: str, problems: list[Problem]) -> list[tuple[int, dict[str
     except csv.Error as exc:
         problems.append(Problem(None, f"not a readable CSV file: {exc}"))
         return []
-    if not table or not any(cell.strip() for cell in table[0]):
+    skip = leading_blank_rows(table)  # blank lines before the header are skipped
+    if skip == len(table):
         problems.append(Problem(None, "the file is empty: expected a header row and activity rows"))
         return []
+    table = table[skip:]
     columns, duplicated = header_columns(table[0], _HEADER_TO_COLUMN)
     problems.extend(duplicated)
     missing = [c for c in _REQUIRED if c not in columns.values()]
     if missing:
         accepted = "; ".join(f"{c}: {', '.join(COLUMNS[c])}" for c in missing)
-        problems.append(Problem(1, f"missing required column(s) {', '.join(missing)} (accepted headers — {accepted})"))
+        problems.append(
+            Problem(skip + 1, f"missing required column(s) {', '.join(missing)} (accepted headers — {accepted})")
+        )
         return []
     records: list[tuple[int, dict[str, Any]]] = []
-    for line, row in enumerate(table[1:], start=2):
+    for line, row in enumerate(table[1:], start=skip + 2):
         if not any(cell.strip() for cell in row):
             continue
         extra = [i for i, cell in enumerate(row) if i >= len(table[0]) and cell.strip()]

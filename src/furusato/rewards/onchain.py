@@ -28,7 +28,7 @@ from furusato.errors import ChainError, ConfigError, InputError
 from furusato.merkle import StandardMerkleTree
 from furusato.reverts import ErrorDecoder
 from furusato.rewards.tree import LEAF_ENCODING
-from furusato.units import local_time
+from furusato.units import format_units, local_time
 
 TX_LOG = "transactions.jsonl"
 #: Gas a push costs per leaf at most (a new member: balance, first vote checkpoint, events, multiproof share),
@@ -84,7 +84,7 @@ def load_plan_folder(path: Path) -> PlanFolder:
     if any(int(v[0]) != epoch for v in values):
         raise ConfigError(f"{path}/tree.json: a leaf belongs to another epoch than {epoch}")
     if sum(int(v[3]) for v in values) != total:
-        raise ConfigError(f"{path}: the leaves do not add up to plan.json's total {total}")
+        raise ConfigError(f"{path}: the leaves do not add up to plan.json's total {format_units(total)} tokens")
     return PlanFolder(path=path, epoch=epoch, root=tree.root, total=total, tree=tree)
 
 
@@ -187,7 +187,8 @@ def _check_leaves(rewards: Contract, folder: PlanFolder) -> None:
             outsiders.append(account)
         if amount > cap:
             raise InputError(
-                f"{folder.path}: {account} is allocated {amount} base units, above the contract's member cap of {cap}"
+                f"{folder.path}: {account} is allocated {format_units(amount)} tokens, above the contract's "
+                f"member cap of {format_units(cap)}"
                 " — fix the policy's member_cap (or have governance raise the cap) and plan again"
             )
         if account.lower() == zero:
@@ -231,12 +232,13 @@ def publish(
     budget = int(rewards.functions.budgetOf(folder.epoch).call())
     if folder.total > budget:
         raise InputError(
-            f"{folder.path}: the plan pays {folder.total} base units, more than epoch {folder.epoch}'s approved "
-            f"budget of {budget}; governance must approve a larger budget (setEpochBudget) first"
+            f"{folder.path}: the plan pays {format_units(folder.total)} tokens, more than epoch {folder.epoch}'s "
+            f"approved budget of {format_units(budget)}; governance must approve a larger budget (setEpochBudget) first"
         )
     _check_leaves(rewards, folder)
     _require_coordinator(rewards, sender)
-    log(f"epoch {folder.epoch}: publishing root {folder.root}, {folder.leaf_count} members, total {folder.total}")
+    total = format_units(folder.total)
+    log(f"epoch {folder.epoch}: publishing root {folder.root}, {folder.leaf_count} members, total {total} tokens")
     if dry_run:
         log("dry run: nothing was sent")
         return state
@@ -360,7 +362,8 @@ def distribute(
         if progress:
             progress(len(chunk))
     final = epoch_state(rewards, folder.epoch)
-    log(f"epoch {folder.epoch}: pushed {paid} payment(s), skipped {skipped} already claimed; minted {final.minted}")
+    minted = format_units(final.minted)
+    log(f"epoch {folder.epoch}: pushed {paid} payment(s), skipped {skipped} already claimed; minted {minted} tokens")
     if withheld:
         accounts = [account for _i, account, _a in withheld]
         log(
@@ -405,7 +408,7 @@ def claim(
     withheld = bool(rewards.functions.isWithheld(folder.epoch, index).call())
     proof = [HexBytes(p) for p in folder.tree.get_proof(index)]
     log(
-        f"{member}: claiming {amount} base units for epoch {folder.epoch} (leaf {index}"
+        f"{member}: claiming {format_units(amount)} tokens for epoch {folder.epoch} (leaf {index}"
         + (", withheld at push time)" if withheld else ")")
     )
     if dry_run:

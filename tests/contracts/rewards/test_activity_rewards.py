@@ -988,7 +988,7 @@ def test_members_only_on_a_transfer_restricted_token_withholds_instead_of_blocki
     from brownie import RegionToken
 
     admin = accounts.at(timelock.address, force=True)
-    restricted = RegionToken.deploy("Restricted", "RST", 10**9 * TOKEN, admin, {"from": deployer})
+    restricted = RegionToken.deploy("Restricted", "RST", 10**9 * TOKEN, admin, "", {"from": deployer})
     restricted.restrictTransfers(registry, {"from": admin})
     contract = ActivityRewards.deploy(restricted, admin, ZERO, WINDOW, CAP, STANDING, {"from": deployer})
     restricted.grantRole(MINTER_ROLE, contract, {"from": admin})

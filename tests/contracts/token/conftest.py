@@ -31,7 +31,7 @@ def protocol() -> Any:
 @pytest.fixture(scope="module")
 def rtoken(deployer: Any, registry: Any, alice: Any, bob: Any, protocol: Any) -> Any:
     """A restricted token as deploy would make it: restricted before the first mint; alice and bob members."""
-    tok = RegionToken.deploy("Restricted Region Token", "RRT", 10**9 * TOKEN, deployer, {"from": deployer})
+    tok = RegionToken.deploy("Restricted Region Token", "RRT", 10**9 * TOKEN, deployer, "", {"from": deployer})
     tok.restrictTransfers(registry, {"from": deployer})
     tok.grantRole(MINTER_ROLE, deployer, {"from": deployer})
     tok.excludeFromVoting(protocol, {"from": deployer})

@@ -29,7 +29,7 @@ NO_RECORD = b"\x00" * 32
 
 
 def test_restriction_is_switched_on_before_the_first_mint_with_an_event(deployer, registry, outsider):
-    tok = RegionToken.deploy("R", "R", 10**9 * TOKEN, deployer, {"from": deployer})
+    tok = RegionToken.deploy("R", "R", 10**9 * TOKEN, deployer, "", {"from": deployer})
     assert tok.transferRegistry() == ZERO
     assert tok.mayHold(outsider)
     with reverts("AccessControlUnauthorizedAccount", outsider, ADMIN_ROLE):
@@ -56,7 +56,7 @@ def test_restriction_cannot_be_imposed_once_tokens_exist(token, dao, registry):
 
 
 def test_governance_lifts_the_restriction_never_silently(dao, members, deployer, registry, outsider, alice):
-    tok = RegionToken.deploy("R", "R", 10**9 * TOKEN, deployer, {"from": deployer})
+    tok = RegionToken.deploy("R", "R", 10**9 * TOKEN, deployer, "", {"from": deployer})
     tok.restrictTransfers(registry, {"from": deployer})
     tok.grantRole(MINTER_ROLE, deployer, {"from": deployer})
     tok.grantRole(ADMIN_ROLE, dao.timelock, {"from": deployer})

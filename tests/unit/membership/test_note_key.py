@@ -140,3 +140,16 @@ def test_new_note_key_writes_32_random_bytes_as_hex_owner_only_and_never_overwri
     other = tmp_path / "second.key"
     new_note_key(other)
     assert load_note_key(other) != key
+
+
+@pytest.mark.parametrize("prefix", ["\n", "\ufeff\n\n", "\ufeff\r\n,,\r\n"])
+def test_blank_lines_before_a_member_list_header_are_skipped(tmp_path, prefix):
+    """The trap: a blank line (or a BOM and a blank line) before the header was reported as "the file is empty"."""
+    path = tmp_path / "m.csv"
+    path.write_bytes((prefix + f"member,kind\n{MEMBER},住民\n{MEMBER_2},supporter\n").encode("utf-8"))
+    rows = read_member_list(path).rows
+    skipped = prefix.count("\n")
+    assert [(r.line, r.kind) for r in rows] == [(skipped + 2, 0), (skipped + 3, 2)]
+    path.write_bytes((prefix + "\n").encode("utf-8"))
+    with pytest.raises(MemberListError, match="the file is empty"):
+        read_member_list(path)

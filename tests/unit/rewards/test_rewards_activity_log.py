@@ -239,3 +239,23 @@ def test_json_and_csv_of_the_example_agree(tmp_path: Path, policy: Policy) -> No
     path = tmp_path / "log.json"
     path.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
     assert _content(read_activity_log(path, policy, DECEMBER).rows) == _content(csv_log.rows)
+
+
+@pytest.mark.parametrize("prefix", [b"\n\n", b"\xef\xbb\xbf\n", b"\xef\xbb\xbf\r\n,,\r\n"])
+def test_blank_lines_before_the_header_are_skipped(tmp_path: Path, policy: Policy, prefix: bytes) -> None:
+    """The trap: a blank line (or a BOM and a blank line) before the header was reported as "the file is empty"."""
+    example = (EXAMPLES / "activity-2026-12.csv").read_bytes()
+    path = tmp_path / "blank.csv"
+    path.write_bytes(prefix + example)
+    log = read_activity_log(path, policy, DECEMBER)
+    plain = read_activity_log(EXAMPLES / "activity-2026-12.csv", policy, DECEMBER).rows
+    skipped = prefix.count(b"\n")
+    assert _content(log.rows) == _content(plain)
+    assert [r.line for r in log.rows] == [r.line + skipped for r in plain]  # lines as the spreadsheet numbers them
+    path.write_bytes(prefix + b"member,activity,quantity,date\n" + f"{ALICE},nope,1,2026-12-01\n".encode())
+    with pytest.raises(ActivityLogError) as info:
+        read_activity_log(path, policy, DECEMBER)
+    assert f"line {skipped + 2}" in str(info.value)
+    path.write_bytes(prefix + b"\n \n")
+    with pytest.raises(ActivityLogError, match="the file is empty"):
+        read_activity_log(path, policy, DECEMBER)
