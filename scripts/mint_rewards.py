@@ -21,6 +21,7 @@ from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.doors import choose_sender, connect
 from furusato.records import read_record, record_path
+from furusato.rewards.onchain import advance_to_epoch
 from furusato.rewards.pipeline import run_epoch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ def main() -> None:
         advance_time(conn.w3, payable_at - conn.w3.eth.get_block("latest")["timestamp"] + 1)
         return True
 
+    advance_to_epoch(conn.w3, rewards, 202612)
     run_epoch(
         conn.w3, UnlockedSender(accounts[8].address), rewards, decoder,
         log_path=ROOT / "examples" / "activity-2026-12.csv", policy_path=ROOT / "examples" / "rewards-policy.yaml",

@@ -33,6 +33,9 @@ from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, Support, call_action
 
 ROOT = Path(__file__).resolve().parent.parent
+#: 2027-02-01 00:00 JST. ActivityRewards publishes an epoch (a calendar month) only once it has started: every test
+#: chain starts past the months the tests use (202612, 202701) whatever today's date is.
+EPOCHS_STARTED_AT = 1801407600
 ETH = "0x0000000000000000000000000000000000000000"
 TOKEN = 10**18
 
@@ -42,7 +45,11 @@ TOKEN = 10**18
 
 @pytest.fixture(scope="module", autouse=True)
 def mod_isolation(module_isolation: Any) -> None:
-    """Each test module starts from the same empty chain."""
+    """Each test module starts from the same empty chain, its clock past ``EPOCHS_STARTED_AT``."""
+    gap = EPOCHS_STARTED_AT - chain.time()
+    if gap > 0:
+        chain.sleep(gap)
+        chain.mine()
 
 
 @pytest.fixture(autouse=True)
@@ -273,8 +280,9 @@ def start_anvil() -> Any:
         binary = shutil.which("anvil")
         assert binary, "anvil is not on PATH: run the tests through `make test`"
         port = _free_port()
+        clock = [] if "--timestamp" in args else ["--timestamp", str(max(EPOCHS_STARTED_AT, int(time.time())))]
         proc = subprocess.Popen(
-            [binary, "--port", str(port), "--silent", *args],
+            [binary, "--port", str(port), "--silent", *clock, *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -246,8 +246,8 @@ def run_rewards_bench(
 
     from furusato.artifacts import error_selectors
     from furusato.chain import ErrorDecoder
+    from furusato.rewards.onchain import advance_to_epoch, load_plan_folder
     from furusato.rewards.onchain import claim as claim_reward
-    from furusato.rewards.onchain import load_plan_folder
     from furusato.rewards.pipeline import run_epoch
 
     artifacts = Artifacts(root)
@@ -271,6 +271,7 @@ def run_rewards_bench(
             shutil.rmtree(out)
         csv = work / f"activity-{month}.csv"
         write_activity_csv(csv, members, f"{month}-15")
+        advance_to_epoch(w3, rewards, int(month.replace("-", "")))
         start = _time.perf_counter()
         result = run_epoch(
             w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
@@ -305,6 +306,7 @@ def run_rewards_bench(
     out = work / f"rewards-{month}"
     csv = work / f"activity-{month}.csv"
     write_activity_csv(csv, members, f"{month}-15")
+    advance_to_epoch(w3, rewards, int(month.replace("-", "")))
     run_epoch(
         w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
         network="bench", wait_window=lambda _t: False, log=quiet,

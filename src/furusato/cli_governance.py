@@ -115,6 +115,7 @@ def proposal_create(obj: Context, spec: Path, network: str, records_dir: Path | 
                 return
             sender = _sender(conn, keystore, account_id, password_file, dev_index)
             _confirm(f"Propose this from {sender.address} on '{network}'?", yes, False)
+            built = steps.bind(built, sender)
             receipt = steps.create(dao, sender, built)
             _tx(f"proposed {built.proposal.proposal_id}", receipt)
     except FurusatoError as exc:

@@ -335,7 +335,7 @@ def sale_start(obj: Context, terms_path: Path, network: str, records_dir: Path |
                 sale_address, receipt = deploy_sale(dao, sender, Artifacts(s.root), terms)
                 pending.remember(sale_address)  # a run that stops before proposing resumes with this sale
                 _tx(f"TokenSale deployed at {sale_address}", receipt)
-            proposal = start_proposal(dao.token, sale_address, terms.description)
+            proposal = start_proposal(dao.token, sale_address, terms.description).bound_to(sender.address)
             if int(gov.proposalSnapshot(proposal.proposal_id).call()):
                 click.echo(f"already proposed: {proposal.proposal_id}")
                 pending.forget()

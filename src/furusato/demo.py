@@ -25,7 +25,7 @@ from furusato.proposals.dao import load_dao
 from furusato.records import DeploymentRecord
 from furusato.relayer.service import Relayer, RelayerSettings
 from furusato.report import table, units
-from furusato.rewards.onchain import load_plan_folder
+from furusato.rewards.onchain import advance_to_epoch, load_plan_folder
 from furusato.rewards.pipeline import run_epoch
 
 ETH = "0x0000000000000000000000000000000000000000"
@@ -129,6 +129,7 @@ def run_demo(
         log("  (challenge window passed: nobody voided the root)")
         return True
 
+    advance_to_epoch(w3, rewards, 202612)  # a development chain: the month must have started to publish it
     result = run_epoch(
         w3, actors.coordinator, rewards, decoder,
         log_path=root / "examples" / "activity-2026-12.csv", policy_path=root / "examples" / "rewards-policy.yaml",
@@ -160,7 +161,7 @@ def run_demo(
             *starting.actions,
         ),
         description=DESCRIPTION,
-    )
+    ).bound_to(proposer.address)
     gov.propose(proposer, proposal)
     pid = proposal.proposal_id
     log(f"  proposal {pid:#x}: {gov.state(pid).name}")

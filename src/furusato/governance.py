@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Any
 
@@ -12,6 +12,11 @@ from web3.contract import Contract
 from web3.types import TxReceipt
 
 from furusato.chain import DEFAULT_DECODER, ErrorDecoder, Sender, transact
+from furusato.errors import ChainError
+
+#: OpenZeppelin's description suffix that binds a proposal to its proposer (Governor._isValidDescriptionForProposer):
+#: with it, only that address can submit the proposal, so nobody can copy it first and become its proposer.
+PROPOSER_TAG = "#proposer="
 
 
 class ProposalState(IntEnum):
@@ -79,6 +84,13 @@ class Proposal:
     def args(self) -> list[Any]:
         return [self.targets, self.values, self.calldatas]
 
+    def bound_to(self, proposer: str) -> Proposal:
+        """This proposal with the ``#proposer=0x…`` suffix for ``proposer`` (itself when it already has it)."""
+        tag = f"{PROPOSER_TAG}{Web3.to_checksum_address(proposer)}"
+        if self.description.lower().endswith(tag.lower()):
+            return self
+        return replace(self, description=f"{self.description}\n\n{tag}")
+
 
 def call_action(contract: Contract, fn_name: str, *args: Any, value: int = 0) -> Action:
     """An :class:`Action` calling ``contract.fn_name(*args)``."""
@@ -104,6 +116,17 @@ class Governance:
         self.decoder = decoder
 
     def propose(self, sender: Sender, proposal: Proposal) -> TxReceipt:
+        """Propose ``proposal``, which must be bound to the sender (:meth:`Proposal.bound_to`, so its id is known
+        before sending); reports an identical proposal that already exists instead of sending."""
+        if proposal.bound_to(sender.address) is not proposal:
+            raise ValueError(f"bind the proposal to its proposer first: proposal.bound_to({sender.address!r})")
+        existing = self.governor.functions.proposalProposer(proposal.proposal_id).call()
+        if int(existing, 16) != 0:
+            state = self.state(proposal.proposal_id).name
+            raise ChainError(
+                f"proposal {proposal.proposal_id} already exists (same actions and description), proposed by "
+                f"{existing}, now {state}: nothing was sent"
+            )
         fn = self.governor.functions.propose(*proposal.args(), proposal.description)
         return transact(self.w3, sender, fn, label="propose", decoder=self.decoder)
 
