@@ -420,3 +420,35 @@ def cli(records: Path, monkeypatch: Any) -> Any:
         return CliRunner().invoke(group, ["--project", str(ROOT), *args, *extra], catch_exceptions=False)
 
     return run
+
+
+# ------------------------------------------------------------------------------------------------ stateful depth
+
+#: Steps run by every hypothesis state machine in this session (issue 10: `make test` runs at least 1,000).
+STATEFUL_STEPS = [0]
+
+
+def _count_stateful_steps() -> None:
+    """Count state-machine steps: hypothesis checks the invariants once when a machine starts, then after every step."""
+    from hypothesis import stateful
+
+    original = stateful.RuleBasedStateMachine.check_invariants
+    if getattr(original, "_furusato_counting", False):
+        return
+
+    def check_invariants(self: Any, settings: Any) -> None:
+        if getattr(self, "_furusato_started", False):
+            STATEFUL_STEPS[0] += 1
+        else:
+            self._furusato_started = True
+        original(self, settings)
+
+    check_invariants._furusato_counting = True  # type: ignore[attr-defined]
+    stateful.RuleBasedStateMachine.check_invariants = check_invariants  # type: ignore[method-assign]
+
+
+_count_stateful_steps()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(f"hypothesis stateful steps: {STATEFUL_STEPS[0]}")

@@ -223,6 +223,10 @@ contract GovernorInvariants is InvariantBase {
         invariant_governor();
     }
 
+    /// forge-config: default.invariant.runs = 25
+    /// forge-config: default.invariant.depth = 400
+    /// forge-config: fuzz.invariant.runs = 250
+    /// forge-config: fuzz.invariant.depth = 400
     function invariant_governor() public view {
         require(!handler.doubleVote(), "G1: double vote");
         require(!handler.tallyMovedOutsideActive() && !handler.tallyDecreased(), "G2: tally moved outside Active");

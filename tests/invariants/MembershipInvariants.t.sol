@@ -133,6 +133,10 @@ contract MembershipInvariants is InvariantBase {
         _target(address(handler));
     }
 
+    /// forge-config: default.invariant.runs = 50
+    /// forge-config: default.invariant.depth = 500
+    /// forge-config: fuzz.invariant.runs = 500
+    /// forge-config: fuzz.invariant.depth = 500
     function invariant_membership() public view {
         oneCardPerAccount();
         barredNeverSelfRegisters();

@@ -205,6 +205,10 @@ contract RewardsInvariants is InvariantBase {
         invariant_rewards();
     }
 
+    /// forge-config: default.invariant.runs = 25
+    /// forge-config: default.invariant.depth = 400
+    /// forge-config: fuzz.invariant.runs = 250
+    /// forge-config: fuzz.invariant.depth = 400
     function invariant_rewards() public view {
         eachLeafPaidOnce();
         mintedWithinBudget();

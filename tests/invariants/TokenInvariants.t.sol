@@ -96,6 +96,10 @@ contract TokenInvariants is InvariantBase {
     }
 
     /// @dev One campaign checks every invariant after every call (forge runs one campaign per invariant_ function).
+    /// forge-config: default.invariant.runs = 50
+    /// forge-config: default.invariant.depth = 600
+    /// forge-config: fuzz.invariant.runs = 500
+    /// forge-config: fuzz.invariant.depth = 600
     function invariant_token() public view {
         supplyIsSumOfBalances();
         votesPlusUncountedIsSupply();

@@ -78,6 +78,10 @@ contract TreasuryInvariants is InvariantBase {
         _target(address(handler));
     }
 
+    /// forge-config: default.invariant.runs = 50
+    /// forge-config: default.invariant.depth = 600
+    /// forge-config: fuzz.invariant.runs = 500
+    /// forge-config: fuzz.invariant.depth = 600
     function invariant_treasury() public view {
         booksMatchBalance();
         linesWithinAmount();
