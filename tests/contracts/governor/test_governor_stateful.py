@@ -170,7 +170,7 @@ def test_governor_stateful(state_machine: Any, governor: Any, token: Any, member
         guardian,
         carol,
         settings={
-            "max_examples": 20,
+            "max_examples": 30,
             "stateful_step_count": 20,
             "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
         },

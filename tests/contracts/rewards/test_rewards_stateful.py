@@ -172,7 +172,7 @@ def test_rewards_stateful(state_machine: Any, system: tuple[Any, Any], coordinat
         guardian,
         outsider,
         settings={
-            "max_examples": 20,
+            "max_examples": 30,
             "stateful_step_count": 15,
             "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
         },
