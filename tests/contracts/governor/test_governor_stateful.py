@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from brownie import web3
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy

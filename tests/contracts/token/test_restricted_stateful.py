@@ -6,6 +6,7 @@ mint was between accounts allowed to hold (asserted in the rules)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -52,10 +53,8 @@ class RestrictedMachine:
     # -------------------------------------------------------------------------------------------- rules
 
     def rule_register(self, st_who: int) -> None:
-        try:
+        with contextlib.suppress(VirtualMachineError):
             self.registry.register(self.pool[st_who], 0, NO_RECORD, {"from": self.admin})
-        except VirtualMachineError:
-            pass
 
     def rule_self_register(self, st_who: int) -> None:
         account = self.pool[st_who]
@@ -67,10 +66,8 @@ class RestrictedMachine:
         assert not barred, "a barred or revoked account registered itself"
 
     def rule_resign(self, st_who: int) -> None:
-        try:
+        with contextlib.suppress(VirtualMachineError):
             self.registry.resign({"from": self.pool[st_who]})
-        except VirtualMachineError:
-            pass
 
     def rule_revoke_or_bar(self, st_who: int, st_other: int) -> None:
         account = self.pool[st_who]
@@ -102,18 +99,14 @@ class RestrictedMachine:
         assert allowed, "a transfer involving a non-member went through"
 
     def rule_delegate(self, st_who: int, st_other: int) -> None:
-        try:
+        with contextlib.suppress(VirtualMachineError):
             self.token.delegate(self._delegatee(st_other), {"from": self.pool[st_who]})
-        except VirtualMachineError:
-            pass
 
     def rule_exclude(self, st_who: int) -> None:
         if st_who != 5:  # one dedicated account may be excluded
             return
-        try:
+        with contextlib.suppress(VirtualMachineError):
             self.token.excludeFromVoting(self.pool[st_who], {"from": self.admin})
-        except VirtualMachineError:
-            pass
 
     def rule_suspend(self, st_who: int, st_other: int) -> None:
         self.token.suspendVotes(self.pool[st_who], {"from": self.pool[st_other % len(self.pool)]})
