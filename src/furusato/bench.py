@@ -31,6 +31,7 @@ ETH = "0x0000000000000000000000000000000000000000"
 TOKEN = 10**18
 #: Operations compared with the reference, and the targets (ours / reference) the foundation issue sets.
 OPS = (
+    "reward.push.new",
     "transfer",
     "delegate",
     "propose",
@@ -297,6 +298,9 @@ def run_rewards_bench(
             full = receipts[0]  # a full batch of new members
             per_leaf = full["gasUsed"] / _leaves_in(full, rewards)
             results["gas.reward.push.new"] = round(per_leaf)
+            results["ref.gas.reward.push.new"] = reference_new_member_gas(
+                w3, artifacts, deployer, synthetic_members(_leaves_in(full, rewards), f"bench-ref-{n}")
+            )
     # The same members again in another epoch: returning members (balance and vote checkpoints exist).
     _elapsed, receipts = epoch_run(first_members, next(months))
     results["gas.reward.push.returning"] = round(receipts[0]["gasUsed"] / _leaves_in(receipts[0], rewards))
@@ -317,6 +321,28 @@ def run_rewards_bench(
     assert receipt is not None
     results["gas.reward.claim"] = float(receipt["gasUsed"])
     return results
+
+
+def reference_new_member_gas(w3: Web3, artifacts: Artifacts, deployer: Sender, members: list[str]) -> int:
+    """OpenZeppelin's own path for a new member, per member: its share of one batch mint of ``members`` on an
+    ERC20Votes token, plus the member's own first ``delegate(self)`` (averaged over up to 10 members, each sent from
+    the member's address by Anvil impersonation). Development chains only."""
+    from furusato.chain import UnlockedSender
+
+    art = artifacts.get("RefMintableToken")
+    address, _ = deploy(w3, deployer, art.abi, art.bytecode, [], label="reference RefMintableToken")
+    token = _contract(w3, artifacts, "RefMintableToken", address)
+    receipt = transact(w3, deployer, token.functions.mintBatch(members, [TOKEN] * len(members)), label="ref mint")
+    mint = receipt["gasUsed"] / len(members)
+    delegations = []
+    for member in members[:10]:
+        w3.provider.make_request("anvil_impersonateAccount", [member])  # type: ignore[arg-type]
+        w3.provider.make_request("anvil_setBalance", [member, hex(10**18)])  # type: ignore[arg-type]
+        sender = UnlockedSender(Web3.to_checksum_address(member))
+        sent = transact(w3, sender, token.functions.delegate(member), label="ref delegate")
+        delegations.append(sent["gasUsed"])
+        w3.provider.make_request("anvil_stopImpersonatingAccount", [member])  # type: ignore[arg-type]
+    return round(mint + sum(delegations) / len(delegations))
 
 
 def _leaves_in(receipt: TxReceipt, rewards: Contract) -> int:
