@@ -33,7 +33,7 @@ import {IResidentRegistry} from "../interfaces/IResidentRegistry.sol";
  * replaces the guardian (`setProposalGuardian` on this governor) or revokes a role from the current guardian
  * (`revokeRole(role, guardian)` on any contract): governance can always replace the guardian and take its roles back.
  *
- * Parameter bounds (so that governance cannot brick itself): see the `REGION_GOVERNOR_*` constants; the setters
+ * Parameter bounds (so that governance cannot brick itself): see the `MAX_*` / `MIN_*` constants; the setters
  * revert with `RegionGovernorParameterOutOfBounds` outside them.
  *
  * Gas: OpenZeppelin's GovernorPreventLateQuorum reads the quorum on every vote until it is reached and then writes
