@@ -280,9 +280,8 @@ def start_anvil() -> Any:
         binary = shutil.which("anvil")
         assert binary, "anvil is not on PATH: run the tests through `make test`"
         port = _free_port()
-        clock = [] if "--timestamp" in args else ["--timestamp", str(max(EPOCHS_STARTED_AT, int(time.time())))]
         proc = subprocess.Popen(
-            [binary, "--port", str(port), "--silent", *clock, *args],
+            [binary, "--port", str(port), "--silent", *args],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
