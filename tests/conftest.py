@@ -33,8 +33,9 @@ from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, Support, call_action
 
 ROOT = Path(__file__).resolve().parent.parent
-#: 2027-02-01 00:00 JST. ActivityRewards publishes an epoch (a calendar month) only once it has started: every test
-#: chain starts past the months the tests use (202612, 202701) whatever today's date is.
+#: 2027-02-01 00:00 JST. ActivityRewards publishes an epoch (a calendar month) only once it has started: modules that
+#: publish use the `epochs_started` fixture, which moves their chain past the months the tests use (202612, 202701)
+#: whatever today's date is. (Not every module: some compare the chain with the wall clock.)
 EPOCHS_STARTED_AT = 1801407600
 ETH = "0x0000000000000000000000000000000000000000"
 TOKEN = 10**18
@@ -45,8 +46,13 @@ TOKEN = 10**18
 
 @pytest.fixture(scope="module", autouse=True)
 def mod_isolation(module_isolation: Any) -> None:
-    """Each test module starts from the same empty chain, its clock past ``EPOCHS_STARTED_AT``."""
-    gap = EPOCHS_STARTED_AT - chain.time()
+    """Each test module starts from the same empty chain."""
+
+
+@pytest.fixture(scope="module")
+def epochs_started(mod_isolation: Any) -> None:
+    """The module's chain clock past ``EPOCHS_STARTED_AT`` (for modules that publish reward epochs)."""
+    gap = EPOCHS_STARTED_AT - web3.eth.get_block("latest").timestamp
     if gap > 0:
         chain.sleep(gap)
         chain.mine()

@@ -26,6 +26,8 @@ from furusato.governance import Proposal, Support, call_action
 from furusato.merkle import StandardMerkleTree
 from furusato.rewards.tree import LEAF_ENCODING
 
+pytestmark = pytest.mark.usefixtures("epochs_started")  # reward epochs are months that have started
+
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
 HOUR = 3_600

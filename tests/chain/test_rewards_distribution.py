@@ -17,6 +17,8 @@ from furusato.rewards import plan
 from furusato.rewards.onchain import claim, distribute, epoch_state, load_plan_folder, publish
 from furusato.rewards.pipeline import plan_or_reuse
 
+pytestmark = pytest.mark.usefixtures("epochs_started")  # reward epochs are months that have started
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 QUIET = {"log": lambda _line: None}

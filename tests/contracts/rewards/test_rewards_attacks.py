@@ -15,6 +15,8 @@ from helpers import advance, reverts
 from furusato.merkle import StandardMerkleTree
 from furusato.rewards.tree import LEAF_ENCODING
 
+pytestmark = pytest.mark.usefixtures("epochs_started")  # reward epochs are months that have started
+
 TOKEN = 10**18
 EPOCH = 202612
 NEXT = 202701

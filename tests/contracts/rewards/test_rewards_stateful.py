@@ -19,6 +19,8 @@ from web3 import Web3
 from furusato.merkle import StandardMerkleTree
 from furusato.rewards.tree import LEAF_ENCODING
 
+pytestmark = pytest.mark.usefixtures("epochs_started")  # reward epochs are months that have started
+
 TOKEN = 10**18
 CAP = 1_000 * TOKEN
 BUDGET = 4_000 * TOKEN
