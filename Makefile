@@ -19,11 +19,12 @@ BROWNIE := $(VENV)/bin/brownie
 QUIET_SOLC := grep -v -E '"at" will be promoted|Relevant source part|^ *\|' || true
 
 
-.PHONY: port-free help install compile test test-fast lint slither format demo bench clean distclean
+.PHONY: port-free help install compile test test-fast forge-test fuzz lint slither format demo bench clean distclean
 
 help:
 	@echo "make demo    deploy a DAO on a local Anvil and run a proposal end to end"
-	@echo "make test    the whole test suite (also run by .ci/run)"
+	@echo "make test    the whole test suite (also run by .ci/run): forge invariants, then pytest"
+	@echo "make fuzz    the Foundry invariant suite at depth (>= 1,000,000 calls)"
 	@echo "make lint    ruff, mypy, import-linter (layers, no cycles), prettier-plugin-solidity and solhint"
 	@echo "make slither Slither static analysis of contracts/*.sol with our compiler (own venv, offline)"
 	@echo "make bench   gas and speed figures -> bench/results.json"
@@ -62,8 +63,23 @@ port-free:
 	@if (exec 3<>/dev/tcp/127.0.0.1/8545) 2>/dev/null; then \
 	  echo "port 8545 is in use (a leftover Anvil?): stop it first, e.g. pkill -f 'anvil.*8545'" >&2; exit 1; fi
 
-test: compile port-free
+test: compile port-free forge-test
 	$(BROWNIE) test -p no:cacheprovider $(PYTEST_ARGS)
+
+# Foundry invariant suite (tests/invariants, see INVARIANTS.md): offline, with our solc-js compiler (foundry.toml).
+# Prints the total number of invariant calls made (>= 100,000 here; `make fuzz`: >= 1,000,000).
+FORGE := $(TOOLS)/bin/forge
+FORGE_LOG := build/forge/last-run.log
+forge-test: install
+	@mkdir -p build/forge
+	@set -o pipefail; start=$$(date +%s); \
+	  $(if $(FOUNDRY_PROFILE),FOUNDRY_PROFILE=$(FOUNDRY_PROFILE)) $(FORGE) test $(FORGE_ARGS) 2>&1 | tee $(FORGE_LOG) | grep -E '^\[(PASS|FAIL)|^Suite result|^Ran |Error|FAIL|calls:' ; \
+	  status=$$?; \
+	  calls=$$(grep -oE 'calls: [0-9]+' $(FORGE_LOG) | awk '{s += $$2} END {print s + 0}'); \
+	  echo "forge invariant calls: $$calls in $$(( $$(date +%s) - start )) s"; exit $$status
+
+fuzz: install
+	@$(MAKE) --no-print-directory forge-test FOUNDRY_PROFILE=fuzz
 
 lint: install
 	$(VENV)/bin/ruff check src tests scripts

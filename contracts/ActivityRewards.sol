@@ -36,7 +36,8 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     /// @notice Role that may void a root during its challenge window (the resident council); managed by the admin.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
 
-    /// @dev Per-epoch state in three slots: root | total, minted | leafCount, cursor, payableAt, voided.
+    /// @dev Per-epoch state in four slots: root | total, minted | leafCount, cursor, payableAt, voided, claims |
+    /// lastPushed (the account of the last pushed leaf: accounts strictly increase along the pushed prefix).
     struct EpochState {
         bytes32 root;
         uint128 total;
@@ -45,6 +46,8 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         uint64 cursor;
         uint64 payableAt;
         bool voided;
+        uint48 claims;
+        address lastPushed;
     }
 
     /// @dev An epoch's own budget; `isSet` tells "set to 0" from "unset".
@@ -61,12 +64,22 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         uint256 paid;
         uint256 amount;
         IResidentRegistry registry;
+        bool anyClaims;
+        uint256 cap;
+        address[] byOffset;
     }
+
+    /// @notice Shortest challenge window governance may set (seconds).
+    uint64 public constant MIN_CHALLENGE_WINDOW = 1 hours;
+    /// @notice Longest challenge window governance may set (seconds).
+    uint64 public constant MAX_CHALLENGE_WINDOW = 30 days;
 
     IRegionToken private immutable _token;
 
     mapping(uint256 epoch => EpochState) private _epochs;
     mapping(uint256 epoch => BitMaps.BitMap) private _claimed;
+    /// @dev Accounts that claimed in an epoch: one payment per account per epoch, whatever the tree holds.
+    mapping(uint256 epoch => mapping(address account => bool)) private _claimedAccounts;
     mapping(uint256 epoch => BitMaps.BitMap) private _withheld;
     mapping(uint256 epoch => BudgetOverride) private _epochBudgets;
     uint256 private _standingBudget;
@@ -75,6 +88,8 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     /// @dev Members-only rewards: the member registry, or address(0) when anyone may be rewarded (packed with the
     /// challenge window in one slot).
     IResidentRegistry private _memberRegistry;
+    /// @dev The latest epoch ever published: epochs are published in order (one budget per calendar month).
+    uint256 private _latestEpoch;
 
     /**
      * @param token_ The token rewards are minted in (this contract needs its `MINTER_ROLE`).
@@ -110,6 +125,10 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         uint256 total,
         uint256 leafCount
     ) external onlyRole(COORDINATOR_ROLE) {
+        uint256 startsAt = epochStart(epoch);
+        if (block.timestamp < startsAt) revert RewardsEpochNotStarted(epoch, startsAt);
+        uint256 latest = _latestEpoch;
+        if (epoch < latest) revert RewardsEpochOutOfOrder(epoch, latest);
         EpochState storage state = _epochs[epoch];
         if (state.root != bytes32(0) && !state.voided) revert RewardsEpochAlreadyPublished(epoch, state.root);
         if (root == bytes32(0) || leafCount == 0) revert RewardsEmptyTree(epoch);
@@ -123,6 +142,7 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         state.leafCount = SafeCast.toUint64(leafCount);
         state.payableAt = payableAt;
         state.voided = false;
+        if (epoch != latest) _latestEpoch = epoch;
         emit EpochPublished(epoch, root, total, leafCount, payableAt);
     }
 
@@ -149,7 +169,7 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     ) external onlyRole(COORDINATOR_ROLE) returns (uint256 paid, uint256 amount) {
         EpochState storage state = _payableEpoch(epoch);
         uint256 cursor = state.cursor;
-        Batch memory batch = _readBatch(epoch, cursor, state.leafCount, leaves);
+        Batch memory batch = _readBatch(epoch, state, cursor, leaves);
         if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, state.root, batch.hashes)) {
             revert RewardsInvalidProof(epoch);
         }
@@ -177,9 +197,18 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         if (!MerkleProof.verifyCalldata(proof, state.root, _leafHash(epoch, index, account, amount))) {
             revert RewardsInvalidProof(epoch);
         }
+        // One payment per account per epoch: an account claims once, and a leaf at or past the cursor must come
+        // after every pushed account (accounts strictly increase along the pushed prefix), so a tree listing an
+        // account twice can never pay it twice.
+        mapping(address => bool) storage claimedAccounts = _claimedAccounts[epoch];
+        if (claimedAccounts[account] || (index >= state.cursor && account <= state.lastPushed)) {
+            revert RewardsAccountAlreadyPaid(epoch, account);
+        }
         IResidentRegistry registry = _memberRegistry;
         if (address(registry) != address(0) && !registry.isMember(account)) revert RewardsNotMember(account);
         claimed.set(index);
+        claimedAccounts[account] = true;
+        ++state.claims;
         _addMinted(state, epoch, amount);
         emit RewardPaid(epoch, index, account, amount);
         _token.mint(account, amount);
@@ -204,11 +233,15 @@ contract ActivityRewards is IActivityRewards, AccessControl {
 
     /// @inheritdoc IActivityRewards
     function setMemberCap(uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (cap == 0) revert RewardsParameterOutOfBounds(cap, 1, type(uint256).max);
         _setMemberCap(cap);
     }
 
     /// @inheritdoc IActivityRewards
     function setChallengeWindow(uint64 window) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (window < MIN_CHALLENGE_WINDOW || window > MAX_CHALLENGE_WINDOW) {
+            revert RewardsParameterOutOfBounds(window, MIN_CHALLENGE_WINDOW, MAX_CHALLENGE_WINDOW);
+        }
         _setChallengeWindow(window);
     }
 
@@ -239,6 +272,30 @@ contract ActivityRewards is IActivityRewards, AccessControl {
                 cursor: state.cursor,
                 voided: state.voided
             });
+    }
+
+    /// @inheritdoc IActivityRewards
+    function hasClaimed(uint256 epoch, address account) external view returns (bool) {
+        return _claimedAccounts[epoch][account];
+    }
+
+    /// @inheritdoc IActivityRewards
+    function latestEpoch() external view returns (uint256) {
+        return _latestEpoch;
+    }
+
+    /// @inheritdoc IActivityRewards
+    function epochStart(uint256 epoch) public pure returns (uint256) {
+        uint256 year = epoch / 100;
+        uint256 month = epoch % 100;
+        if (year < 2000 || year > 9999 || month == 0 || month > 12) revert RewardsInvalidEpoch(epoch);
+        // Days from 1970-01-01 to the 1st of the month (H. Hinnant's days_from_civil, years starting in March).
+        uint256 y = month <= 2 ? year - 1 : year;
+        uint256 era = y / 400;
+        uint256 yoe = y - era * 400;
+        uint256 doy = (153 * ((month + 9) % 12) + 2) / 5;
+        uint256 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return (era * 146097 + doe - 719468) * 1 days - 9 hours; // 00:00 JST (UTC+9)
     }
 
     /// @inheritdoc IActivityRewards
@@ -322,27 +379,27 @@ contract ActivityRewards is IActivityRewards, AccessControl {
      */
     function _readBatch(
         uint256 epoch,
+        EpochState storage state,
         uint256 cursor,
-        uint256 leafCount,
         Leaf[] calldata leaves
     ) private returns (Batch memory batch) {
         uint256 n = leaves.length;
         if (n == 0) revert RewardsEmptyBatch(epoch);
+        uint256 leafCount = state.leafCount;
         if (cursor + n > leafCount) revert RewardsIndexOutOfRange(epoch, cursor + n - 1, leafCount);
         batch.hashes = new bytes32[](n);
         batch.recipients = new address[](n);
         batch.amounts = new uint256[](n);
-        uint256[] memory seen = new uint256[]((n + 255) >> 8);
-        BitMaps.BitMap storage claimed = _claimed[epoch];
-        uint256 cap = _memberCap;
+        // The batch's accounts by offset from the cursor: a zero entry is an index not seen yet.
+        batch.byOffset = new address[](n);
+        mapping(address => bool) storage claimedAccounts = _claimedAccounts[epoch];
+        batch.anyClaims = state.claims != 0; // without claims (the usual case) no per-account read at all
+        batch.cap = _memberCap;
         batch.registry = _memberRegistry;
         for (uint256 i = 0; i < n; ++i) {
-            Leaf calldata leaf = leaves[i];
-            uint256 index = leaf.index;
-            _markInBatch(seen, epoch, index, cursor, n);
-            batch.hashes[i] = _leafHash(epoch, index, leaf.account, leaf.amount);
-            if (!claimed.get(index)) _addPayment(batch, epoch, leaf, cap); // else claimed meanwhile: skipped
+            _readLeaf(batch, claimedAccounts, epoch, cursor, leaves[i], i);
         }
+        _checkIncreasing(state, epoch, cursor, batch.byOffset);
         address[] memory recipients = batch.recipients;
         uint256[] memory amounts = batch.amounts;
         uint256 paid = batch.paid;
@@ -354,6 +411,41 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         }
     }
 
+    /// @dev One pushed leaf: range and repeat checks, its hash, and its payment unless its account claimed already.
+    function _readLeaf(
+        Batch memory batch,
+        mapping(address => bool) storage claimedAccounts,
+        uint256 epoch,
+        uint256 cursor,
+        Leaf calldata leaf,
+        uint256 i
+    ) private {
+        uint256 index = leaf.index;
+        address account = leaf.account;
+        if (account == address(0)) revert RewardsZeroAddress();
+        _markInBatch(batch.byOffset, epoch, index, account, cursor);
+        batch.hashes[i] = _leafHash(epoch, index, account, leaf.amount);
+        // A leaf whose account already claimed in this epoch is skipped (claimed meanwhile).
+        if (!batch.anyClaims || !claimedAccounts[account]) _addPayment(batch, epoch, leaf, batch.cap);
+    }
+
+    /// @dev One leaf per account: accounts strictly increase with the index, across batches through `lastPushed`.
+    function _checkIncreasing(
+        EpochState storage state,
+        uint256 epoch,
+        uint256 cursor,
+        address[] memory byOffset
+    ) private {
+        address previous = state.lastPushed;
+        uint256 n = byOffset.length;
+        for (uint256 i = 0; i < n; ++i) {
+            address account = byOffset[i];
+            if (account <= previous) revert RewardsAccountsNotIncreasing(epoch, cursor + i, account, previous);
+            previous = account;
+        }
+        state.lastPushed = previous;
+    }
+
     /**
      * @dev Adds one pushed leaf to the batch's payments after checking its account and the cap; with a member
      * registry set, withholds it instead when its account is not a member (marked in the epoch's withheld bitmap,
@@ -362,11 +454,10 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     function _addPayment(Batch memory batch, uint256 epoch, Leaf calldata leaf, uint256 cap) private {
         address account = leaf.account;
         uint256 value = leaf.amount;
-        if (value > cap) revert RewardsMemberCapExceeded(epoch, account, value, cap);
-        if (account == address(0)) revert RewardsZeroAddress();
         IResidentRegistry registry = batch.registry;
+        // Over the cap (lowered since publish): withheld, not reverted, so the cursor moves on for everyone else.
         // slither-disable-next-line calls-loop -- governance's own registry (a static call); if it fails, so does the batch
-        if (address(registry) != address(0) && !registry.isMember(account)) {
+        if (value > cap || (address(registry) != address(0) && !registry.isMember(account))) {
             _withheld[epoch].set(leaf.index);
             emit RewardWithheld(epoch, leaf.index, account, value);
             return;
@@ -379,17 +470,23 @@ contract ActivityRewards is IActivityRewards, AccessControl {
         emit RewardPaid(epoch, leaf.index, account, value);
     }
 
-    /// @dev Marks `index` in the batch's bitmap `seen`; reverts unless it lies in `[cursor, cursor + n)` and is new.
-    function _markInBatch(uint256[] memory seen, uint256 epoch, uint256 index, uint256 cursor, uint256 n) private pure {
+    /// @dev Records `account` (not zero) at `index` in `byOffset`; reverts unless `index` lies in
+    /// `[cursor, cursor + n)` and is new.
+    function _markInBatch(
+        address[] memory byOffset,
+        uint256 epoch,
+        uint256 index,
+        address account,
+        uint256 cursor
+    ) private pure {
+        uint256 n = byOffset.length;
         uint256 offset;
         unchecked {
             offset = index - cursor; // wraps for index < cursor, so the range check catches it
         }
         if (offset >= n) revert RewardsOutOfOrder(epoch, index, cursor, n);
-        uint256 word = seen[offset >> 8];
-        uint256 bit = 1 << (offset & 0xff);
-        if (word & bit != 0) revert RewardsDuplicateIndex(epoch, index);
-        seen[offset >> 8] = word | bit;
+        if (byOffset[offset] != address(0)) revert RewardsDuplicateIndex(epoch, index);
+        byOffset[offset] = account;
     }
 
     /**

@@ -11,7 +11,9 @@ import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/exte
 import {GovernorProposalGuardian} from "@openzeppelin/contracts/governance/extensions/GovernorProposalGuardian.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IResidentRegistry} from "../interfaces/IResidentRegistry.sol";
 
 /**
@@ -25,6 +27,14 @@ import {IResidentRegistry} from "../interfaces/IResidentRegistry.sol";
  * @dev Quorum is a fraction of `RegionToken.getPastTotalSupply`, which on that token is the voting supply: tokens
  * held by protocol contracts (treasury, timelock, minters) are excluded from it. The clock is the token's
  * (timestamps), so every duration below is in seconds. GovernorStorage is deliberately not included (see README).
+ *
+ * Cancelling (see README, "Cancel rule"): the proposer may cancel only while the proposal is Pending, whether or not
+ * a guardian is set; the guardian may cancel at any stage before execution, except a proposal whose every action
+ * replaces the guardian (`setProposalGuardian` on this governor) or revokes a role from the current guardian
+ * (`revokeRole(role, guardian)` on any contract): governance can always replace the guardian and take its roles back.
+ *
+ * Parameter bounds (so that governance cannot brick itself): see the `MAX_*` / `MIN_*` constants; the setters
+ * revert with `RegionGovernorParameterOutOfBounds` outside them.
  *
  * Gas: OpenZeppelin's GovernorPreventLateQuorum reads the quorum on every vote until it is reached and then writes
  * a storage slot, which made the vote that reaches quorum cost 1.49x OpenZeppelin's plain governor. `_tallyUpdated`
@@ -60,6 +70,26 @@ contract RegionGovernor is
         address proposalGuardian;
         address memberRegistry;
     }
+
+    /// @notice Longest voting delay governance may set (seconds).
+    uint256 public constant MAX_VOTING_DELAY = 30 days;
+    /// @notice Shortest voting period governance may set (seconds).
+    uint256 public constant MIN_VOTING_PERIOD = 1 hours;
+    /// @notice Longest voting period governance may set (seconds).
+    uint256 public constant MAX_VOTING_PERIOD = 90 days;
+    /// @notice Smallest quorum governance may set (percent of the voting supply).
+    uint256 public constant MIN_QUORUM_NUMERATOR = 1;
+    /// @notice Largest quorum governance may set (percent of the voting supply).
+    uint256 public constant MAX_QUORUM_NUMERATOR = 50;
+    /// @notice Largest proposal threshold governance may set, in percent of the voting supply at the time it is set.
+    uint256 public constant MAX_THRESHOLD_PERCENT = 10;
+
+    /// @notice Governance tried to set a parameter outside its bounds (the value would brick or weaken the DAO).
+    /// @param parameter The parameter's setter name (e.g. "setVotingPeriod").
+    /// @param value The value given.
+    /// @param min The smallest value allowed now.
+    /// @param max The largest value allowed now.
+    error RegionGovernorParameterOutOfBounds(string parameter, uint256 value, uint256 min, uint256 max);
 
     /// @notice Members-only governance: `account` holds no card of the member registry, so it cannot propose or vote.
     /// @param account The proposer or voter.
@@ -107,6 +137,101 @@ contract RegionGovernor is
     ) internal override returns (uint256) {
         _requireMember(proposer);
         return super._propose(targets, values, calldatas, description, proposer);
+    }
+
+    /**
+     * @notice Cancel a proposal. The proposer may cancel only while it is Pending (with or without a guardian);
+     * the guardian may cancel at any stage before execution, except a proposal that only replaces the guardian or
+     * revokes roles of the current guardian (see `guardianMayCancel`).
+     * @dev Replaces GovernorProposalGuardian's rule, under which a proposer could cancel at any stage when no
+     * guardian is set, and the guardian could cancel its own replacement.
+     */
+    function cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) public override returns (uint256) {
+        uint256 proposalId = getProposalId(targets, values, calldatas, descriptionHash);
+        address caller = _msgSender();
+        if (!_validateCancel(proposalId, caller)) {
+            address guardian = proposalGuardian();
+            if (caller != guardian || guardian == address(0) || !guardianMayCancel(targets, calldatas)) {
+                revert GovernorUnableToCancel(proposalId, caller);
+            }
+        }
+        return _cancel(targets, values, calldatas, descriptionHash);
+    }
+
+    /**
+     * @notice Whether the guardian may cancel a proposal with these actions: false when every action either calls
+     * `setProposalGuardian` on this governor or `revokeRole(role, guardian)` (any role, any contract) on the
+     * current guardian, true otherwise (a proposal that also does anything else stays cancellable, so the
+     * guardian's veto cannot be escaped by bundling).
+     * @param targets The proposal's targets.
+     * @param calldatas The proposal's calldatas.
+     */
+    function guardianMayCancel(address[] memory targets, bytes[] memory calldatas) public view returns (bool) {
+        address guardian = proposalGuardian();
+        uint256 n = targets.length;
+        for (uint256 i = 0; i < n; ++i) {
+            if (!_takesFromGuardian(targets[i], calldatas[i], guardian)) return true;
+        }
+        return n == 0;
+    }
+
+    function _takesFromGuardian(address target, bytes memory data, address guardian) private view returns (bool) {
+        if (data.length < 4) return false;
+        bytes4 selector = bytes4(data);
+        if (selector == this.setProposalGuardian.selector) return target == address(this) && data.length == 36;
+        if (selector != IAccessControl.revokeRole.selector || data.length != 68) return false;
+        address account;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            account := mload(add(data, 68)) // second argument: 32 (length) + 4 (selector) + 32 (role)
+        }
+        return account == guardian;
+    }
+
+    /// @inheritdoc GovernorSettings
+    /// @dev Bounded: at most `MAX_VOTING_DELAY`.
+    function setVotingDelay(uint48 newVotingDelay) public override onlyGovernance {
+        _checkBounds("setVotingDelay", newVotingDelay, 0, MAX_VOTING_DELAY);
+        _setVotingDelay(newVotingDelay);
+    }
+
+    /// @inheritdoc GovernorSettings
+    /// @dev Bounded: within [`MIN_VOTING_PERIOD`, `MAX_VOTING_PERIOD`] and longer than the late-quorum extension.
+    function setVotingPeriod(uint32 newVotingPeriod) public override onlyGovernance {
+        uint256 min = Math.max(MIN_VOTING_PERIOD, uint256(lateQuorumVoteExtension()) + 1);
+        _checkBounds("setVotingPeriod", newVotingPeriod, min, MAX_VOTING_PERIOD);
+        _setVotingPeriod(newVotingPeriod);
+    }
+
+    /// @inheritdoc GovernorSettings
+    /// @dev Bounded: at most `MAX_THRESHOLD_PERCENT` % of the voting supply one second ago.
+    function setProposalThreshold(uint256 newProposalThreshold) public override onlyGovernance {
+        uint256 supply = token().getPastTotalSupply(clock() - 1);
+        _checkBounds("setProposalThreshold", newProposalThreshold, 0, (supply * MAX_THRESHOLD_PERCENT) / 100);
+        _setProposalThreshold(newProposalThreshold);
+    }
+
+    /// @inheritdoc GovernorVotesQuorumFraction
+    /// @dev Bounded: within [`MIN_QUORUM_NUMERATOR`, `MAX_QUORUM_NUMERATOR`] percent.
+    function updateQuorumNumerator(uint256 newQuorumNumerator) public override onlyGovernance {
+        _checkBounds("updateQuorumNumerator", newQuorumNumerator, MIN_QUORUM_NUMERATOR, MAX_QUORUM_NUMERATOR);
+        _updateQuorumNumerator(newQuorumNumerator);
+    }
+
+    /// @inheritdoc GovernorPreventLateQuorum
+    /// @dev Bounded: shorter than the voting period.
+    function setLateQuorumVoteExtension(uint48 newVoteExtension) public override onlyGovernance {
+        _checkBounds("setLateQuorumVoteExtension", newVoteExtension, 0, votingPeriod() - 1);
+        _setLateQuorumVoteExtension(newVoteExtension);
+    }
+
+    function _checkBounds(string memory parameter, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert RegionGovernorParameterOutOfBounds(parameter, value, min, max);
     }
 
     function _requireMember(address account) private view {
@@ -180,11 +305,12 @@ contract RegionGovernor is
         super._tallyUpdated(proposalId);
     }
 
+    /// @dev Only OpenZeppelin's base rule: the proposer, while Pending. The guardian's rule is in `cancel`.
     function _validateCancel(
         uint256 proposalId,
         address caller
     ) internal view override(Governor, GovernorProposalGuardian) returns (bool) {
-        return super._validateCancel(proposalId, caller);
+        return Governor._validateCancel(proposalId, caller);
     }
 
     function _queueOperations(

@@ -108,6 +108,24 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
     }
 
     /// @inheritdoc IResidentRegistry
+    function bar(address account) external onlyRole(REGISTRAR_ROLE) {
+        if (account == address(0)) revert RegistryZeroAddress();
+        Membership storage m = _members[account];
+        if (m.tokenId != 0) revert RegistryAlreadyMember(account, m.tokenId); // a member is revoked, not barred
+        if (m.revoked) revert RegistryRevokedAccount(account);
+        m.revoked = true;
+        emit AccountBarred(account, msg.sender);
+    }
+
+    /// @inheritdoc IResidentRegistry
+    function unbar(address account) external onlyRole(REGISTRAR_ROLE) {
+        Membership storage m = _members[account];
+        if (!m.revoked) revert RegistryNotBarred(account);
+        m.revoked = false;
+        emit AccountUnbarred(account, msg.sender);
+    }
+
+    /// @inheritdoc IResidentRegistry
     function resign() external {
         (uint256 tokenId, Kind kind) = _remove(msg.sender, false);
         emit MemberLeft(msg.sender, tokenId, kind);

@@ -12,6 +12,18 @@ pragma solidity ^0.8.24;
  * only, leaves in index order) or by pull (`claim`, anyone, tokens always go to the leaf's account). No leaf is
  * ever paid twice, whichever way, and no epoch ever mints more than its published total.
  *
+ * Epochs are bound to time: an epoch id is a calendar month `YYYYMM` (2000-01 .. 9999-12) that may be published only
+ * once it has started (00:00 JST on its first day, `epochStart`), and only in order (never before the latest epoch
+ * published; the latest may be published again only after being voided, which pays nothing). So a coordinator
+ * can mint at most one epoch budget per calendar month.
+ *
+ * One payment per account per epoch (the member cap is per member per epoch): the tree lists each account once,
+ * in strictly increasing address order (leaf `i` holds the `i`-th smallest address). A push checks it across each
+ * batch and across batches (through the epoch's last pushed account); a claim is refused for an account that
+ * already claimed in the epoch, and for a leaf at or past the push cursor whose account is not above the last
+ * pushed one; a push skips a leaf whose account already claimed. A tree that repeats an account can therefore
+ * stall the push at the repeat, but never pay the account twice.
+ *
  * Leaves are OpenZeppelin `StandardMerkleTree` leaves with the encoding
  * `["uint256", "uint256", "address", "uint256"]` = (epoch, index, account, amount):
  * `keccak256(bytes.concat(keccak256(abi.encode(epoch, index, account, amount))))`. `index` is the leaf's position
@@ -44,6 +56,32 @@ interface IActivityRewards {
         uint256 cursor;
         bool voided;
     }
+
+    /// @notice The epoch id is not a calendar month `YYYYMM` between 200001 and 999912.
+    /// @param epoch The epoch id given.
+    error RewardsInvalidEpoch(uint256 epoch);
+
+    /// @notice The epoch's calendar month has not started yet.
+    /// @param epoch The epoch.
+    /// @param startsAt When it starts (00:00 JST on its first day).
+    error RewardsEpochNotStarted(uint256 epoch, uint256 startsAt);
+
+    /// @notice Epochs are published in order: this one is before the latest epoch published.
+    /// @param epoch The epoch.
+    /// @param latest The latest epoch published.
+    error RewardsEpochOutOfOrder(uint256 epoch, uint256 latest);
+
+    /// @notice A pushed leaf's account is not above the previous leaf's (each account once, in increasing order).
+    /// @param epoch The epoch.
+    /// @param index The leaf index.
+    /// @param account The leaf's account.
+    /// @param previous The account of the leaf before it.
+    error RewardsAccountsNotIncreasing(uint256 epoch, uint256 index, address account, address previous);
+
+    /// @notice The account was already paid in this epoch (it claimed, or its leaf is past pushed accounts).
+    /// @param epoch The epoch.
+    /// @param account The account.
+    error RewardsAccountAlreadyPaid(uint256 epoch, address account);
 
     /// @notice A zero address was given for the token, the admin or a reward account.
     error RewardsZeroAddress();
@@ -122,6 +160,12 @@ interface IActivityRewards {
     /// @notice Members-only rewards: the leaf's account is not a registered member of `memberRegistry()`.
     /// @param account The leaf's account.
     error RewardsNotMember(address account);
+
+    /// @notice A setting outside its bounds (see the setter).
+    /// @param value The value given.
+    /// @param min The smallest allowed.
+    /// @param max The largest allowed.
+    error RewardsParameterOutOfBounds(uint256 value, uint256 min, uint256 max);
 
     /// @notice The address given as member registry does not answer `isMember` like a registry.
     /// @param registry The address given.
@@ -209,9 +253,10 @@ interface IActivityRewards {
     /// @param newRegistry New registry (address(0): anyone may be rewarded).
     event MemberRegistryChanged(address indexed oldRegistry, address indexed newRegistry);
 
-    /// @notice Publish an epoch's reward root. Only coordinators. The total must fit `budgetOf(epoch)` and the
-    /// epoch must have no live root; payments may start `challengeWindow()` seconds from now.
-    /// @param epoch The epoch id (`YYYYMM`).
+    /// @notice Publish an epoch's reward root. Only coordinators. The epoch must be a calendar month that has
+    /// started (`epochStart`), not before `latestEpoch()`; the total must fit `budgetOf(epoch)` and the epoch must
+    /// have no live root; payments may start `challengeWindow()` seconds from now.
+    /// @param epoch The epoch id (`YYYYMM`, 200001 .. 999912).
     /// @param root The Merkle root of the epoch's tree.
     /// @param total The sum of the tree's amounts: the most the epoch can ever mint.
     /// @param leafCount The number of leaves (indices run from 0 to `leafCount - 1`).
@@ -227,7 +272,9 @@ interface IActivityRewards {
     /// multiproof (OpenZeppelin `getMultiProof`: tree index descending), not in index order: each leaf's index
     /// must lie in the range and appear once, so the set is the whole range. Leaves claimed meanwhile are skipped
     /// (not paid, no revert); while a member registry is set, leaves of accounts that are not registered members
-    /// are withheld (`RewardWithheld`; not paid, no revert, claimable later). The others are minted in one
+    /// are withheld (`RewardWithheld`; not paid, no revert, claimable later), and so are leaves over the member cap
+    /// (lowered since publish; claimable if it is raised again). Accounts must strictly increase with the index,
+    /// within the batch and from the last account pushed before (`RewardsAccountsNotIncreasing`). The others are minted in one
     /// `mintBatch` call and the cursor moves past the range. The registry is read once per batch and asked
     /// `isMember` once per leaf to be paid.
     /// @param epoch The epoch.
@@ -268,12 +315,13 @@ interface IActivityRewards {
     /// @param epoch The epoch.
     function clearEpochBudget(uint256 epoch) external;
 
-    /// @notice Set the per-member cap: the most one leaf may pay, checked at payment. Only the admin.
-    /// @param cap The cap, in token base units.
+    /// @notice Set the per-member cap: the most one member may be paid per epoch (one leaf per account), checked
+    /// at payment: a pushed leaf over it is withheld, a claim over it reverts. Only the admin.
+    /// @param cap The cap, in token base units; not zero (a zero cap would withhold every reward).
     function setMemberCap(uint256 cap) external;
 
     /// @notice Set the challenge window for roots published from now on. Only the admin.
-    /// @param window The window, in seconds.
+    /// @param window The window, in seconds: from `MIN_CHALLENGE_WINDOW` (1 hour) to `MAX_CHALLENGE_WINDOW` (30 days).
     function setChallengeWindow(uint64 window) external;
 
     /// @notice Switch members-only rewards on (a registry) or off (address(0)). Only the admin. While on, pushes
@@ -300,6 +348,19 @@ interface IActivityRewards {
     /// @param epoch The epoch.
     /// @param index The leaf index.
     function isWithheld(uint256 epoch, uint256 index) external view returns (bool);
+
+    /// @notice Whether `account` claimed its reward of `epoch` (each account is paid at most once per epoch).
+    /// @param epoch The epoch.
+    /// @param account The account.
+    function hasClaimed(uint256 epoch, address account) external view returns (bool);
+
+    /// @notice The latest epoch ever published (0 before the first): no earlier epoch can be published.
+    function latestEpoch() external view returns (uint256);
+
+    /// @notice When an epoch's calendar month starts (00:00 JST on its first day), as a unix timestamp; reverts
+    /// with `RewardsInvalidEpoch` unless `epoch` is `YYYYMM` between 200001 and 999912.
+    /// @param epoch The epoch id.
+    function epochStart(uint256 epoch) external pure returns (uint256);
 
     /// @notice The budget that applies to an epoch: its own if set, else the standing budget.
     /// @param epoch The epoch.

@@ -84,12 +84,27 @@ interface IResidentRegistry is IERC5192 {
     /// @param account The address.
     error RegistryRevokedAccount(address account);
 
+    /// @notice The address is not barred (neither revoked nor barred), so there is nothing to lift.
+    /// @param account The address.
+    error RegistryNotBarred(address account);
+
     /// @notice A kinds bit mask has bits set that name no kind.
     /// @param kinds The mask given.
     error RegistryInvalidKinds(uint8 kinds);
 
     /// @notice The lengths of arrays that must match differ.
     error RegistryLengthMismatch();
+
+    /// @notice A registrar barred an address without a card from registering itself (e.g. one that resigned to
+    /// escape a revocation); it was not barred before.
+    /// @param account The address.
+    /// @param by The registrar.
+    event AccountBarred(address indexed account, address indexed by);
+
+    /// @notice A registrar lifted a bar or a revocation: the address may register itself again; it was barred before.
+    /// @param account The address.
+    /// @param by The registrar.
+    event AccountUnbarred(address indexed account, address indexed by);
 
     /// @notice A card was issued.
     /// @param account The new member.
@@ -180,6 +195,15 @@ interface IResidentRegistry is IERC5192 {
     /// @notice Leave the registry (`leave` is a reserved word in future Solidity): burn the caller's own card. The
     /// caller may register again later.
     function resign() external;
+
+    /// @notice Bar an address that holds no card from `selfRegister` (as if revoked). Only registrars. Use `revoke`
+    /// for a member. A registrar can still register a barred address; `unbar` lifts the bar.
+    /// @param account The address (not zero, holding no card, not already barred or revoked).
+    function bar(address account) external;
+
+    /// @notice Lift a bar or a revocation, so the address may register itself again. Only registrars.
+    /// @param account A barred or revoked address.
+    function unbar(address account) external;
 
     /// @notice Set which kinds may register themselves (bit `k` for kind `k`; 0 closes self-registration).
     /// Only `DEFAULT_ADMIN_ROLE` (the timelock).

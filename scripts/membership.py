@@ -88,7 +88,7 @@ def main(records_dir: Path = ROOT / "build" / "membership") -> Demo:
     proposer = UnlockedSender(accounts[VOTERS[0]].address)
     sale_address, _ = deploy_sale(dao, proposer, artifacts, terms)
     print(f"TokenSale deployed at {sale_address}")
-    proposal = start_proposal(dao.token, sale_address, terms.description)
+    proposal = start_proposal(dao.token, sale_address, terms.description).bound_to(proposer.address)
     dao.governance.propose(proposer, proposal)
     pid = proposal.proposal_id
     print(f"proposed {pid}: {terms.description}")

@@ -21,6 +21,7 @@ from furusato.chain import UnlockedSender, advance_time
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.networks import connect
+from furusato.rewards.onchain import advance_to_epoch
 from furusato.rewards.pipeline import run_epoch
 from furusato.session import open_session, session_over
 
@@ -47,6 +48,7 @@ def main() -> None:
         advance_time(conn.w3, payable_at - conn.w3.eth.get_block("latest")["timestamp"] + 1)
         return True
 
+    advance_to_epoch(conn.w3, rewards, 202612)
     run_epoch(
         conn.w3, UnlockedSender(accounts[8].address), rewards, decoder,
         log_path=ROOT / "examples" / "activity-2026-12.csv", policy_path=ROOT / "examples" / "rewards-policy.yaml",

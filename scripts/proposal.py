@@ -45,6 +45,7 @@ def main(records_dir: Path = ROOT / "build" / "proposal") -> int:
     built = build_file(EXAMPLE, dao)
     for line in built.preview():
         print(line)
+    built = steps.bind(built, members[0])
     steps.create(dao, members[0], built)
     pid = built.proposal.proposal_id
 

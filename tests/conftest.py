@@ -23,6 +23,7 @@ from brownie import (
     TimelockController,
     Treasury,
     accounts,
+    chain,
     web3,
 )
 from eth_account import Account
@@ -36,6 +37,10 @@ from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, call_action
 
 ROOT = Path(__file__).resolve().parent.parent
+#: 2027-02-01 00:00 JST. ActivityRewards publishes an epoch (a calendar month) only once it has started: modules that
+#: publish use the `epochs_started` fixture, which moves their chain past the months the tests use (202612, 202701)
+#: whatever today's date is. (Not every module: some compare the chain with the wall clock.)
+EPOCHS_STARTED_AT = 1801407600
 ETH = "0x0000000000000000000000000000000000000000"
 TOKEN = 10**18
 
@@ -46,6 +51,15 @@ TOKEN = 10**18
 @pytest.fixture(scope="module", autouse=True)
 def mod_isolation(module_isolation: Any) -> None:
     """Each test module starts from the same empty chain."""
+
+
+@pytest.fixture(scope="module")
+def epochs_started(mod_isolation: Any) -> None:
+    """The module's chain clock past ``EPOCHS_STARTED_AT`` (for modules that publish reward epochs)."""
+    gap = EPOCHS_STARTED_AT - web3.eth.get_block("latest").timestamp
+    if gap > 0:
+        chain.sleep(gap)
+        chain.mine()
 
 
 @pytest.fixture(autouse=True)
@@ -401,3 +415,35 @@ def start_anvil() -> Any:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# ------------------------------------------------------------------------------------------------ stateful depth
+
+#: Steps run by every hypothesis state machine in this session (issue 10: `make test` runs at least 1,000).
+STATEFUL_STEPS = [0]
+
+
+def _count_stateful_steps() -> None:
+    """Count state-machine steps: hypothesis checks the invariants once when a machine starts, then after every step."""
+    from hypothesis import stateful
+
+    original = stateful.RuleBasedStateMachine.check_invariants
+    if getattr(original, "_furusato_counting", False):
+        return
+
+    def check_invariants(self: Any, settings: Any) -> None:
+        if getattr(self, "_furusato_started", False):
+            STATEFUL_STEPS[0] += 1
+        else:
+            self._furusato_started = True
+        original(self, settings)
+
+    check_invariants._furusato_counting = True  # type: ignore[attr-defined]
+    stateful.RuleBasedStateMachine.check_invariants = check_invariants  # type: ignore[method-assign]
+
+
+_count_stateful_steps()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(f"hypothesis stateful steps: {STATEFUL_STEPS[0]}")

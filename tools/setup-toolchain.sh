@@ -17,6 +17,14 @@ if [ -z "$anvil" ]; then
 fi
 ln -sfn "$root/$anvil" .tools/bin/anvil
 
+# Foundry's forge (npm @foundry-rs/forge, the same release as Anvil) runs the invariant suite (tests/invariants).
+forge=$(ls -d node_modules/@foundry-rs/forge-*/bin/forge 2>/dev/null | head -n 1 || true)
+if [ -z "$forge" ]; then
+  echo "setup-toolchain: no native forge under node_modules/@foundry-rs (run npm ci; is this platform supported?)" >&2
+  exit 1
+fi
+ln -sfn "$root/$forge" .tools/bin/forge
+
 target=.tools/solcx/solc-v$version
 rm -f "$target"
 native=${SOLC:-$(command -v solc || true)}
@@ -30,3 +38,4 @@ else
 fi
 "$target" --version | tail -n 1
 "$root/.tools/bin/anvil" --version | head -n 1
+"$root/.tools/bin/forge" --version | head -n 1

@@ -35,3 +35,18 @@ contract RefToken is ERC20, ERC20Permit, ERC20Votes {
         return super.nonces(owner);
     }
 }
+
+/**
+ * @title RefMintableToken
+ * @notice Bench reference for a reward push: OpenZeppelin's own new-member path is `_mint` (here in a batch, like
+ * our push) followed by the member's own `delegate(self)`. No access control, so the reference is a lower bound.
+ */
+contract RefMintableToken is RefToken {
+    constructor() RefToken(0) {}
+
+    function mintBatch(address[] calldata recipients, uint256[] calldata amounts) external {
+        for (uint256 i = 0; i < recipients.length; ++i) {
+            _mint(recipients[i], amounts[i]);
+        }
+    }
+}

@@ -23,7 +23,7 @@ from furusato.membership.registry_import import import_members, read_member_list
 from furusato.membership.sale import buy, deploy_sale, load_terms, start_proposal
 from furusato.records import DeploymentRecord
 from furusato.relayer import Relayer, RelayerSettings
-from furusato.rewards.onchain import load_plan_folder
+from furusato.rewards.onchain import advance_to_epoch, load_plan_folder
 from furusato.rewards.pipeline import run_epoch
 from furusato.session import session_over
 from furusato.texttable import table
@@ -128,6 +128,7 @@ def run_demo(
         log("  (challenge window passed: nobody voided the root)")
         return True
 
+    advance_to_epoch(w3, rewards, 202612)  # a development chain: the month must have started to publish it
     result = run_epoch(
         w3, actors.coordinator, rewards, dao.decoder,
         log_path=root / "examples" / "activity-2026-12.csv", policy_path=root / "examples" / "rewards-policy.yaml",
@@ -163,7 +164,7 @@ def run_demo(
             *starting.actions,
         ),
         description=DESCRIPTION,
-    )
+    ).bound_to(proposer.address)
     gov.propose(proposer, proposal)
     pid = proposal.proposal_id
     log(f"  proposal {pid:#x}: {gov.state(pid).name}")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from furusato.abi import keccak
+from furusato.abi import keccak, to_checksum_address
 from furusato.chain import Sender, transact
+from furusato.errors import ChainError
 from furusato.reverts import DEFAULT_DECODER, ErrorDecoder
 
 if TYPE_CHECKING:
     from web3 import Web3
     from web3.contract import Contract
     from web3.types import TxReceipt
+
+#: OpenZeppelin's description suffix that binds a proposal to its proposer (Governor._isValidDescriptionForProposer):
+#: with it, only that address can submit the proposal, so nobody can copy it first and become its proposer.
+PROPOSER_TAG = "#proposer="
 
 
 class ProposalState(IntEnum):
@@ -83,6 +88,13 @@ class Proposal:
     def args(self) -> list[Any]:
         return [self.targets, self.values, self.calldatas]
 
+    def bound_to(self, proposer: str) -> Proposal:
+        """This proposal with the ``#proposer=0x…`` suffix for ``proposer`` (itself when it already has it)."""
+        tag = f"{PROPOSER_TAG}{to_checksum_address(proposer)}"
+        if self.description.lower().endswith(tag.lower()):
+            return self
+        return replace(self, description=f"{self.description}\n\n{tag}")
+
 
 def title_of(description: str) -> str:
     """The title of an on-chain description (its first line without the heading mark)."""
@@ -114,6 +126,17 @@ class Governance:
         self.decoder = decoder
 
     def propose(self, sender: Sender, proposal: Proposal) -> TxReceipt:
+        """Propose ``proposal``, which must be bound to the sender (:meth:`Proposal.bound_to`, so its id is known
+        before sending); reports an identical proposal that already exists instead of sending."""
+        if proposal.bound_to(sender.address) is not proposal:
+            raise ValueError(f"bind the proposal to its proposer first: proposal.bound_to({sender.address!r})")
+        existing = self.governor.functions.proposalProposer(proposal.proposal_id).call()
+        if int(existing, 16) != 0:
+            state = self.state(proposal.proposal_id).name
+            raise ChainError(
+                f"proposal {proposal.proposal_id} already exists (same actions and description), proposed by "
+                f"{existing}, now {state}: nothing was sent"
+            )
         fn = self.governor.functions.propose(*proposal.args(), proposal.description)
         return transact(self.w3, sender, fn, label="propose", decoder=self.decoder)
 

@@ -175,7 +175,7 @@ def test_sale_start_dry_run_then_start_buy_finalize_refund(cli, dao, registry, m
     address = re.search(r"TokenSale deployed at (0x[0-9a-fA-F]{40})", started.output).group(1)
     sale = TokenSale.at(address)
     assert sale.terms()[9] == registry.address
-    proposal = start_proposal(w3c(dao.token), address, "2027 fundraising sale (資金調達)")
+    proposal = start_proposal(w3c(dao.token), address, "2027 fundraising sale (資金調達)").bound_to(accounts[1].address)
     assert f"proposed {proposal.proposal_id}" in started.output
     # governance passes it
     pass_proposal(dao.governor, dao.timelock, members, proposal, proposer=proposer, proposed=True)
@@ -231,7 +231,7 @@ def start_sale(cli: Any, dao: Any, members: list[Any], terms: Path, description:
     started = cli("sale", "start", str(terms), "--dev-account", "1", "--yes")
     assert started.exit_code == 0, started.output
     address = re.search(r"TokenSale deployed at (0x[0-9a-fA-F]{40})", started.output).group(1)
-    proposal = start_proposal(w3c(dao.token), address, description)
+    proposal = start_proposal(w3c(dao.token), address, description).bound_to(accounts[1].address)
     assert f"proposed {proposal.proposal_id}" in started.output
     pass_proposal(dao.governor, dao.timelock, members, proposal, proposed=True)
     sale = TokenSale.at(address)
@@ -379,7 +379,7 @@ def test_sale_start_killed_after_deploying_resumes_with_that_sale(cli, dao, reco
     assert f"resuming: the TokenSale an earlier run deployed from resume.yaml at {address}" in again.output
     assert "TokenSale deployed at" not in again.output
     assert nonce(1) == sent + 1  # only the proposal
-    proposal = start_proposal(w3c(dao.token), address, "resumed sale")
+    proposal = start_proposal(w3c(dao.token), address, "resumed sale").bound_to(accounts[1].address)
     assert dao.governor.proposalSnapshot(proposal.proposal_id) > 0
     assert not (records / "development.pending-sale.json").exists()
     # a later run of the same file is a new sale again (nothing pending)

@@ -78,7 +78,7 @@ def test_every_action_kind_executes_through_the_cli(
         {"kind": "appropriate", "category": "秋祭り", "steward": steward.address, "token": "ETH", "amount": "2",
          "expires": expires},
         {"kind": "grant_minter", "account": outsider.address},
-        {"kind": "governor_setting", "setting": "voting_period", "value": "15 minutes"},
+        {"kind": "governor_setting", "setting": "voting_period", "value": "1 hour"},  # bounded: 1 h - 90 days
         {"kind": "set_guardian", "address": carol.address},
         {"kind": "call", "target": "rewards", "function": "setMemberCap", "args": [str(3000 * TOKEN)]},
         {"kind": "call", "target": usd.address, "abi": "MockERC20", "function": "mint(address,uint256)",
@@ -123,7 +123,7 @@ def test_every_action_kind_executes_through_the_cli(
     line = treasury.budgetLine(1)
     assert (line[0], line[1], line[3]) == ("秋祭り", steward.address, 2 * TOKEN)
     assert token.hasRole(MINTER_ROLE, outsider)
-    assert governor.votingPeriod() == 900
+    assert governor.votingPeriod() == 3600
     assert governor.proposalGuardian() == carol.address
     assert rewards.memberCap() == 3000 * TOKEN
 

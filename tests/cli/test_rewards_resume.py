@@ -48,6 +48,14 @@ def test_a_killed_distribution_resumes_and_pays_exactly_the_rest(live_network, t
     planned = lv.furusato("rewards", "plan", str(log), "--policy", str(ROOT / "examples" / "rewards-policy.yaml"),
                           "--epoch", "2026-12", "--out", str(plan_dir))  # fmt: skip
     assert planned.returncode == 0, planned.stderr
+    # an epoch is published once its month has started (ActivityRewards binds epochs to time)
+    from furusato.rewards.onchain import advance_to_epoch
+
+    record = read_record(records / "furusato-live.json")
+    rewards = lv.w3.eth.contract(
+        address=record.address("ActivityRewards"), abi=Artifacts(ROOT).get("ActivityRewards").abi
+    )
+    advance_to_epoch(lv.w3, rewards, 202612)
     published = lv.furusato("rewards", "publish", *chain_args(plan_dir, c_ks, c_pw, records))
     assert published.returncode == 0, published.stderr
     w3 = lv.w3

@@ -21,6 +21,8 @@ from furusato.deploy import check_wiring, contract_names, deploy_dao, plan_summa
 from furusato.errors import ConfigError, DeployError
 from furusato.records import read_record, record_path
 
+pytestmark = pytest.mark.usefixtures("epochs_started")  # reward epochs are months that have started
+
 TOKEN = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
 ADMIN_ROLE = b"\x00" * 32

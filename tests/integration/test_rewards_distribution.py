@@ -19,6 +19,8 @@ from furusato.rewards.onchain import claim, distribute, epoch_state, load_plan_f
 from furusato.rewards.pipeline import plan_or_reuse
 from furusato.units import format_units
 
+pytestmark = pytest.mark.usefixtures("epochs_started")  # reward epochs are months that have started
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 QUIET = {"log": lambda _line: None}

@@ -23,6 +23,7 @@ PRICE = 10**15  # 0.001 ETH per whole token
 def pass_proposal(w3: Web3, dao: Dao, voters: tuple[Sender, ...], proposal: Proposal) -> None:
     """Development chains only: propose, vote for with ``voters``, queue and execute (moves the clock)."""
     gov = dao.governance
+    proposal = proposal.bound_to(voters[0].address)
     gov.propose(voters[0], proposal)
     advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
     for voter in voters:
@@ -100,6 +101,7 @@ def bench_members_only(b: Bench) -> dict[str, float]:
     advance_time(w3, 2)
     m = actors.members
     proposal = Proposal((call_action(dao.token, "transferRegistry"),), "bench: members-only vote")
+    proposal = proposal.bound_to(m[0].address)
     gov = dao.governance
     gov.propose(m[0], proposal)
     advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)

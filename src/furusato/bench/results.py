@@ -10,6 +10,7 @@ from furusato.texttable import table
 
 #: Operations compared with the reference, and the targets (ours / reference) the foundation issue sets.
 OPS = (
+    "reward.push.new",
     "transfer",
     "delegate",
     "propose",

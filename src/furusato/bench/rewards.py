@@ -16,12 +16,13 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from furusato.abi import error_selectors
-from furusato.bench.context import Bench
-from furusato.chain import Sender, advance_time
+from furusato.artifacts import Artifacts
+from furusato.bench.context import TOKEN, Bench
+from furusato.chain import Sender, UnlockedSender, advance_time, deploy, transact
 from furusato.merkle import StandardMerkleTree
 from furusato.reverts import ErrorDecoder
+from furusato.rewards.onchain import advance_to_epoch, load_plan_folder
 from furusato.rewards.onchain import claim as claim_reward
-from furusato.rewards.onchain import load_plan_folder
 from furusato.rewards.pipeline import run_epoch
 from furusato.rewards.tree import LEAF_ENCODING
 
@@ -59,6 +60,7 @@ def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1
             shutil.rmtree(out)
         csv = work / f"activity-{month}.csv"
         write_activity_csv(csv, members, f"{month}-15")
+        advance_to_epoch(w3, rewards, int(month.replace("-", "")))  # an epoch is a month that has started
         start = time.perf_counter()
         result = run_epoch(
             w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
@@ -84,6 +86,9 @@ def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1
             full = receipts[0]  # a full batch of new members
             per_leaf = full["gasUsed"] / _leaves_in(full, rewards)
             results["gas.reward.push.new"] = round(per_leaf)
+            results["ref.gas.reward.push.new"] = reference_new_member_gas(
+                w3, artifacts, b.actors.deployer, synthetic_members(_leaves_in(full, rewards), f"bench-ref-{n}")
+            )
     # The same members again in another epoch: returning members (balance and vote checkpoints exist).
     _elapsed, receipts = epoch_run(first_members, next(months))
     results["gas.reward.push.returning"] = round(receipts[0]["gasUsed"] / _leaves_in(receipts[0], rewards))
@@ -93,6 +98,7 @@ def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1
     out = work / f"rewards-{month}"
     csv = work / f"activity-{month}.csv"
     write_activity_csv(csv, members, f"{month}-15")
+    advance_to_epoch(w3, rewards, int(month.replace("-", "")))
     run_epoch(
         w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
         network="bench", wait_window=lambda _t: False, log=quiet,
@@ -105,6 +111,26 @@ def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1
     assert receipt is not None
     results["gas.reward.claim"] = float(receipt["gasUsed"])
     return results
+
+
+def reference_new_member_gas(w3: Web3, artifacts: Artifacts, deployer: Sender, members: list[str]) -> int:
+    """OpenZeppelin's own path for a new member, per member: its share of one batch mint of ``members`` on an
+    ERC20Votes token, plus the member's own first ``delegate(self)`` (averaged over up to 10 members, each sent from
+    the member's address by Anvil impersonation). Development chains only."""
+    art = artifacts.get("RefMintableToken")
+    address, _ = deploy(w3, deployer, art.abi, art.bytecode, [], label="reference RefMintableToken")
+    token = w3.eth.contract(address=address, abi=art.abi)
+    receipt = transact(w3, deployer, token.functions.mintBatch(members, [TOKEN] * len(members)), label="ref mint")
+    mint = receipt["gasUsed"] / len(members)
+    delegations = []
+    for member in members[:10]:
+        w3.provider.make_request("anvil_impersonateAccount", [member])  # type: ignore[arg-type]
+        w3.provider.make_request("anvil_setBalance", [member, hex(10**18)])  # type: ignore[arg-type]
+        sender = UnlockedSender(Web3.to_checksum_address(member))
+        sent = transact(w3, sender, token.functions.delegate(member), label="ref delegate")
+        delegations.append(sent["gasUsed"])
+        w3.provider.make_request("anvil_stopImpersonatingAccount", [member])  # type: ignore[arg-type]
+    return round(mint + sum(delegations) / len(delegations))
 
 
 def _leaves_in(receipt: TxReceipt, rewards: Contract) -> int:

@@ -56,6 +56,7 @@ def proposal_create(spec: Path, deployment: Deployment, sending: Sending) -> Non
         return
     sender = sending.sender(s)
     sending.confirm(f"Propose this from {sender.address} on '{s.network}'?")
+    built = steps.bind(built, sender)  # `#proposer=0x…`: nobody else can submit it first and own its id
     echo_tx(f"proposed {built.proposal.proposal_id}", steps.create(s.dao, sender, built))
 
 

@@ -68,7 +68,7 @@ def prepare_deploy(
             f"{final_path} already records a DAO on {network} (chain {existing.chain_id}, token {token}); "
             "pass --force to deploy another one (the old record is kept as .replaced.json)"
         )
-    _check_config(config, deployer)
+    _check_config(config, deployer, development)
     findings = lint_plan(config)
     errors = [f.message for f in findings if f.level == "error"]
     if errors:
@@ -116,12 +116,25 @@ def refuse_public_roles(config: DeployConfig, network: str) -> None:
         )
 
 
-def _check_config(config: DeployConfig, deployer: str) -> None:
+def _check_config(config: DeployConfig, deployer: str, development: bool) -> None:
     if config.registry and deployer in config.registry.registrars:
         raise DeployError(
             f"the deployer {deployer} is listed as a registrar; the deployer gives up every role at the end of a "
             "deployment, so name the town staff's own account(s) in registry.registrars"
         )
+    if not development:
+        # The deployer renounces its own roles but cannot be trusted with a standing one either: on a live network
+        # the coordinator and the guardian must be other keys (issue 10, like the registrar above).
+        if config.guardian and config.guardian.lower() == deployer.lower():
+            raise DeployError(
+                f"the deployer {deployer} is the governor's guardian; on a live network name the resident "
+                "council's own key (e.g. its multisig) as governor.guardian"
+            )
+        if config.rewards and any(c.lower() == deployer.lower() for c in config.rewards.coordinators):
+            raise DeployError(
+                f"the deployer {deployer} is listed as a rewards coordinator; on a live network name the "
+                "coordinator's own account(s) in rewards.coordinators"
+            )
     if config.rewards and config.rewards.members_only and not config.registry:
         raise DeployError("rewards.members_only needs a registry section: the ResidentRegistry of the members")
 

@@ -177,7 +177,7 @@ def start_sale(
         sale, receipt = deploy_sale(dao, sender, artifacts, plan.terms)
         plan.pending.remember(sale)  # a run that stops before proposing resumes with this sale
         on_tx(f"TokenSale deployed at {sale}", receipt)
-    proposal = start_proposal(dao.token, sale, plan.terms.description)
+    proposal = start_proposal(dao.token, sale, plan.terms.description).bound_to(sender.address)
     if int(dao.governor.functions.proposalSnapshot(proposal.proposal_id).call()):
         plan.pending.forget()
         return StartedSale(sale, proposal.proposal_id, proposed=False)

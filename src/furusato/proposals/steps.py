@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 from web3.types import TxReceipt
 
@@ -39,12 +40,21 @@ def parse_support(text: str) -> Support:
         raise InputError(f"support {text!r}: use for, against or abstain") from None
 
 
+def bind(built: BuiltProposal, sender: Sender) -> BuiltProposal:
+    """``built`` bound to its proposer (``#proposer=0x…``): nobody else can submit it first and own its id."""
+    return replace(built, proposal=built.proposal.bound_to(sender.address))
+
+
 def create(dao: Dao, sender: Sender, built: BuiltProposal) -> TxReceipt:
     """Propose ``built``; refuses a proposal that already exists and a proposer below the threshold."""
     g = dao.governor.functions
+    built = bind(built, sender)  # callers bind first to know the id; binding twice changes nothing
     pid = built.proposal.proposal_id
     if int(g.proposalSnapshot(pid).call()) != 0:
-        raise ChainError(f"proposal {pid} already exists (same actions and description): see `proposal show {pid}`")
+        raise ChainError(
+            f"proposal {pid} already exists (same actions and description), proposed by "
+            f"{g.proposalProposer(pid).call()}: see `proposal show {pid}`"
+        )
     threshold = int(g.proposalThreshold().call())
     votes = int(dao.token.functions.getVotes(sender.address).call())
     if votes < threshold:

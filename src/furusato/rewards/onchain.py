@@ -27,7 +27,7 @@ from furusato.constants import ROLE_COORDINATOR, ZERO_ADDRESS
 from furusato.errors import ChainError, ConfigError, InputError
 from furusato.merkle import StandardMerkleTree
 from furusato.reverts import ErrorDecoder
-from furusato.rewards.tree import LEAF_ENCODING
+from furusato.rewards.tree import LEAF_ENCODING, require_increasing_accounts
 from furusato.units import format_units, local_time
 
 TX_LOG = "transactions.jsonl"
@@ -229,6 +229,18 @@ def publish(
             f"epoch {folder.epoch} already has another root {state.root} on chain (total {state.total}); a wrong "
             "root can be voided by the council or governance during its challenge window, then published again"
         )
+    require_increasing_accounts(folder.tree, source=str(folder.path))
+    starts = int(rewards.functions.epochStart(folder.epoch).call())
+    now = int(w3.eth.get_block("latest")["timestamp"])
+    if now < starts:
+        raise InputError(
+            f"epoch {folder.epoch} starts at {local_time(starts)}: an epoch is published once its month has started"
+        )
+    latest = int(rewards.functions.latestEpoch().call())
+    if folder.epoch < latest:
+        raise InputError(
+            f"epoch {folder.epoch} comes before epoch {latest}, already published: epochs are published in order"
+        )
     budget = int(rewards.functions.budgetOf(folder.epoch).call())
     if folder.total > budget:
         raise InputError(
@@ -248,6 +260,16 @@ def publish(
     state = epoch_state(rewards, folder.epoch)
     log(f"epoch {folder.epoch}: payable from {local_time(state.payable_at)} (after the challenge window)")
     return state
+
+
+def advance_to_epoch(w3: Web3, rewards: Contract, epoch: int) -> None:
+    """Development chains only (Anvil): move the clock to the start of ``epoch``'s month if it is still ahead."""
+    from furusato.chain import advance_time
+
+    starts = int(rewards.functions.epochStart(epoch).call())
+    now = int(w3.eth.get_block("latest")["timestamp"])
+    if now < starts:
+        advance_time(w3, starts - now)
 
 
 def batch_size_for(w3: Web3) -> int:

@@ -227,13 +227,14 @@ def test_governance_replaces_the_guardian(governor, make_proposal, run_proposal,
 
     proposal = make_proposal((governor, "setProposalGuardian", guardian.address), description="council back")
     pid = to_stage(governor, proposal, ProposalState.Active, members[0], [])
-    with reverts("GovernorUnableToCancel", pid, guardian):
-        governor.cancel(*proposal.args(), proposal.description_hash, {"from": guardian})
-    governor.cancel(*proposal.args(), proposal.description_hash, {"from": carol})
-    assert governor.state(pid) == ProposalState.Canceled
+    # neither the former guardian nor the current one (whom it replaces: F2) can cancel it
+    for caller in (guardian, carol):
+        with reverts("GovernorUnableToCancel", pid, caller):
+            governor.cancel(*proposal.args(), proposal.description_hash, {"from": caller})
+    assert governor.state(pid) == ProposalState.Active
 
 
-def test_without_a_guardian_proposers_cancel_their_own_proposals(
+def test_without_a_guardian_proposers_cancel_their_own_proposals_only_while_pending(
     governor, make_proposal, run_proposal, members, guardian
 ):
     alice, bob = members[:2]
@@ -242,10 +243,12 @@ def test_without_a_guardian_proposers_cancel_their_own_proposals(
 
     proposal = make_proposal((governor, "setProposalGuardian", guardian.address), description="council again")
     pid = to_stage(governor, proposal, ProposalState.Succeeded, bob, members)
-    for other in (alice, guardian):
+    for other in (alice, guardian, bob):  # F1: not even its proposer once voting has started
         with reverts("GovernorUnableToCancel", pid, other):
             governor.cancel(*proposal.args(), proposal.description_hash, {"from": other})
-    governor.cancel(*proposal.args(), proposal.description_hash, {"from": bob})  # even after voting ended
+    pending = make_proposal((governor, "setProposalGuardian", guardian.address), description="council again, v2")
+    pid = to_stage(governor, pending, ProposalState.Pending, bob, [])
+    governor.cancel(*pending.args(), pending.description_hash, {"from": bob})
     assert governor.state(pid) == ProposalState.Canceled
 
 
@@ -391,7 +394,7 @@ def test_vote_by_signature_relayed_by_an_outsider(governor, token, payment, memb
 def test_settings_change_only_through_governance(governor, make_proposal, run_proposal, alice, deployer):
     for caller in (alice, deployer):
         with reverts("GovernorOnlyExecutor", caller):
-            governor.setVotingPeriod(900, {"from": caller})
+            governor.setVotingPeriod(3600, {"from": caller})
         with reverts("GovernorOnlyExecutor", caller):
             governor.setProposalThreshold(0, {"from": caller})
         with reverts("GovernorOnlyExecutor", caller):
@@ -400,13 +403,13 @@ def test_settings_change_only_through_governance(governor, make_proposal, run_pr
 
     run_proposal(
         make_proposal(
-            (governor, "setVotingPeriod", 900),
+            (governor, "setVotingPeriod", 3600),
             (governor, "setProposalThreshold", 500 * TOKEN),
             description="longer votes, higher threshold",
         )
     )
-    assert governor.votingPeriod() == 900
+    assert governor.votingPeriod() == 3600
     assert governor.proposalThreshold() == 500 * TOKEN
     proposal = make_proposal((governor, "setVotingDelay", 30), description="next")
     tx = propose(governor, proposal, alice)
-    assert governor.proposalDeadline(proposal.proposal_id) == tx.timestamp + 60 + 900
+    assert governor.proposalDeadline(proposal.proposal_id) == tx.timestamp + 60 + 3600
