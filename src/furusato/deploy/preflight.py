@@ -57,6 +57,8 @@ def prepare_deploy(
     deployer = sender.address
     if not development:
         refuse_public_test_account(deployer, network)
+    _check_config(config, deployer, development)  # the deployer in a standing role: the more specific mistake first
+    if not development:
         refuse_public_roles(config, network)
     final_path = record_path(records_dir, network)
     journal = record_path(records_dir, network, partial=True)
@@ -68,7 +70,6 @@ def prepare_deploy(
             f"{final_path} already records a DAO on {network} (chain {existing.chain_id}, token {token}); "
             "pass --force to deploy another one (the old record is kept as .replaced.json)"
         )
-    _check_config(config, deployer, development)
     findings = lint_plan(config)
     errors = [f.message for f in findings if f.level == "error"]
     if errors:

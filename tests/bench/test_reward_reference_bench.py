@@ -7,7 +7,7 @@ from typing import Any
 from brownie import web3
 
 from furusato.artifacts import Artifacts
-from furusato.bench import reference_new_member_gas, synthetic_members
+from furusato.bench.rewards import reference_new_member_gas, synthetic_members
 from furusato.chain import UnlockedSender
 
 
