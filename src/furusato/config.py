@@ -107,6 +107,9 @@ class DeployConfig:
     rewards: RewardsConfig | None = None
     registry: RegistryConfig | None = None
     governor_members_only: bool = False  # only registry members may propose and vote
+    # "token": quorum is quorum_percent of the voting supply (RegionGovernor); "headcount": more than quorum_percent
+    # of the members active at the snapshot must cast a valid vote (HeadcountGovernor, the Yamakoshi rule)
+    quorum_kind: str = "token"
 
     def digest(self) -> str:
         """A stable hash of the configuration, stored in the deployment record."""
@@ -163,9 +166,7 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     gov = _section(data, "governor", source)
     tl = _section(data, "timelock", source)
     cap = parse_units(_require(token, "cap", "token"), "token.cap")
-    quorum = _require(gov, "quorum_percent", "governor")
-    if not isinstance(quorum, int) or isinstance(quorum, bool) or not 1 <= quorum <= 100:
-        raise ConfigError(f"governor.quorum_percent must be an integer from 1 to 100, got {quorum!r}")
+    quorum_kind, quorum = _quorum(gov)
     voting_delay = parse_duration(_require(gov, "voting_delay", "governor"), "governor.voting_delay")
     if voting_delay < 1:
         raise ConfigError("governor.voting_delay must be at least 1 second (votes are read at the snapshot)")
@@ -200,10 +201,16 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
             "governor.members_only is true but the config has no 'registry' section: members-only governance "
             "needs the ResidentRegistry whose members may propose and vote"
         )
+    if quorum_kind == "headcount" and not members_only:
+        raise ConfigError(
+            "governor.quorum.kind is headcount but governance is not members-only: a headcount quorum counts "
+            "members, so set governor.members_only: true and give the config a 'registry' section"
+        )
     return DeployConfig(
         rewards=rewards,
         registry=registry,
         governor_members_only=members_only,
+        quorum_kind=quorum_kind,
         preset=preset,
         token_name=str(_require(token, "name", "token")),
         token_symbol=str(_require(token, "symbol", "token")),
@@ -218,6 +225,32 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         guardian=parse_address(gov.get("guardian"), "governor.guardian", allow_none=True),
         genesis=tuple(genesis),
     )
+
+
+QUORUM_KINDS = ("token", "headcount")
+
+
+def _quorum(gov: dict[str, Any]) -> tuple[str, int]:
+    """``governor.quorum: {kind: token|headcount, percent: N}``, or the older ``governor.quorum_percent: N`` (token).
+
+    A preset's ``quorum_percent`` is dropped when a file gives ``quorum`` (the merge keeps both keys).
+    """
+    raw = gov.get("quorum")
+    if raw is None:
+        kind, percent = "token", _require(gov, "quorum_percent", "governor")
+        where = "governor.quorum_percent"
+    else:
+        if not isinstance(raw, dict) or set(raw) - {"kind", "percent"}:
+            raise ConfigError(
+                f"governor.quorum must be a mapping {{kind: token|headcount, percent: N}}, got {raw!r}"
+            )
+        kind, percent = raw.get("kind", "token"), raw.get("percent")
+        where = "governor.quorum.percent"
+        if kind not in QUORUM_KINDS:
+            raise ConfigError(f"governor.quorum.kind must be one of {', '.join(QUORUM_KINDS)}, got {kind!r}")
+    if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
+        raise ConfigError(f"{where} must be an integer from 1 to 100, got {percent!r}")
+    return str(kind), percent
 
 
 def _addresses(section: dict[str, Any], key: str, where: str) -> list[str]:

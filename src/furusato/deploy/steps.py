@@ -16,6 +16,7 @@ from web3.contract.contract import ContractFunction
 
 from furusato.abi import error_selectors
 from furusato.chain import Log, deploy, transact
+from furusato.config import DeployConfig
 from furusato.constants import ZERO_ADDRESS
 from furusato.deploy.plan import REGISTRY, REWARDS, contract_names
 from furusato.deploy.preflight import PreparedDeploy
@@ -55,13 +56,14 @@ class Deployment:
     def _save(self) -> None:
         write_record(self.journal, self.record)
 
-    def deploy_contract(self, name: str, args: list[Any]) -> ChecksumAddress:
-        """Deploy ``name`` unless the journal names an address that holds code already."""
+    def deploy_contract(self, name: str, args: list[Any], artifact: str | None = None) -> ChecksumAddress:
+        """Deploy ``name`` (built from ``artifact``, default the same name) unless the journal names an address that
+        holds code already."""
         existing = self.record.contracts.get(name)
         if existing and self.w3.eth.get_code(Web3.to_checksum_address(existing.address)):
             self.log(f"  {name}: already at {existing.address} (resumed)")
             return Web3.to_checksum_address(existing.address)
-        art = self.artifacts.get(name)
+        art = self.artifacts.get(artifact or name)
         address, receipt = deploy(self.w3, self.sender, art.abi, art.bytecode, args, label=name, decoder=self.decoder)
         self.record.contracts[name] = ContractRecord(
             address=address,
@@ -88,6 +90,12 @@ class Deployment:
         self.log(f"  {name}: tx {receipt['transactionHash'].to_0x_hex()}")
 
 
+def governor_artifact(config: DeployConfig) -> str:
+    """The contract deployed as the record's ``RegionGovernor``: HeadcountGovernor (same ABI plus ``headcount``)
+    for a headcount quorum, else RegionGovernor."""
+    return "HeadcountGovernor" if config.quorum_kind == "headcount" else "RegionGovernor"
+
+
 def deploy_contracts(d: Deployment) -> None:
     """Deploy every contract of the configuration, in dependency order (the deployer holds every admin role)."""
     c = d.config
@@ -106,7 +114,7 @@ def deploy_contracts(d: Deployment) -> None:
         c.guardian or ZERO_ADDRESS,
         registry if c.governor_members_only and registry else ZERO_ADDRESS,
     )
-    d.deploy_contract("RegionGovernor", [token, timelock, params])
+    d.deploy_contract("RegionGovernor", [token, timelock, params], artifact=governor_artifact(c))
     d.deploy_contract("Treasury", [timelock])
     if c.rewards:
         r = c.rewards
