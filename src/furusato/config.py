@@ -241,9 +241,7 @@ def _quorum(gov: dict[str, Any]) -> tuple[str, int]:
         where = "governor.quorum_percent"
     else:
         if not isinstance(raw, dict) or set(raw) - {"kind", "percent"}:
-            raise ConfigError(
-                f"governor.quorum must be a mapping {{kind: token|headcount, percent: N}}, got {raw!r}"
-            )
+            raise ConfigError(f"governor.quorum must be a mapping {{kind: token|headcount, percent: N}}, got {raw!r}")
         kind, percent = raw.get("kind", "token"), raw.get("percent")
         where = "governor.quorum.percent"
         if kind not in QUORUM_KINDS:

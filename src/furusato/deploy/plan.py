@@ -37,9 +37,12 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
         f" late-quorum extension {config.late_quorum_extension}s, guardian {config.guardian or 'none'}"
         + ("; MEMBERS ONLY: only registry members may propose and vote" if config.governor_members_only else ""),
         *(
-            [f"HEADCOUNT QUORUM (HeadcountGovernor): valid votes from more than {config.quorum_percent}% of the members "
-             "active at each proposal's snapshot, then a majority by weight"]
-            if config.quorum_kind == "headcount" else []
+            [
+                f"HEADCOUNT QUORUM (HeadcountGovernor): valid votes from more than {config.quorum_percent}% of the "
+                "members active at each proposal's snapshot, then a majority by weight"
+            ]
+            if config.quorum_kind == "headcount"
+            else []
         ),
         f"TimelockController: min delay {config.timelock_delay}s; proposer/canceller/executor = governor only",
         "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",

@@ -9,9 +9,9 @@ from typing import Any
 from brownie import chain, web3
 from brownie.exceptions import VirtualMachineError
 from brownie.test import given
+from helpers import advance
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from helpers import advance
 
 from furusato.budget import Ballot, tally_ballots, winners
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from brownie import HeadcountGovernor, RegionToken, ResidentRegistry, accounts, chain, web3
@@ -43,7 +43,9 @@ def hdao(artifacts: Any, tmp_path_factory: Any, deployer: Any) -> Any:
         governor = HeadcountGovernor.at(record.address("RegionGovernor"))
         registry = ResidentRegistry.at(record.address("ResidentRegistry"))
         staff = accounts[8]
-        extra = [accounts.add(Account.from_key(Web3.keccak(text=f"head-{i}")).key.hex()) for i in range(40)]
+        extra: ClassVar[list[Any]] = [
+            accounts.add(Account.from_key(Web3.keccak(text=f"head-{i}")).key.hex()) for i in range(40)
+        ]
 
     for a in H.extra:
         deployer.transfer(a, ETHER // 10)
