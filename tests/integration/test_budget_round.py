@@ -32,13 +32,18 @@ def run(pdao: Any, members: list[Any], artifacts: Artifacts) -> Any:
 
 def test_ten_plans_twenty_members_five_eth_through_to_payments(run: Any, pdao: Any) -> None:
     st = run.status
-    assert st.phase == "finalized" and st.ballots == 20 and len(st.plans) == 10 and st.budget == 5 * ETHER
-    assert len(run.gas["direct"]) == 12 and len(run.gas["relayed"]) == 8
+    assert st.phase == "finalized"
+    assert st.ballots == 20
+    assert len(st.plans) == 10
+    assert st.budget == 5 * ETHER
+    assert len(run.gas["direct"]) == 12
+    assert len(run.gas["relayed"]) == 8
     amounts = [a * 10**15 for a in AMOUNTS_MILLI]
     expected = winners(amounts, [sum(1 for b in BALLOTS if i in b) for i in range(10)], 5 * ETHER)
     # a tie (#1 and #3, 7 approvals each: plan order), #9 (2.5 ETH, 5 approvals) skipped as it no longer fits,
     # #7 (0.9 ETH) fits exactly: the whole 5 ETH is used
-    assert expected.winners == (0, 2, 4, 6) and expected.total == 5 * ETHER
+    assert expected.winners == (0, 2, 4, 6)
+    assert expected.total == 5 * ETHER
     assert st.recomputed == st.chain_result == expected
     paid = list(run.paid.values())
     assert paid == [amounts[i] if i in expected.winners else 0 for i in range(10)]
