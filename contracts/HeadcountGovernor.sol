@@ -71,7 +71,9 @@ contract HeadcountGovernor is RegionGovernor {
     }
 
     /// @dev Quorum in heads, not weight.
-    function _quorumReached(uint256 proposalId) internal view override(Governor, GovernorCountingSimple) returns (bool) {
+    function _quorumReached(
+        uint256 proposalId
+    ) internal view override(Governor, GovernorCountingSimple) returns (bool) {
         return _heads[proposalId] >= quorum(proposalSnapshot(proposalId));
     }
 

@@ -115,7 +115,13 @@ interface IBudgetRound {
     /// @param amount What it costs.
     /// @param descriptionHash Hash of the full off-chain description.
     /// @param title Short title.
-    event PlanAdded(uint256 indexed planId, address indexed recipient, uint256 amount, bytes32 descriptionHash, string title);
+    event PlanAdded(
+        uint256 indexed planId,
+        address indexed recipient,
+        uint256 amount,
+        bytes32 descriptionHash,
+        string title
+    );
 
     /// @notice Governance opened the round.
     /// @param lineId The budget line bound.
