@@ -314,3 +314,20 @@ def test_events_recompute_the_result(make_round: Any, voters: list[Any]) -> None
     tallies = tally_ballots(len(amounts), ballots)
     assert tallies == list(rnd.tallies())
     assert winners(amounts, tallies, 4 * ETHER).mask == finalized(tx)["winners"]
+
+
+def test_an_erc20_budget_is_paid_in_the_token(make_round: Any, voters: list[Any], treasury: Any, deployer: Any) -> None:
+    from brownie import MockERC20
+
+    yen = MockERC20.deploy("Mock Yen", "mJPY", {"from": deployer})
+    yen.mint(treasury, 1_000 * ETHER, {"from": deployer})
+    rnd = make_round([300 * ETHER, 500 * ETHER, 400 * ETHER], budget=800 * ETHER, k=2, token_address=yen.address)
+    rnd.castBallot(mask_of([1, 2]), {"from": voters[0]})
+    rnd.castBallot(mask_of([1, 0]), {"from": voters[1]})
+    end_voting(rnd)
+    eth_before = treasury.balance()
+    tx = rnd.finalize({"from": voters[0]})
+    assert finalized(tx)["winners"] == mask_of([0, 1])  # #1 (2), then #0 and #2 tie at 1: #0 first, #2 no longer fits
+    assert [yen.balanceOf(recipient(i)) for i in range(3)] == [300 * ETHER, 500 * ETHER, 0]
+    assert yen.balanceOf(treasury) == 200 * ETHER
+    assert treasury.balance() == eth_before
