@@ -294,7 +294,7 @@ contract RegionGovernor is
      *   the first time quorum was reached, extends it. For those the module itself runs.
      */
     // slither-disable-next-line dead-code -- called by Governor._castVote
-    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
+    function _tallyUpdated(uint256 proposalId) internal virtual override(Governor, GovernorPreventLateQuorum) {
         uint256 windowEnd = clock() + lateQuorumVoteExtension();
         // The original deadline is read first: it is already warm, and an extended deadline is never earlier.
         if (windowEnd <= Governor.proposalDeadline(proposalId)) return;

@@ -3,7 +3,10 @@ pragma solidity ^0.8.24;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IResidentRegistry, IERC5192, IMembershipEndedListener} from "../interfaces/IResidentRegistry.sol";
+import {IMemberHistory} from "../interfaces/IMemberHistory.sol";
 
 /**
  * @title ResidentRegistry
@@ -15,7 +18,9 @@ import {IResidentRegistry, IERC5192, IMembershipEndedListener} from "../interfac
  * the new member. Per-member data is one slot keyed by address (card id, kind, time, revoked flag); the card id
  * counter and the three counts share one slot, so a registration writes few slots.
  */
-contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
+contract ResidentRegistry is IResidentRegistry, IMemberHistory, ERC721, AccessControl {
+    using Checkpoints for Checkpoints.Trace208;
+
     /// @notice Role of town staff who register, update and revoke cards; granted by the admin (the timelock).
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
@@ -42,6 +47,9 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
     Counters private _counters;
     uint8 private _selfKinds;
     IMembershipEndedListener private _listener;
+    /// @dev Membership history (IMemberHistory): the count of live cards, and each account's 1/0, by timestamp.
+    Checkpoints.Trace208 private _memberCountHistory;
+    mapping(address account => Checkpoints.Trace208) private _membershipHistory;
 
     /**
      * @param name_ ERC-721 collection name (e.g. "Yamakoshi Resident Card").
@@ -195,6 +203,27 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
         return uint256(c.residents) + c.relationship + c.supporters;
     }
 
+    /// @inheritdoc IMemberHistory
+    function clock() public view returns (uint48) {
+        return SafeCast.toUint48(block.timestamp);
+    }
+
+    /// @inheritdoc IMemberHistory
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() external pure returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    /// @inheritdoc IMemberHistory
+    function memberCountAt(uint256 timepoint) external view returns (uint256) {
+        return _memberCountHistory.upperLookupRecent(_pastKey(timepoint));
+    }
+
+    /// @inheritdoc IMemberHistory
+    function wasMemberAt(address account, uint256 timepoint) external view returns (bool) {
+        return _membershipHistory[account].upperLookupRecent(_pastKey(timepoint)) != 0;
+    }
+
     /// @inheritdoc IERC5192
     function locked(uint256 tokenId) external view returns (bool) {
         _requireOwned(tokenId);
@@ -204,7 +233,10 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
     /// @notice ERC-165: ERC-721 (+ metadata), ERC-5192, AccessControl.
     /// @param interfaceId The interface id.
     function supportsInterface(bytes4 interfaceId) public view override(ERC721, AccessControl) returns (bool) {
-        return interfaceId == type(IERC5192).interfaceId || super.supportsInterface(interfaceId);
+        return
+            interfaceId == type(IERC5192).interfaceId ||
+            interfaceId == type(IMemberHistory).interfaceId ||
+            super.supportsInterface(interfaceId);
     }
 
     // ---------------------------------------------------------------- locked: no transfers, no approvals
@@ -243,6 +275,7 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
         });
         if (recordHash != bytes32(0)) _recordHashes[tokenId] = recordHash;
         _mint(account, tokenId);
+        _recordHistory(account, true);
         emit Locked(tokenId);
         emit MemberRegistered(account, tokenId, kind, recordHash, msg.sender);
     }
@@ -256,6 +289,21 @@ contract ResidentRegistry is IResidentRegistry, ERC721, AccessControl {
         _members[account] = Membership({tokenId: 0, kind: Kind.Resident, registeredAt: 0, revoked: revoked});
         delete _recordHashes[tokenId];
         _burn(tokenId);
+        _recordHistory(account, false);
+    }
+
+    /// @dev Checkpoints the new member count and `account`'s membership at this second (IMemberHistory).
+    function _recordHistory(address account, bool joined) private {
+        uint48 now_ = clock();
+        uint256 count = _memberCountHistory.latest();
+        _memberCountHistory.push(now_, SafeCast.toUint208(joined ? count + 1 : count - 1));
+        _membershipHistory[account].push(now_, joined ? 1 : 0);
+    }
+
+    function _pastKey(uint256 timepoint) private view returns (uint48) {
+        uint48 now_ = clock();
+        if (timepoint >= now_) revert RegistryFutureLookup(timepoint, now_);
+        return SafeCast.toUint48(timepoint);
     }
 
     /// @dev Tells the listener (if any) that `account` is no longer a member; called last (after every effect).

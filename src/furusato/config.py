@@ -30,7 +30,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "token": ("name", "symbol", "cap", "domain_name"),
     "governor": (
         "name", "voting_delay", "voting_period", "proposal_threshold", "quorum_percent", "late_quorum_extension",
-        "guardian", "members_only",
+        "guardian", "members_only", "quorum",
     ),
     "timelock": ("min_delay",),
     "genesis": ("to", "amount"),
@@ -134,6 +134,10 @@ class DeployConfig:
     def token_domain(self) -> str:
         """The token's EIP-712 domain name as deployed."""
         return self.token_domain_name or self.token_name
+
+    # "token": quorum is quorum_percent of the voting supply (RegionGovernor); "headcount": more than quorum_percent
+    # of the members active at the snapshot must cast a valid vote (HeadcountGovernor, the Yamakoshi rule)
+    quorum_kind: str = "token"
 
     def digest(self) -> str:
         """A stable hash of the configuration, stored in the deployment record."""
@@ -240,9 +244,7 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     gov = _section(data, "governor", source)
     tl = _section(data, "timelock", source)
     cap = parse_units(_require(token, "cap", "token"), "token.cap")
-    quorum = _require(gov, "quorum_percent", "governor")
-    if not isinstance(quorum, int) or isinstance(quorum, bool) or not 1 <= quorum <= 100:
-        raise ConfigError(f"governor.quorum_percent must be an integer from 1 to 100, got {quorum!r}")
+    quorum_kind, quorum = _quorum(gov)
     voting_delay = parse_duration(_require(gov, "voting_delay", "governor"), "governor.voting_delay")
     if voting_delay < 1:
         raise ConfigError("governor.voting_delay must be at least 1 second (votes are read at the snapshot)")
@@ -296,10 +298,16 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         "governor.name (the governor's EIP-712 domain name, shown when a vote is signed)",
         "Choose a shorter governor name.",
     )
+    if quorum_kind == "headcount" and not members_only:
+        raise ConfigError(
+            "governor.quorum.kind is headcount but governance is not members-only: a headcount quorum counts "
+            "members, so set governor.members_only: true and give the config a 'registry' section"
+        )
     return DeployConfig(
         rewards=rewards,
         registry=registry,
         governor_members_only=members_only,
+        quorum_kind=quorum_kind,
         preset=preset,
         token_name=token_name,
         token_domain_name="" if domain_name is None or domain_name == token_name else domain_name,
@@ -315,6 +323,30 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         guardian=parse_address(gov.get("guardian"), "governor.guardian", allow_none=True),
         genesis=tuple(genesis),
     )
+
+
+QUORUM_KINDS = ("token", "headcount")
+
+
+def _quorum(gov: dict[str, Any]) -> tuple[str, int]:
+    """``governor.quorum: {kind: token|headcount, percent: N}``, or the older ``governor.quorum_percent: N`` (token).
+
+    A preset's ``quorum_percent`` is dropped when a file gives ``quorum`` (the merge keeps both keys).
+    """
+    raw = gov.get("quorum")
+    if raw is None:
+        kind, percent = "token", _require(gov, "quorum_percent", "governor")
+        where = "governor.quorum_percent"
+    else:
+        if not isinstance(raw, dict) or set(raw) - {"kind", "percent"}:
+            raise ConfigError(f"governor.quorum must be a mapping {{kind: token|headcount, percent: N}}, got {raw!r}")
+        kind, percent = raw.get("kind", "token"), raw.get("percent")
+        where = "governor.quorum.percent"
+        if kind not in QUORUM_KINDS:
+            raise ConfigError(f"governor.quorum.kind must be one of {', '.join(QUORUM_KINDS)}, got {kind!r}")
+    if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
+        raise ConfigError(f"{where} must be an integer from 1 to 100, got {percent!r}")
+    return str(kind), percent
 
 
 def _addresses(section: dict[str, Any], key: str, where: str) -> list[str]:

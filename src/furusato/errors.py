@@ -18,6 +18,7 @@ here and re-export them under the same names.
     │   │   └── MemberListError      … a member list (membership.registry_import)
     │   └── SignatureRejected        a signed message is refused; carries an HTTP status (ballots, relayer)
     ├── PlanExistsError              the output folder holds another plan (rewards.outputs)
+    ├── BudgetRoundError             a budget round's plans, ballots or result are wrong (budget)
     ├── ChainError                   the chain cannot be used as asked
     │   └── UnsupportedChainError    the chain lacks an EVM capability the contracts need
     ├── AccountError                 an account cannot be used
@@ -37,6 +38,7 @@ __all__ = [
     "AccountError",
     "ActivityLogError",
     "ArtifactError",
+    "BudgetRoundError",
     "ChainError",
     "ConfigError",
     "DeployError",
@@ -167,3 +169,7 @@ class DeployError(FurusatoError):
 
 class ArtifactError(FurusatoError):
     """Compiled contract artifacts are missing or stale."""
+
+
+class BudgetRoundError(FurusatoError):
+    """A budget round's plans file, ballots or result are wrong, or the chain disagrees with the recomputed result."""

@@ -36,6 +36,14 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
         f" quorum {config.quorum_percent}%, threshold {_tokens(config.proposal_threshold)} tokens,"
         f" late-quorum extension {config.late_quorum_extension}s, guardian {config.guardian or 'none'}"
         + ("; MEMBERS ONLY: only registry members may propose and vote" if config.governor_members_only else ""),
+        *(
+            [
+                f"HEADCOUNT QUORUM (HeadcountGovernor): valid votes from more than {config.quorum_percent}% of the "
+                "members active at each proposal's snapshot, then a majority by weight"
+            ]
+            if config.quorum_kind == "headcount"
+            else []
+        ),
         f"TimelockController: min delay {config.timelock_delay}s; proposer/canceller/executor = governor only",
         "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",
     ]
@@ -104,3 +112,9 @@ class DeployPlan:
             network=self.network, chain_id=self.chain_id, deployer=self.deployer, preset=c.preset,
             config_digest=c.digest(),
         )  # fmt: skip
+
+
+def governor_artifact(config: DeployConfig) -> str:
+    """The contract deployed as the record's ``RegionGovernor``: HeadcountGovernor (same ABI plus ``headcount``)
+    for a headcount quorum, else RegionGovernor."""
+    return "HeadcountGovernor" if config.quorum_kind == "headcount" else "RegionGovernor"

@@ -11,7 +11,7 @@ from furusato.artifacts import Artifacts
 from furusato.chain import Log, Sender
 from furusato.config import DeployConfig
 from furusato.deploy.checks import check_wiring
-from furusato.deploy.plan import contract_names
+from furusato.deploy.plan import contract_names, governor_artifact
 from furusato.deploy.preflight import PreparedDeploy, prepare_deploy
 from furusato.deploy.steps import Deployment, deploy_contracts
 from furusato.deploy.wiring import wire
@@ -41,10 +41,10 @@ def run_deploy(prepared: PreparedDeploy, log: Log = print) -> DeploymentRecord:
         "optimizer": first.optimizer,
         "remappings": artifacts.remappings(),
     }
-    names = list(contract_names(plan.config))
+    built = {n: governor_artifact(plan.config) if n == "RegionGovernor" else n for n in contract_names(plan.config)}
     record.verification = {
-        "contracts": {n: f"{artifacts.get(n).source_path}:{n}" for n in names},
-        "standardJsonInput": artifacts.standard_json_input(names),
+        "contracts": {n: f"{artifacts.get(a).source_path}:{a}" for n, a in built.items()},
+        "standardJsonInput": artifacts.standard_json_input(list(built.values())),
     }
     record.complete = True
     final_path = plan.final_path
