@@ -60,7 +60,7 @@ contract GovernorHandler is HandlerBase {
     uint256 public clock;
 
     constructor() HandlerBase(5) {
-        token = new RegionToken("Town", "TWN", 1e30, address(this));
+        token = new RegionToken("Town", "TWN", 1e30, address(this), "");
         token.grantRole(token.MINTER_ROLE(), address(this));
         for (uint256 i = 0; i < 5; ++i) token.mint(actor(i), (i + 1) * 1_000e18);
         address[] memory none = new address[](0);

@@ -24,7 +24,7 @@ contract MembershipHandler is HandlerBase {
     uint256 public claimed;
 
     constructor() HandlerBase(6) {
-        token = new RegionToken("Town", "TWN", 1e30, address(this));
+        token = new RegionToken("Town", "TWN", 1e30, address(this), "");
         registry = new ResidentRegistry("Card", "CRD", address(this));
         treasury = new Treasury(address(this));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));

@@ -35,7 +35,7 @@ contract RewardsHandler is HandlerBase {
     bool public paidOnVoided;
 
     constructor() HandlerBase(6) {
-        token = new RegionToken("Town", "TWN", 1e30, address(this));
+        token = new RegionToken("Town", "TWN", 1e30, address(this), "");
         rewards = new ActivityRewards(IRegionToken(address(token)), address(this), guardian, WINDOW, CAP, BUDGET);
         token.grantRole(token.MINTER_ROLE(), address(rewards));
         token.excludeFromVoting(address(rewards));

@@ -16,7 +16,7 @@ contract TokenHandler is HandlerBase {
     bool public restrictedViolation;
 
     constructor() HandlerBase(6) {
-        token = new RegionToken("Town", "TWN", 1e30, address(this));
+        token = new RegionToken("Town", "TWN", 1e30, address(this), "");
         registry = new ResidentRegistry("Card", "CRD", address(this));
         token.grantRole(token.MINTER_ROLE(), address(this));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));

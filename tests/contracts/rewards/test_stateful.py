@@ -32,7 +32,7 @@ POOL = [to_checksum_address((0x30000000 + i).to_bytes(4, "big") + keccak(bytes([
 
 @pytest.fixture(scope="module")
 def system(deployer: Any, guardian: Any, coordinator: Any) -> tuple[Any, Any]:
-    token = RegionToken.deploy("Town", "TWN", 10**30, deployer, {"from": deployer})
+    token = RegionToken.deploy("Town", "TWN", 10**30, deployer, "", {"from": deployer})
     rewards = ActivityRewards.deploy(token, deployer, guardian, WINDOW, CAP, BUDGET, {"from": deployer})
     token.grantRole(MINTER_ROLE, rewards, {"from": deployer})
     token.excludeFromVoting(rewards, {"from": deployer})

@@ -25,7 +25,7 @@ NO_RECORD = b"\x00" * 32
 
 @pytest.fixture(scope="module")
 def restricted(deployer: Any) -> tuple[Any, Any]:
-    token = RegionToken.deploy("Town", "TWN", 10**30, deployer, {"from": deployer})
+    token = RegionToken.deploy("Town", "TWN", 10**30, deployer, "", {"from": deployer})
     registry = ResidentRegistry.deploy("Card", "CRD", deployer, {"from": deployer})
     token.grantRole(MINTER_ROLE, deployer, {"from": deployer})
     registry.grantRole(REGISTRAR_ROLE, deployer, {"from": deployer})
