@@ -14,6 +14,7 @@ from web3 import Web3
 from furusato import eip712
 from furusato.artifacts import Artifacts
 from furusato.ballots import export_ballot
+from furusato.budget.scenario import run_demo_round
 from furusato.chain import Log, Sender, advance_time, send_eth, transact
 from furusato.config import load_config
 from furusato.constants import ETH, MEMBER_KINDS
@@ -74,6 +75,7 @@ class DemoResult:
     sale: str
     sale_raised: int
     sale_tokens_delivered: int
+    budget_paid: int
     summary: str
     report: Path
 
@@ -217,6 +219,13 @@ def run_demo(
         log(f"  {buyer.address} claimed its tokens: votes +{format_units(gained)}")
     log(f"  goal met: {format_units(raised)} ETH went to the treasury")
 
+    log("== 9. 参加型予算: members choose among 10 plans within a 5 ETH budget line (some ballots signed gaslessly)")
+    budget_round = run_demo_round(
+        dao, artifacts, funder=actors.deployer, registrar=actors.registrar, governors=actors.members[:4],
+        relayer=actors.relayer, log=lambda line: log("  " + line),
+    )  # fmt: skip
+    winners = budget_round.status.recomputed.winners
+
     state = gov.state(pid)
     tally = gov.tally(pid)
     quorum = gov.quorum_at_snapshot(pid)
@@ -247,6 +256,12 @@ def run_demo(
                         "token sale",
                         f"{format_units(delivered)} tokens to {len(buyers)} members, {format_units(raised)} ETH raised",
                     ),
+                    (
+                        "budget round",
+                        f"{len(winners)} of {len(budget_round.status.plans)} plans funded, "
+                        f"{format_units(budget_round.status.recomputed.total)} ETH paid, "
+                        f"{budget_round.status.ballots} ballots",
+                    ),
                     ("RegionToken", record.address("RegionToken")),
                     ("RegionGovernor", record.address("RegionGovernor")),
                     ("TimelockController", record.address("TimelockController")),
@@ -254,13 +269,14 @@ def run_demo(
                     ("ActivityRewards", record.address("ActivityRewards")),
                     ("ResidentRegistry", record.address("ResidentRegistry")),
                     ("TokenSale", sale_address),
+                    ("BudgetRound", budget_round.round_address),
                 ]
             ),
             "===================================================================",
         ]
     )
     log(summary)
-    log("== 9. 関係人口の可視化: the transparency report, rebuilt from the chain's events and reconciled to the wei")
+    log("== 10. 関係人口の可視化: the transparency report, rebuilt from the chain's events and reconciled to the wei")
     scratch = work or root / "build" / "demo"
     report = write_report(
         w3, record, artifacts,
@@ -284,6 +300,7 @@ def run_demo(
         sale=sale_address,
         sale_raised=raised,
         sale_tokens_delivered=delivered,
+        budget_paid=budget_round.status.recomputed.total,
         summary=summary,
         report=report,
     )

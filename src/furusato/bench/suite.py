@@ -7,6 +7,7 @@ from pathlib import Path
 
 from web3 import Web3
 
+from furusato.bench.budget import bench_budget, bench_headcount
 from furusato.bench.cli import bench_cli
 from furusato.bench.context import Bench, BenchActors
 from furusato.bench.gas import run_governance_bench
@@ -37,6 +38,9 @@ def run_all(w3: Web3, root: Path, addresses: list[str], log: Callable[[str], Non
     results.update(bench_members_only(bench("bench-members-only")))
     log("the furusato command: --help, and proposal list on this chain (subprocesses, median of 5) ...")
     results.update(bench_cli(bench("bench-cli")))
+    log("participatory budgets: round ballots (direct, relayed), finalize with 30 plans, a headcount-quorum vote ...")
+    results.update(bench_budget(bench("bench-budget")))
+    results.update(bench_headcount(bench("bench-headcount")))
     log("transparency report: index a history of 100,000 events, a run with nothing new, the full report ...")
     results.update(bench_index(w3, root, actors.deployer, work=root / "build" / "bench-index", log=log))
     log("Merkle tree of 100,000 leaves with every proof ...")
