@@ -24,7 +24,7 @@ from furusato.budget.scenario import member_keys, pass_by_governance
 from furusato.chain import LocalKeySender, UnlockedSender, advance_time, send_eth, transact
 from furusato.config import load_config
 from furusato.governance import Proposal, Support, call_action
-from furusato.proposals.dao import load_dao
+from furusato.session import session_over
 
 
 def bench_budget(b: Bench) -> dict[str, float]:
@@ -33,7 +33,7 @@ def bench_budget(b: Bench) -> dict[str, float]:
     config = load_config(preset="local")
     assert config.registry is not None
     record, artifacts = b.deploy("bench-budget", config)
-    dao = load_dao(w3, record, artifacts)
+    dao = session_over(w3, record, b.root, development=True, artifacts=artifacts).dao
     assert dao.registry is not None
     keys = member_keys()
     registrar = UnlockedSender(Web3.to_checksum_address(config.registry.registrars[0]))
@@ -82,10 +82,10 @@ def bench_headcount(b: Bench) -> dict[str, float]:
         ("gas.headcount.castVote", replace(plain, quorum_kind="headcount", quorum_percent=10)),
     ):
         record, artifacts = b.deploy(f"bench-{key}", config)
-        dao = load_dao(b.w3, record, artifacts)
+        dao = session_over(b.w3, record, b.root, development=True, artifacts=artifacts).dao
         advance_time(b.w3, 2)
         m = b.actors.members
-        proposal = Proposal((call_action(dao.token, "transferRegistry"),), f"bench: {key}")
+        proposal = Proposal((call_action(dao.token, "transferRegistry"),), f"bench: {key}").bound_to(m[0].address)
         dao.governance.propose(m[0], proposal)
         advance_time(b.w3, int(dao.governor.functions.votingDelay().call()) + 1)
         dao.governance.cast_vote(m[0], proposal.proposal_id, Support.For)

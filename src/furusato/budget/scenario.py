@@ -62,6 +62,7 @@ def pass_by_governance(dao: Dao, proposal: Proposal, voters: Sequence[Sender], *
     """Development chains only: (propose,) vote for with ``voters``, queue and execute; returns the execute tx."""
     gov, w3 = dao.governance, dao.w3
     if not proposed:
+        proposal = proposal.bound_to(voters[0].address)
         gov.propose(voters[0], proposal)
     advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
     for voter in voters:

@@ -86,7 +86,7 @@ def create(dao: Dao, artifacts: Artifacts, sender: Sender, prepared: Prepared) -
                        votes=dao.token.address)  # fmt: skip
     address, _ = deploy(dao.w3, sender, art.abi, art.bytecode, args, label="BudgetRound", decoder=dao.decoder)
     rnd = dao.w3.eth.contract(address=address, abi=art.abi)
-    proposal = opening_proposal(dao.treasury, rnd, prepared.spec, dao.now())
+    proposal = opening_proposal(dao.treasury, rnd, prepared.spec, dao.now()).bound_to(sender.address)
     return address, proposal, dao.governance.propose(sender, proposal)
 
 
