@@ -30,5 +30,5 @@ def test_bench_members_only_reports_a_vote_and_a_revocation(tmp_path):
     results = bench_members_only(Bench(web3, ROOT, actors, tmp_path, lines.append))
     assert set(results) == {"gas.membersOnly.castVote", "gas.registry.revoke"}
     assert 60_000 < results["gas.membersOnly.castVote"] < 150_000
-    assert 30_000 < results["gas.registry.revoke"] < 150_000
+    assert 30_000 < results["gas.registry.revoke"] < 250_000  # the registry now records membership history
     assert "gas.registry.revoke" in lines[0]
