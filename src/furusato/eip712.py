@@ -21,6 +21,14 @@ BALLOT = [
     {"name": "voter", "type": "address"},
     {"name": "nonce", "type": "uint256"},
 ]
+EXTENDED_BALLOT = [
+    {"name": "proposalId", "type": "uint256"},
+    {"name": "support", "type": "uint8"},
+    {"name": "voter", "type": "address"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "reason", "type": "string"},
+    {"name": "params", "type": "bytes"},
+]
 DELEGATION = [
     {"name": "delegatee", "type": "address"},
     {"name": "nonce", "type": "uint256"},
@@ -56,6 +64,21 @@ def ballot(domain: dict[str, Any], proposal_id: int, support: int, voter: str, n
     """Typed data of a vote for ``castVoteBySig``."""
     message = {"proposalId": proposal_id, "support": support, "voter": voter, "nonce": nonce}
     return _typed("Ballot", BALLOT, domain, message)
+
+
+def extended_ballot(
+    domain: dict[str, Any], proposal_id: int, support: int, voter: str, nonce: int, reason: str, params: str = "0x"
+) -> dict[str, Any]:
+    """Typed data of a vote with a reason for ``castVoteWithReasonAndParamsBySig`` (``params`` as 0x-hex)."""
+    message = {
+        "proposalId": proposal_id,
+        "support": support,
+        "voter": voter,
+        "nonce": nonce,
+        "reason": reason,
+        "params": params,
+    }
+    return _typed("ExtendedBallot", EXTENDED_BALLOT, domain, message)
 
 
 def delegation(domain: dict[str, Any], delegatee: str, nonce: int, expiry: int) -> dict[str, Any]:
