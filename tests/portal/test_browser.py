@@ -74,8 +74,7 @@ def test_member_with_no_eth_votes_gasless_with_a_reason(dao: Any, alice: Any, me
     page.get_by_label("理由（任意）").fill("遊具が古いので賛成です <b>本当に</b>")
     page.get_by_role("button", name="賛成", exact=True).click()
     explain = page.locator("#explain")
-    explain.wait_for()
-    assert "「賛成」の投票に署名します" in explain.inner_text()
+    expect(explain).to_contain_text("「賛成」の投票に署名します")
     assert "お金の支払いではなく" in explain.inner_text()
     assert wallet.signed == []  # nothing is signed before the member has read the explanation
     page.get_by_role("button", name="ウォレットで署名する").click()
@@ -110,7 +109,7 @@ def test_direct_vote_sends_the_servers_transaction(dao: Any, alice: Any, portal_
     connect(page)
     page.get_by_label("自分で取引を送る（ETH の手数料が必要）").check()
     page.get_by_role("button", name="反対", exact=True).click()
-    assert "手数料（ETH）はあなたが払います" in page.locator("#explain").inner_text()
+    expect(page.locator("#explain")).to_contain_text("手数料（ETH）はあなたが払います")
     page.get_by_role("button", name="ウォレットで取引を送る").click()
     assert "チェーンに記録されました" in vote_done(page)
     assert "eth_sendTransaction" in wallet.calls and wallet.signed == []
@@ -118,25 +117,34 @@ def test_direct_vote_sends_the_servers_transaction(dao: Any, alice: Any, portal_
     assert page.locator("#tally-against").inner_text() == "500"
 
 
-def test_gasless_delegation_from_my_page(dao: Any, alice: Any, staff: Any, portal_url: str, open_page: Any) -> None:
-    holder = Account.create()
-    dao.token.transfer(holder.address, 300 * TOKEN, {"from": alice})
-    page, wallet = open_page(holder)
+def test_gasless_delegation_from_my_page(dao: Any, alice: Any, member: Any, portal_url: str, open_page: Any) -> None:
+    """The member (0 ETH, votes delegated to itself) delegates to alice, gasless, from my page."""
+    page, wallet = open_page(member)
     page.goto(f"{portal_url}/me")
     connect(page)
     page.wait_for_selector("#me:not([hidden])")
-    assert "まだ誰にも委任していません" in page.locator("#me-delegate").inner_text()
-    assert page.locator("#me-votes").inner_text() == "0"
-    page.get_by_role("button", name="自分に委任して投票権を有効にする").click()
-    assert "委任する」署名をします" in page.locator("#explain").inner_text()
+    assert page.locator("#me-delegate").inner_text() == "自分自身"
+    assert page.locator("#me-votes").inner_text() == "1,000"
+    assert "住民" in page.locator("#me-card").inner_text() or "関係人口" in page.locator("#me-card").inner_text()
+    before = dao.token.getVotes(alice)
+    page.get_by_label("委任先のアドレス").fill(alice.address)
+    page.get_by_role("button", name="委任する（ガス代なし）").click()
+    expect(page.locator("#explain")).to_contain_text(f"投票権を {alice.address} に委任する」署名をします")
     page.get_by_role("button", name="ウォレットで署名する").click()
     assert "委任が記録されました" in vote_done(page)
     assert [t["primaryType"] for t in wallet.signed] == ["Delegation"]
-    assert dao.token.delegates(holder.address) == holder.address
-    assert dao.token.getVotes(holder.address) == 300 * TOKEN
-    assert page.locator("#me-delegate").inner_text() == "自分自身"
-    assert page.locator("#me-votes").inner_text() == "300"
-    assert web3.eth.get_balance(holder.address) == 0
+    assert dao.token.delegates(member.address) == alice.address
+    assert dao.token.getVotes(alice) == before + 1_000 * TOKEN
+    assert page.locator("#me-delegate").inner_text() == alice.address
+    assert page.locator("#me-votes").inner_text() == "0"
+    assert web3.eth.get_balance(member.address) == 0
+    # and back to myself
+    page.evaluate("document.getElementById('vote-status').removeAttribute('data-done')")
+    page.get_by_role("button", name="自分に委任して投票権を有効にする").click()
+    page.get_by_role("button", name="ウォレットで署名する").click()
+    assert "委任が記録されました" in vote_done(page)
+    assert dao.token.delegates(member.address) == member.address
+    assert page.locator("#me-votes").inner_text() == "1,000"
 
 
 def test_wallet_on_another_chain_is_switched(dao: Any, member: Any, portal_url: str, open_page: Any) -> None:
@@ -248,7 +256,12 @@ def test_keyboard_only_vote(dao: Any, alice: Any, member: Any, portal_url: str, 
     assert dao.governor.proposalVotes(pid)[1] == 1_000 * TOKEN
     assert wallet.signed[0]["message"]["reason"] == "キーボードだけで"
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"the 375 px layout scrolls sideways ({width} px)"
+    wide = page.evaluate(
+        "[window.innerWidth, document.body.scrollWidth, ...[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 376 || e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + e.scrollWidth).slice(0, 8)]"
+    )
+    assert width <= 375, f"the 375 px layout scrolls sideways ({width} px): {wide}"
     shot(page, "proposal-voted-375")
 
 

@@ -43,6 +43,10 @@ DEFAULT_MAX_BODY = 16_384
 DEFAULT_DAILY_GAS = 20_000_000
 #: About what one relayed vote with a reason costs (castVoteBySig relayed: 97,811 gas; a short reason adds some).
 BALLOT_GAS = 110_000
+#: Lowest gas limit per kind. An estimate made in the same second as the voter's last checkpoint prices an update
+#: in place; mined a second later the same call writes new checkpoint slots (two of them for a delegation that moves
+#: votes), which the usual margin does not always cover. Unused gas is not charged.
+MIN_GAS_LIMIT = {"Ballot": 160_000, "Delegation": 220_000}
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
@@ -175,7 +179,7 @@ class Relayer:
                 "from": self.sender.address,
                 "to": call.address,
                 "data": call._encode_transaction_data(),
-                "gas": with_margin(estimate),
+                "gas": max(with_margin(estimate), MIN_GAS_LIMIT.get(verified.kind, 0)),
                 "value": Wei(0),
             }
             tx_hash = self._retry(lambda: self.sender.send(self.dao.w3, tx)).to_0x_hex()
