@@ -31,12 +31,13 @@ def shot(page: Any, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     return path
 
+
 HOSTILE = (
     "# 遊び場の整備 <script>window.__pwned = 'title'</script>\n\n"
     "<script>window.__pwned = 'script'</script>\n\n"
     '<img src="x" onerror="window.__pwned = \'img\'">\n\n'
     "[押してください](javascript:window.__pwned='link') と "
-    '<a href="javascript:window.__pwned=\'a\'">こちら</a>\n\n'
+    "<a href=\"javascript:window.__pwned='a'\">こちら</a>\n\n"
     "**予算** は [町のサイト](https://example.jp/budget) に。"
 )
 

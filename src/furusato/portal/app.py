@@ -408,7 +408,7 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
             return _error(503, str(exc))
 
     def openapi(request: Request) -> Response:
-        return schemas.OpenAPIResponse(request=request)
+        return JSONResponse(schemas.get_schema(routes=request.app.routes))
 
     routes = [
         Route("/", home),
