@@ -193,8 +193,15 @@ def open_page(chromium: Any, node_w3: Web3) -> Iterator[Any]:
     returns ``(page, wallet)``. ``width`` 1280 or 375; ``wallet=False`` opens a page with no wallet at all."""
     contexts: list[Any] = []
 
-    def open_(account: LocalAccount | None = None, *, chain_id: int | None = None, width: int = 1280,
-              wallet: bool = True, bypass_csp: bool = False, locale: str = "ja-JP") -> tuple[Any, TestWallet | None]:  # fmt: skip
+    def open_(
+        account: LocalAccount | None = None,
+        *,
+        chain_id: int | None = None,
+        width: int = 1280,
+        wallet: bool = True,
+        bypass_csp: bool = False,
+        locale: str = "ja-JP",
+    ) -> tuple[Any, TestWallet | None]:
         context = chromium.new_context(viewport={"width": width, "height": 900}, locale=locale, bypass_csp=bypass_csp)
         contexts.append(context)
         page = context.new_page()

@@ -40,7 +40,9 @@ def test_headers_cors_and_openapi(dao: Any, alice: Any, portal_url: str) -> None
     r = httpx.get(f"{portal_url}/", headers={"origin": "https://evil.example"})
     assert r.status_code == 200
     csp = r.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "access-control-allow-origin" not in r.headers  # CORS closed
     pre = httpx.options(f"{portal_url}/api/relay", headers={"origin": "https://evil.example",
@@ -60,22 +62,30 @@ def test_read_api_and_csv(dao: Any, alice: Any, bob: Any, portal_url: str) -> No
     listed = httpx.get(f"{portal_url}/api/proposals").json()
     assert [p["id"] for p in listed] == [str(pid)]
     p = httpx.get(f"{portal_url}/api/proposals/{pid}").json()
-    assert p["title"] == "予算の提案" and p["state"] == "Active" and p["stateText"] == "投票受付中"
+    assert p["title"] == "予算の提案"
+    assert p["state"] == "Active"
+    assert p["stateText"] == "投票受付中"
     assert p["for"] == str(dao.token.getPastVotes(bob, dao.governor.proposalSnapshot(pid)))
-    assert p["deadlineText"].startswith("投票締切 ") and "JST（あと" in p["deadlineText"]
+    assert p["deadlineText"].startswith("投票締切 ")
+    assert "JST（あと" in p["deadlineText"]
     assert p["actions"][0]["text"].startswith("トレジャリーから 2 ETH を ")
     assert p["votes"][0]["reason"] == '=HYPERLINK("x")'
     en = httpx.get(f"{portal_url}/api/proposals/{pid}?lang=en").json()
-    assert en["stateText"] == "Voting open" and en["actions"][0]["text"].startswith("The treasury pays 2 ETH to ")
+    assert en["stateText"] == "Voting open"
+    assert en["actions"][0]["text"].startswith("The treasury pays 2 ETH to ")
     assert httpx.get(f"{portal_url}/api/proposals/0x{pid:x}").status_code == 404  # decimal ids only
     assert httpx.get(f"{portal_url}/proposals/12345").status_code == 404
     rows = list(csv.reader(io.StringIO(httpx.get(f"{portal_url}/proposals/{pid}/votes.csv").text.lstrip("\ufeff"))))
     assert rows[0] == ["voter", "support", "weight", "reason", "tx"]
-    assert rows[1][0] == bob.address and rows[1][1] == "賛成" and rows[1][3] == '\'=HYPERLINK("x")'
+    assert rows[1][0] == bob.address
+    assert rows[1][1] == "賛成"
+    assert rows[1][3] == '\'=HYPERLINK("x")'
     why = httpx.get(f"{portal_url}/api/proposals/{pid}/voters/{bob.address}").json()
-    assert why["reason"] == "voted" and why["voted"] is True
+    assert why["reason"] == "voted"
+    assert why["voted"] is True
     nobody = httpx.get(f"{portal_url}/api/proposals/{pid}/voters/{Account.create().address}").json()
-    assert nobody["reason"] == "no_power" and nobody["canVote"] is False
+    assert nobody["reason"] == "no_power"
+    assert nobody["canVote"] is False
 
 
 def test_ballot_typed_data_and_relay(dao: Any, alice: Any, member: Any, portal_url: str) -> None:
@@ -86,10 +96,13 @@ def test_ballot_typed_data_and_relay(dao: Any, alice: Any, member: Any, portal_u
     built = httpx.post(f"{portal_url}/api/proposals/{pid}/ballot",
                        json={"voter": member.address, "support": 2, "reason": "理由"}).json()  # fmt: skip
     typed = built["typedData"]
-    assert typed["primaryType"] == "ExtendedBallot" and typed["message"]["reason"] == "理由"
-    assert "「棄権」" in built["explanation"] and "理由「理由」" in built["explanation"]
+    assert typed["primaryType"] == "ExtendedBallot"
+    assert typed["message"]["reason"] == "理由"
+    assert "「棄権」" in built["explanation"]
+    assert "理由「理由」" in built["explanation"]
     bad = httpx.post(f"{portal_url}/api/proposals/{pid}/ballot", json={"voter": "0x12", "support": 1})
-    assert bad.status_code == 400 and "not an address" in bad.json()["error"]
+    assert bad.status_code == 400
+    assert "not an address" in bad.json()["error"]
     body = sign(typed, member)
     ok = httpx.post(f"{portal_url}/api/relay", json=body, timeout=60)
     assert ok.status_code == 200, ok.text
@@ -97,16 +110,20 @@ def test_ballot_typed_data_and_relay(dao: Any, alice: Any, member: Any, portal_u
     assert httpx.get(f"{portal_url}/api/tx/{tx}").json() == {"tx": tx, "mined": True, "status": 1}
     assert dao.governor.proposalVotes(pid)[2] == 1_000 * TOKEN
     again = httpx.post(f"{portal_url}/api/relay", json=body)
-    assert again.status_code == 409 and "replay" in again.json()["error"]
+    assert again.status_code == 409
+    assert "replay" in again.json()["error"]
     big = httpx.post(f"{portal_url}/api/relay", content=b"{" + b" " * 20_000 + b"}",
                      headers={"content-type": "application/json"})  # fmt: skip
     assert big.status_code == 413
     tx_data = httpx.post(f"{portal_url}/api/proposals/{pid}/vote-tx",
                          json={"voter": member.address, "support": 0, "reason": "r"}).json()["tx"]  # fmt: skip
     call = dao.governor.decode_input(tx_data["data"])
-    assert call[0].startswith("castVoteWithReason") and call[1] == [pid, 0, "r"]
+    assert call[0].startswith("castVoteWithReason")
+    assert call[1] == [pid, 0, "r"]
     status = httpx.get(f"{portal_url}/api/relayer/status").json()
-    assert status["gasToday"] > 0 and status["votesAffordable"] > 0 and int(status["balanceWei"]) > 0
+    assert status["gasToday"] > 0
+    assert status["votesAffordable"] > 0
+    assert int(status["balanceWei"]) > 0
     assert status["remainingGasToday"] == status["dailyGasCap"] - status["gasToday"]
 
 
@@ -117,13 +134,15 @@ def test_rate_limits_per_client_and_per_voter(dao: Any, alice: Any, serve_portal
     typed = httpx.post(f"{url}/api/proposals/{pid}/ballot", json={"voter": voter.address, "support": 1}).json()
     body = sign(typed["typedData"], voter)
     first = httpx.post(f"{url}/api/relay", json=body)  # refused (no voting power) but counted for the voter
-    assert first.status_code == 400 and "no voting power" in first.json()["error"]
+    assert first.status_code == 400
+    assert "no voting power" in first.json()["error"]
     second = httpx.post(f"{url}/api/relay", json=body)
     assert second.status_code == 400  # a refused check does not count against the voter
     third = httpx.post(f"{url}/api/relay", json=body)
     assert third.status_code == 400
     fourth = httpx.post(f"{url}/api/relay", json=body)
-    assert fourth.status_code == 429 and "too many requests" in fourth.json()["error"]
+    assert fourth.status_code == 429
+    assert "too many requests" in fourth.json()["error"]
 
 
 def test_per_voter_limit(dao: Any, alice: Any, member: Any, serve_portal: Any) -> None:
@@ -143,12 +162,13 @@ def test_read_only_portal_relays_nothing(dao: Any, alice: Any, serve_portal: Any
     page = httpx.get(f"{url}/proposals/{pid}").text
     assert "閲覧専用" in page
     r = httpx.post(f"{url}/api/relay", json={"typedData": {}, "signature": "0x"})
-    assert r.status_code == 404 and "read-only" in r.json()["error"]
+    assert r.status_code == 404
+    assert "read-only" in r.json()["error"]
     assert httpx.get(f"{url}/api/relayer/status").status_code == 404
     assert json.loads(httpx.get(f"{url}/health").text)["status"] == "ok"
 
 
-@pytest.mark.parametrize("lang,header,expected", [(None, "en-US,en;q=0.9", "en"), ("ja", "en-US", "ja"),
+@pytest.mark.parametrize(("lang", "header", "expected"), [(None, "en-US,en;q=0.9", "en"), ("ja", "en-US", "ja"),
                                                   (None, None, "ja"), ("xx", "fr", "ja")])  # fmt: skip
 def test_language_choice(lang: str | None, header: str | None, expected: str) -> None:
     from furusato.portal.i18n import MESSAGES, pick_lang
