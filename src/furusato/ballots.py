@@ -62,7 +62,9 @@ def export_vote(dao: Dao, proposal_id: int, support: Support, voter: str, reason
         raise InputError(f"the reason is longer than {MAX_REASON_BYTES} bytes: shorten it")
     voter = Web3.to_checksum_address(voter)
     nonce = int(dao.governor.functions.nonces(voter).call())
-    domain = eip712.domain_of(dao.governor)
+    if "chainId" not in dao.memo:  # a deployment's chain id and domains never change: read once
+        dao.memo["chainId"] = int(dao.w3.eth.chain_id)
+    domain = _domain(dao, dao.governor, dao.memo["chainId"])
     return _wallet_form(eip712.extended_ballot(domain, proposal_id, int(support), voter, nonce, reason))
 
 

@@ -283,6 +283,9 @@ def test_axe_finds_no_serious_violation_and_screenshots(dao: Any, alice: Any, me
             result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
             bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
                    if v["impact"] in ("serious", "critical")]  # fmt: skip
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                bad.append(f"the page is {scroll} px wide at {width} px: it scrolls sideways")
             found[f"{name}@{width}"] = bad
             shot(page, f"{name}-{width}")
     assert all(not v for v in found.values()), found
