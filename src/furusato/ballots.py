@@ -31,7 +31,8 @@ from furusato.units import local_time
 PRIMARY = {
     "Ballot": eip712.BALLOT,
     "ExtendedBallot": eip712.EXTENDED_BALLOT,
-    "Delegation": eip712.DELEGATION, "Permit": eip712.PERMIT,
+    "Delegation": eip712.DELEGATION,
+    "Permit": eip712.PERMIT,
 }
 MAX_REASON_BYTES = 2_000
 _HEX_SIG = re.compile(r"^0x[0-9a-fA-F]{130}$")
