@@ -175,3 +175,26 @@ def test_language_choice(lang: str | None, header: str | None, expected: str) ->
 
     assert pick_lang(lang, header) == expected
     assert set(MESSAGES["ja"]) == set(MESSAGES["en"])  # every message in both languages
+
+
+def test_batched_statuses_match_read_status(dao: Any, alice: Any, bob: Any, pdao: Any) -> None:
+    from furusato.portal.views import Reader
+    from furusato.proposals.status import read_status
+
+    active = propose(dao, alice, "# 受付中")
+    dao.governor.castVote(active, Support.For, {"from": bob})
+    treasury = web3.eth.contract(address=dao.treasury.address, abi=dao.treasury.abi)
+    pending = Proposal((call_action(treasury, "pay", "0x" + "00" * 20, bob.address, 1, "later"),), "# 開始前")
+    dao.governor.propose(*pending.args(), pending.description, {"from": alice})
+    reader = Reader(pdao)
+    infos = reader.infos()
+    assert reader.statuses(infos) == [read_status(pdao, i) for i in infos]
+    advance(dao.governor.proposalDeadline(active) - web3.eth.get_block("latest")["timestamp"] + 1)
+    for _ in range(2):  # the second time the defeated/succeeded one may come from the cache of final states
+        reader.forget()
+        got = reader.statuses(reader.infos())
+        want = [read_status(pdao, i) for i in reader.infos()]
+        assert [(s.state, s.tally, s.deadline, s.quorum, s.supply, s.snapshot) for s in got] == [
+            (s.state, s.tally, s.deadline, s.quorum, s.supply, s.snapshot) for s in want
+        ]
+    assert {s.state.name for s in got} == {"Succeeded", "Active"}

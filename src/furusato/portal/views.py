@@ -19,7 +19,7 @@ from typing import Any
 from web3 import Web3
 
 from furusato.constants import ETH, JST, ROLE_MINTER, ZERO_ADDRESS
-from furusato.governance import ProposalState
+from furusato.governance import ProposalState, Tally
 from furusato.portal.i18n import t
 from furusato.proposals.dao import Dao
 from furusato.proposals.status import ProposalInfo, Status, find_proposals, read_status
@@ -28,6 +28,8 @@ from furusato.units import format_units, local_time
 __all__ = ["Reader", "relative_time"]
 
 ROLE_NAMES = {ROLE_MINTER: "MINTER_ROLE"}
+#: States after which nothing about a proposal changes any more.
+FINAL = {ProposalState.Canceled, ProposalState.Defeated, ProposalState.Expired, ProposalState.Executed}
 LOG_CHUNK = 50_000
 
 
@@ -67,6 +69,8 @@ class Reader:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._cache: dict[str, _Cache] = {}
+        self._final: dict[int, Status] = {}  # proposals in a final state: read once
+        self._fixed: dict[int, tuple[int, int, int, float]] = {}  # snapshot, quorum, supply, quorum % once past
         self.chain_id = int(dao.w3.eth.chain_id)
         self.symbol = str(dao.token.functions.symbol().call())
 
@@ -94,9 +98,69 @@ class Reader:
     def info(self, proposal_id: int) -> ProposalInfo | None:
         return next((i for i in self.infos() if i.proposal_id == proposal_id), None)
 
-    def summary(self, status: Status, lang: str) -> dict[str, Any]:
-        """A proposal as the list and the API show it."""
-        info, tally, now = status.info, status.tally, status.now
+    def statuses(self, infos: list[ProposalInfo]) -> list[Status]:
+        """Where each proposal stands. What cannot change is read once (a final state's whole status; the snapshot,
+        quorum and supply once the snapshot is past); the rest (state, tally, deadline) is read for all proposals in
+        one JSON-RPC batch when the node takes batches, else call by call."""
+        now = self.dao.now()
+        out: dict[int, Status] = {}
+        todo: list[ProposalInfo] = []
+        for info in infos:
+            done = self._final.get(info.proposal_id)
+            if done is not None:
+                out[info.proposal_id] = done
+            elif info.vote_start >= now or (info.proposal_id not in self._fixed and not self._fix(info, now)):
+                out[info.proposal_id] = read_status(self.dao, info)  # snapshot still ahead: read it all
+            else:
+                todo.append(info)
+        g = self.dao.governor.functions
+        calls = [
+            fn
+            for pid in (i.proposal_id for i in todo)
+            for fn in (g.state(pid), g.proposalVotes(pid), g.proposalDeadline(pid), g.proposalEta(pid))
+        ]
+        values = self._batch(calls)
+        for k, info in enumerate(todo):
+            state, votes, deadline, eta = values[4 * k : 4 * k + 4]
+            snapshot, quorum, supply, percent = self._fixed[info.proposal_id]
+            against, for_, abstain = votes
+            status = Status(info=info, state=ProposalState(int(state)), tally=Tally(int(against), int(for_),
+                            int(abstain)), now=now, snapshot=snapshot, deadline=int(deadline), quorum=quorum,
+                            supply=supply, quorum_percent=percent, eta=int(eta))  # fmt: skip
+            if status.state in FINAL:
+                self._final[info.proposal_id] = status
+            out[info.proposal_id] = status
+        return [out[i.proposal_id] for i in infos]
+
+    def _fix(self, info: ProposalInfo, now: int) -> bool:
+        g = self.dao.governor.functions
+        snapshot = int(g.proposalSnapshot(info.proposal_id).call())
+        if snapshot >= now:
+            return False
+        quorum = int(g.quorum(snapshot).call())
+        supply = int(self.dao.token.functions.getPastTotalSupply(snapshot).call())
+        percent = 100 * int(g.quorumNumerator(snapshot).call()) / int(g.quorumDenominator().call())
+        self._fixed[info.proposal_id] = (snapshot, quorum, supply, percent)
+        return True
+
+    def _batch(self, calls: list[Any]) -> list[Any]:
+        if not calls:
+            return []
+        try:
+            with self.dao.w3.batch_requests() as batch:
+                for call in calls:
+                    batch.add(call)
+                values = list(batch.execute())
+            if len(values) == len(calls):
+                return values
+        except Exception:  # noqa: S110 - a node or client without batches: read call by call below
+            pass
+        return [call.call() for call in calls]
+
+    def summary(self, status: Status, lang: str, now: int | None = None) -> dict[str, Any]:
+        """A proposal as the list and the API show it (times relative to ``now``, default the status's)."""
+        info, tally = status.info, status.tally
+        now = status.now if now is None else now
         if status.supply:
             have = 100 * status.quorum_votes / status.supply
             quorum_text = t(lang, "quorum.progress", have=f"{have:.1f}", need=f"{status.quorum_percent:g}")
@@ -135,13 +199,16 @@ class Reader:
 
     def proposals(self, lang: str) -> list[dict[str, Any]]:
         """Every proposal, newest first."""
-        return [self.summary(read_status(self.dao, i), lang) for i in reversed(self.infos())]
+        statuses = self.statuses(list(reversed(self.infos())))
+        now = self.dao.now()
+        return [self.summary(s, lang, now) for s in statuses]
 
     def proposal(self, proposal_id: int, lang: str) -> dict[str, Any] | None:
         info = self.info(proposal_id)
         if info is None:
             return None
-        out = self.summary(read_status(self.dao, info), lang)
+        status = self.statuses([info])[0]
+        out = self.summary(status, lang, self.dao.now())
         out["description"] = info.proposal.description
         out["actions"] = [self.describe_action(a.target, a.value, a.calldata, lang) for a in info.proposal.actions]
         out["votes"] = self.votes(proposal_id, lang)
