@@ -24,7 +24,7 @@ QUIET_SOLC := grep -v -E '"at" will be promoted|Relevant source part|^ *\|' || t
 help:
 	@echo "make demo    deploy a DAO on a local Anvil and run a proposal end to end"
 	@echo "make test    the whole test suite (also run by .ci/run)"
-	@echo "make lint    ruff, mypy, prettier-plugin-solidity and solhint"
+	@echo "make lint    ruff, mypy, import-linter (layers, no cycles), prettier-plugin-solidity and solhint"
 	@echo "make slither Slither static analysis of contracts/*.sol with our compiler (own venv, offline)"
 	@echo "make bench   gas and speed figures -> bench/results.json"
 	@echo "make portal  the demo's DAO on a local chain and the member portal until Ctrl-C (prints the URL)"
@@ -70,6 +70,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/ruff format --check src tests scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 	node_modules/.bin/prettier --check 'contracts/**/*.sol' 'interfaces/**/*.sol'
 	node_modules/.bin/solhint --disc --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
 	@$(MAKE) --no-print-directory slither

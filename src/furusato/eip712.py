@@ -9,38 +9,19 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 
-EIP712_DOMAIN = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-BALLOT = [
-    {"name": "proposalId", "type": "uint256"},
-    {"name": "support", "type": "uint8"},
-    {"name": "voter", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-]
-EXTENDED_BALLOT = [
-    {"name": "proposalId", "type": "uint256"},
-    {"name": "support", "type": "uint8"},
-    {"name": "voter", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "reason", "type": "string"},
-    {"name": "params", "type": "bytes"},
-]
-DELEGATION = [
-    {"name": "delegatee", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "expiry", "type": "uint256"},
-]
-PERMIT = [
-    {"name": "owner", "type": "address"},
-    {"name": "spender", "type": "address"},
-    {"name": "value", "type": "uint256"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint256"},
-]
+
+def _members(*fields: str) -> list[dict[str, str]]:
+    """EIP-712 struct members from ``"name type"`` strings, in order."""
+    return [{"name": name, "type": kind} for name, kind in (field.split() for field in fields)]
+
+
+EIP712_DOMAIN = _members("name string", "version string", "chainId uint256", "verifyingContract address")
+BALLOT = _members("proposalId uint256", "support uint8", "voter address", "nonce uint256")
+EXTENDED_BALLOT = _members(
+    "proposalId uint256", "support uint8", "voter address", "nonce uint256", "reason string", "params bytes"
+)
+DELEGATION = _members("delegatee address", "nonce uint256", "expiry uint256")
+PERMIT = _members("owner address", "spender address", "value uint256", "nonce uint256", "deadline uint256")
 
 
 def domain_of(contract: Contract) -> dict[str, Any]:

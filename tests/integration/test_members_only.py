@@ -14,7 +14,7 @@ from furusato import eip712
 from furusato.ballots import SignatureRejected, export_ballot
 from furusato.chain import UnlockedSender
 from furusato.governance import Support
-from furusato.relayer.service import Relayer, RelayerSettings
+from furusato.relayer import Relayer, RelayerSettings
 
 TOKEN = 10**18
 RESIDENT = 0

@@ -8,8 +8,7 @@ import pytest
 
 from furusato.config import load_config, parse_address
 from furusato.errors import ConfigError
-from furusato.units import parse_duration
-from furusato.units import parse_units as parse_tokens
+from furusato.units import parse_duration, parse_units
 
 TOKEN = 10**18
 
@@ -33,13 +32,13 @@ def test_bad_durations_are_named(bad):
     ("value", "units"), [(1, TOKEN), ("1000", 1000 * TOKEN), ("0.5", TOKEN // 2), ("1_000", 1000 * TOKEN)]
 )
 def test_token_amounts_become_exact_base_units(value, units):
-    assert parse_tokens(value, "amount") == units
+    assert parse_units(value, "amount") == units
 
 
 @pytest.mark.parametrize("bad", [1.5, "-1", "NaN", "inf", "abc", "0.0000000000000000001"])
 def test_bad_token_amounts_are_refused(bad):
     with pytest.raises(ConfigError, match="amount"):
-        parse_tokens(bad, "amount")
+        parse_units(bad, "amount")
 
 
 def test_addresses_need_a_valid_checksum_when_mixed_case():

@@ -21,8 +21,8 @@ from furusato.bench.context import Bench
 from furusato.chain import advance_time, transact
 from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
-from furusato.proposals.dao import load_dao
 from furusato.records import write_record
+from furusato.session import session_over
 
 
 def furusato_command() -> list[str]:
@@ -57,7 +57,7 @@ def bench_cli(b: Bench, *, runs: int = 5, proposals: int = 3) -> dict[str, float
     """Measure ``time.cli.help`` and ``time.cli.proposal_list`` (seconds, medians of ``runs``)."""
     w3, actors, root = b.w3, b.actors, b.root
     record, artifacts = b.deploy("bench-cli")
-    dao = load_dao(w3, record, artifacts)
+    dao = session_over(w3, record, b.root, development=True, artifacts=artifacts).dao
     member = actors.members[0]
     advance_time(w3, 1)
     made = []

@@ -14,7 +14,8 @@ from furusato.config import KINDS, DeployConfig, load_config
 from furusato.constants import ETH, ROLE_REGISTRAR
 from furusato.governance import Proposal, Support, call_action
 from furusato.membership.sale import start_proposal
-from furusato.proposals.dao import Dao, load_dao
+from furusato.proposals.dao import Dao
+from furusato.session import session_over
 
 PRICE = 10**15  # 0.001 ETH per whole token
 
@@ -35,7 +36,7 @@ def pass_proposal(w3: Web3, dao: Dao, voters: tuple[Sender, ...], proposal: Prop
 def _dao_with_registry(b: Bench, network: str, config: DeployConfig) -> tuple[Dao, Contract]:
     """A fresh DAO deployed with ``config`` and its registry."""
     record, artifacts = b.deploy(network, config)
-    dao = load_dao(b.w3, record, artifacts)
+    dao = session_over(b.w3, record, b.root, development=True, artifacts=artifacts).dao
     registry = b.w3.eth.contract(address=record.address("ResidentRegistry"), abi=artifacts.get("ResidentRegistry").abi)
     return dao, registry
 

@@ -19,8 +19,8 @@ from furusato.bench.context import TOKEN, Bench
 from furusato.chain import advance_time, transact
 from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
-from furusato.proposals.dao import load_dao
-from furusato.relayer.service import Relayer, RelayerSettings, make_server, start_in_thread
+from furusato.relayer import Relayer, RelayerSettings, make_server, start_in_thread
+from furusato.session import session_over
 
 
 def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def bench_relayer(b: Bench, *, ballots: int = 200, clients: int = 4) -> dict[str
     w3, actors, work = b.w3, b.actors, b.work
     work.mkdir(parents=True, exist_ok=True)
     record, artifacts = b.deploy("bench-relayer")
-    dao = load_dao(w3, record, artifacts)
+    dao = session_over(w3, record, b.root, development=True, artifacts=artifacts).dao
     voters = [Account.from_key(Web3.keccak(text=f"bench-relayer-voter-{i}")) for i in range(ballots)]
     member = actors.members[0]
     for voter in voters:

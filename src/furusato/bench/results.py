@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from furusato.report import table
+from furusato.texttable import table
 
 #: Operations compared with the reference, and the targets (ours / reference) the foundation issue sets.
 OPS = (

@@ -303,22 +303,21 @@ def _settle(action: str, address: str, deployment: Deployment, sending: Sending,
     echo_tx(f"{action} of {who}", transact(s.w3, sender, fn, label=action, decoder=s.dao.decoder))
 
 
-@sale.command("refund")
-@click.argument("address")
-@sending_options(dry_run=True)
-@click.option("--buyer", help="Whose refund (default: the sender's own); it always goes to the buyer.")
-def sale_refund(address: str, deployment: Deployment, sending: Sending, buyer: str | None) -> None:
-    """Refund a buyer of a failed sale in full (anyone may send it; the payment goes back to the buyer)."""
-    _settle("refund", address, deployment, sending, buyer)
+def _settle_command(action: str, whose: str, doc: str) -> None:
+    """Add `sale refund` / `sale claim`: one settlement per buyer, anyone may send it, it always reaches the buyer."""
+
+    def command(address: str, deployment: Deployment, sending: Sending, buyer: str | None) -> None:
+        _settle(action, address, deployment, sending, buyer)
+
+    command.__doc__ = doc
+    option = click.option("--buyer", help=f"Whose {whose} (default: the sender's own); always the buyer's.")
+    sale.command(action)(click.argument("address")(sending_options(dry_run=True)(option(command))))
 
 
-@sale.command("claim")
-@click.argument("address")
-@sending_options(dry_run=True)
-@click.option("--buyer", help="Whose tokens (default: the sender's own); they always go to the buyer.")
-def sale_claim(address: str, deployment: Deployment, sending: Sending, buyer: str | None) -> None:
-    """Deliver a buyer's tokens from a successful sale (anyone may send it; the tokens go to the buyer)."""
-    _settle("claim", address, deployment, sending, buyer)
+_settle_command("refund", "refund", "Refund a buyer of a failed sale in full (anyone may send it; the payment goes "
+                "back to the buyer).")  # fmt: skip
+_settle_command("claim", "tokens", "Deliver a buyer's tokens from a successful sale (anyone may send it; the tokens "
+                "go to the buyer).")  # fmt: skip
 
 
 COMMANDS: list[click.Command] = [registry, sale]

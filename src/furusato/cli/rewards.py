@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,8 +14,6 @@ if TYPE_CHECKING:
     from furusato.chain import Sender
     from furusato.rewards.onchain import PlanFolder
     from furusato.session import Session
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group()
@@ -45,10 +42,10 @@ def rewards_plan(log: Path, policy: Path, epoch: str | None, out_dir: Path, forc
     )
 
 
-def _chain_command(fn: F) -> F:
+def _chain_command(fn: Any) -> Any:
     """An on-chain rewards command: the plan folder argument and the sending options."""
-    fn = sending_options(dry_run=True)(fn)
-    return click.argument("plan_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))(fn)
+    plan_dir = click.argument("plan_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    return plan_dir(sending_options(dry_run=True)(fn))
 
 
 def _open(plan_dir: Path, deployment: Deployment, sending: Sending) -> tuple[PlanFolder, Session, Sender]:

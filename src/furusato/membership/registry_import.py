@@ -1,7 +1,7 @@
 """Bulk registration of members (ふるさと住民登録) from a registrar's CSV.
 
 **Files.** CSV with a header row, encoded as UTF-8, UTF-8 with BOM (Excel's "CSV UTF-8") or Shift_JIS (cp932,
-Excel's default "CSV" in Japan) — decoded by the activity log's reader.
+Excel's default "CSV" in Japan) — decoded by :func:`furusato.textio.decode_spreadsheet_text`.
 
 **Columns** (header matched after NFKC normalisation and case folding; other columns are ignored):
 

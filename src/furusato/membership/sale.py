@@ -31,8 +31,7 @@ from web3.types import TxReceipt
 
 from furusato.chain import Sender, deploy, transact
 from furusato.config import parse_address
-from furusato.constants import ETH as ETH  # re-exported for membership.bench until it imports constants
-from furusato.constants import ROLE_MINTER
+from furusato.constants import ETH, ROLE_MINTER
 from furusato.erc20 import erc20
 from furusato.errors import ChainError, ConfigError
 from furusato.governance import Proposal, call_action

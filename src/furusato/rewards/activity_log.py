@@ -49,7 +49,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from faster_eth_utils.address import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from furusato.errors import ActivityLogError, FileProblemsError, Problem, TextEncodingError
 from furusato.rewards.policy import Epoch, Policy

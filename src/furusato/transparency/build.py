@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
@@ -86,18 +86,24 @@ def _report_block(w3: Any, last: int, until: str | None) -> int:
     return lo
 
 
+Abis = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
 def update_index(
     w3: Any,
     record: DeploymentRecord,
-    abis: Mapping[str, Sequence[Mapping[str, Any]]],
+    abis: Abis,
     cache: Path,
-    *,
-    confirmations: int | None = None,
-    log: Callable[[str], None] = lambda _line: None,
+    **options: Unpack[IndexOptions],
 ) -> tuple[Index, list[IndexStats], dict[str, str], list[str], int]:
     """Bring the index up to date, discovering sales from the token's ``MINTER_ROLE`` grants (a sale found later is
     indexed from the deploy block). Returns the index, what each sync did, ``address -> role``, the sales and the
     block indexed up to."""
+    confirmations, log = options.get("confirmations"), options.get("log", _quiet)
     chain_id = int(w3.eth.chain_id)
     if chain_id != record.chain_id:
         raise ChainError(f"connected to chain {chain_id}, but the deployment record is for chain {record.chain_id}")
@@ -143,19 +149,26 @@ def update_index(
     return index, stats, roles, found, target
 
 
+class IndexOptions(TypedDict, total=False):
+    """How :func:`update_index` syncs: blocks kept back for reorgs (default 0 on development chains, else 12) and
+    where progress lines go."""
+
+    confirmations: int | None
+    log: Callable[[str], None]
+
+
 def index_deployment(
     w3: Any,
     record: DeploymentRecord,
-    abis: Mapping[str, Sequence[Mapping[str, Any]]],
+    abis: Abis,
     cache: Path,
     *,
-    confirmations: int | None = None,
     until: str | None = None,
-    log: Callable[[str], None] = lambda _line: None,
+    **options: Unpack[IndexOptions],
 ) -> Indexed:
     """:func:`update_index`, then decode every event up to the report's block (the last one of ``until``'s day,
     JST, when given)."""
-    index, stats, roles, found, target = update_index(w3, record, abis, cache, confirmations=confirmations, log=log)
+    index, stats, roles, found, target = update_index(w3, record, abis, cache, **options)
     report_block = _report_block(w3, target, until)
     report_time = int(w3.eth.get_block(report_block)["timestamp"])
     events = Decoder(abis).decode_all(roles, index.logs(up_to=report_block))
