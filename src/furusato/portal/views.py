@@ -69,6 +69,9 @@ class Reader:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._cache: dict[str, _Cache] = {}
+        self._scan_lock = threading.Lock()
+        self._scanned = -1  # last block whose ProposalCreated logs are in _infos
+        self._infos: list[ProposalInfo] = []
         self._final: dict[int, Status] = {}  # proposals in a final state: read once
         self._fixed: dict[int, tuple[int, int, int, float]] = {}  # snapshot, quorum, supply, quorum % once past
         self.chain_id = int(dao.w3.eth.chain_id)
@@ -92,8 +95,14 @@ class Reader:
     # ------------------------------------------------------------------------------------------ proposals
 
     def infos(self) -> list[ProposalInfo]:
-        infos: list[ProposalInfo] = self._cached("proposals", lambda: find_proposals(self.dao))
-        return infos
+        """Every proposal, oldest first. Logs are append-only: each call decodes only the blocks not seen yet."""
+        with self._scan_lock:
+            latest = int(self.dao.w3.eth.block_number)
+            if latest > self._scanned:
+                start = self.dao.deploy_block if self._scanned < 0 else self._scanned + 1
+                self._infos = self._infos + find_proposals(self.dao, start, latest)
+                self._scanned = latest
+            return self._infos
 
     def info(self, proposal_id: int) -> ProposalInfo | None:
         return next((i for i in self.infos() if i.proposal_id == proposal_id), None)
