@@ -19,7 +19,7 @@ BROWNIE := $(VENV)/bin/brownie
 QUIET_SOLC := grep -v -E '"at" will be promoted|Relevant source part|^ *\|' || true
 
 
-.PHONY: port-free help install compile test test-fast forge-test fuzz lint slither format demo bench clean distclean
+.PHONY: port-free help install compile test test-fast forge-test fuzz lint slither format demo bench clean distclean portal chromium
 
 help:
 	@echo "make demo    deploy a DAO on a local Anvil and run a proposal end to end"
@@ -28,6 +28,7 @@ help:
 	@echo "make lint    ruff, mypy, import-linter (layers, no cycles), prettier-plugin-solidity and solhint"
 	@echo "make slither Slither static analysis of contracts/*.sol with our compiler (own venv, offline)"
 	@echo "make bench   gas and speed figures -> bench/results.json"
+	@echo "make portal  the demo's DAO on a local chain and the member portal until Ctrl-C (prints the URL)"
 	@echo "make install venv + pinned Python deps, npm ci, compiler and Anvil links"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -63,7 +64,7 @@ port-free:
 	@if (exec 3<>/dev/tcp/127.0.0.1/8545) 2>/dev/null; then \
 	  echo "port 8545 is in use (a leftover Anvil?): stop it first, e.g. pkill -f 'anvil.*8545'" >&2; exit 1; fi
 
-test: compile port-free forge-test
+test: compile port-free chromium forge-test
 	$(BROWNIE) test -p no:cacheprovider $(PYTEST_ARGS)
 
 # Foundry invariant suite (tests/invariants, see INVARIANTS.md): offline, with our solc-js compiler (foundry.toml).
@@ -110,6 +111,16 @@ format: install
 	$(VENV)/bin/ruff format src tests scripts
 	$(VENV)/bin/ruff check --fix src tests scripts
 	node_modules/.bin/prettier --write 'contracts/**/*.sol' 'interfaces/**/*.sol'
+
+# The portal's browser tests need Debian's Chromium (never Playwright's own download): installed here when we are
+# root, else the exact command to run (the tests fail, never skip, without it).
+chromium:
+	@dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium fonts-noto-cjk; \
+	  else echo "Chromium is missing: run 'sudo apt-get update && sudo apt-get install -y chromium fonts-noto-cjk'"; exit 1; fi; }
+
+portal: compile port-free
+	$(BROWNIE) run scripts/portal.py
 
 demo: compile port-free
 	$(BROWNIE) run scripts/demo.py

@@ -28,7 +28,13 @@ from furusato.governance import ProposalState, Support
 from furusato.proposals.dao import Dao
 from furusato.units import local_time
 
-PRIMARY = {"Ballot": eip712.BALLOT, "Delegation": eip712.DELEGATION, "Permit": eip712.PERMIT}
+PRIMARY = {
+    "Ballot": eip712.BALLOT,
+    "ExtendedBallot": eip712.EXTENDED_BALLOT,
+    "Delegation": eip712.DELEGATION,
+    "Permit": eip712.PERMIT,
+}
+MAX_REASON_BYTES = 2_000
 _HEX_SIG = re.compile(r"^0x[0-9a-fA-F]{130}$")
 SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 
@@ -45,6 +51,22 @@ def export_ballot(dao: Dao, proposal_id: int, support: Support, voter: str) -> d
     voter = Web3.to_checksum_address(voter)
     nonce = int(dao.governor.functions.nonces(voter).call())
     return _wallet_form(eip712.ballot(eip712.domain_of(dao.governor), proposal_id, int(support), voter, nonce))
+
+
+def export_vote(dao: Dao, proposal_id: int, support: Support, voter: str, reason: str = "") -> dict[str, Any]:
+    """Typed data of a vote: an ExtendedBallot (``castVoteWithReasonAndParamsBySig``) when there is a reason, so it
+    is kept on chain, else a plain Ballot. The nonce is the voter's current governor nonce."""
+    reason = reason.strip()
+    if not reason:
+        return export_ballot(dao, proposal_id, support, voter)
+    if len(reason.encode("utf-8")) > MAX_REASON_BYTES:
+        raise InputError(f"the reason is longer than {MAX_REASON_BYTES} bytes: shorten it")
+    voter = Web3.to_checksum_address(voter)
+    nonce = int(dao.governor.functions.nonces(voter).call())
+    if "chainId" not in dao.memo:  # a deployment's chain id and domains never change: read once
+        dao.memo["chainId"] = int(dao.w3.eth.chain_id)
+    domain = _domain(dao, dao.governor, dao.memo["chainId"])
+    return _wallet_form(eip712.extended_ballot(domain, proposal_id, int(support), voter, nonce, reason))
 
 
 def export_delegation(dao: Dao, delegator: str, delegatee: str, expiry: int) -> dict[str, Any]:
@@ -207,7 +229,7 @@ def verify(
     primary = _structure(typed)
     chain_id = int(dao.w3.eth.chain_id) if chain_id is None else chain_id
     message = typed["message"]
-    if primary == "Ballot":
+    if primary in ("Ballot", "ExtendedBallot"):
         return _verify_ballot(dao, typed, message, signature, chain_id, tz)
     _check_domain(dao, typed, dao.token, "region token", chain_id)
     signer = _recover(typed, signature)
@@ -269,6 +291,15 @@ def _verify_ballot(
     power = int(dao.token.functions.getPastVotes(voter, snapshot).call())
     if power == 0:
         raise SignatureRejected(f"{voter} had no voting power at the snapshot ({local_time(snapshot, tz)})")
-    call = g.castVoteBySig(pid, support, voter, signature)
-    details = {"proposal": pid, "support": Support(support).name, "votes": power}
+    details: dict[str, Any] = {"proposal": pid, "support": Support(support).name, "votes": power}
+    if typed["primaryType"] == "ExtendedBallot":
+        reason, params = message.get("reason"), message.get("params")
+        if not isinstance(reason, str) or len(reason.encode("utf-8")) > MAX_REASON_BYTES:
+            raise SignatureRejected(f"message.reason: expected text of at most {MAX_REASON_BYTES} bytes")
+        if params not in ("0x", "", b""):
+            raise SignatureRejected("message.params: only empty params are relayed")
+        call = g.castVoteWithReasonAndParamsBySig(pid, support, voter, reason, b"", signature)
+        details["reason"] = reason
+    else:
+        call = g.castVoteBySig(pid, support, voter, signature)
     return Verified("Ballot", signer, nonce, signature, call, details)

@@ -17,6 +17,9 @@ def _members(*fields: str) -> list[dict[str, str]]:
 
 EIP712_DOMAIN = _members("name string", "version string", "chainId uint256", "verifyingContract address")
 BALLOT = _members("proposalId uint256", "support uint8", "voter address", "nonce uint256")
+EXTENDED_BALLOT = _members(
+    "proposalId uint256", "support uint8", "voter address", "nonce uint256", "reason string", "params bytes"
+)
 DELEGATION = _members("delegatee address", "nonce uint256", "expiry uint256")
 PERMIT = _members("owner address", "spender address", "value uint256", "nonce uint256", "deadline uint256")
 
@@ -42,6 +45,21 @@ def ballot(domain: dict[str, Any], proposal_id: int, support: int, voter: str, n
     """Typed data of a vote for ``castVoteBySig``."""
     message = {"proposalId": proposal_id, "support": support, "voter": voter, "nonce": nonce}
     return _typed("Ballot", BALLOT, domain, message)
+
+
+def extended_ballot(
+    domain: dict[str, Any], proposal_id: int, support: int, voter: str, nonce: int, reason: str, params: str = "0x"
+) -> dict[str, Any]:
+    """Typed data of a vote with a reason for ``castVoteWithReasonAndParamsBySig`` (``params`` as 0x-hex)."""
+    message = {
+        "proposalId": proposal_id,
+        "support": support,
+        "voter": voter,
+        "nonce": nonce,
+        "reason": reason,
+        "params": params,
+    }
+    return _typed("ExtendedBallot", EXTENDED_BALLOT, domain, message)
 
 
 def delegation(domain: dict[str, Any], delegatee: str, nonce: int, expiry: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from furusato.bench.cli import bench_cli
 from furusato.bench.context import Bench, BenchActors
 from furusato.bench.gas import run_governance_bench
 from furusato.bench.membership import bench_members_only, bench_membership
+from furusato.bench.portal import assets_kb, bench_portal_ballots, bench_portal_page
 from furusato.bench.relayer import bench_relayer
 from furusato.bench.rewards import bench_merkle, run_rewards_bench
 from furusato.chain import UnlockedSender
@@ -38,6 +39,10 @@ def run_all(w3: Web3, root: Path, addresses: list[str], log: Callable[[str], Non
     results.update(bench_members_only(bench("bench-members-only")))
     log("the furusato command: --help, and proposal list on this chain (subprocesses, median of 5) ...")
     results.update(bench_cli(bench("bench-cli")))
+    log("member portal: the proposals page with 200 proposals, ballots through its HTTP API, raw sends ...")
+    results.update(bench_portal_page(bench("bench-portal")))
+    results.update(bench_portal_ballots(bench("bench-portal")))
+    results.update(assets_kb())
     log("participatory budgets: round ballots (direct, relayed), finalize with 30 plans, a headcount-quorum vote ...")
     results.update(bench_budget(bench("bench-budget")))
     results.update(bench_headcount(bench("bench-headcount")))

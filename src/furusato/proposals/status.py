@@ -47,12 +47,12 @@ def _info(args: Any, block: int) -> ProposalInfo:
     )
 
 
-def find_proposals(dao: Dao) -> list[ProposalInfo]:
-    """Every proposal made on the governor since it was deployed, oldest first."""
-    latest = int(dao.w3.eth.block_number)
+def find_proposals(dao: Dao, from_block: int | None = None, to_block: int | None = None) -> list[ProposalInfo]:
+    """Every proposal made on the governor since it was deployed (or in ``from_block..to_block``), oldest first."""
+    latest = int(dao.w3.eth.block_number) if to_block is None else to_block
     out: list[ProposalInfo] = []
     event = dao.governor.events.ProposalCreated()
-    start = dao.deploy_block
+    start = dao.deploy_block if from_block is None else from_block
     while start <= latest:
         end = min(start + LOG_CHUNK - 1, latest)
         for log in event.get_logs(from_block=start, to_block=end):

@@ -31,15 +31,22 @@ from furusato.constants import JST
 from furusato.errors import ChainError, SignatureRejected
 from furusato.proposals.dao import Dao, rebind
 from furusato.relayer.journal import Journal
+from furusato.relayer.limits import RateLimiter
 from furusato.reverts import revert_data
 
-__all__ = ["DEFAULT_PORT", "Relayer", "RelayerSettings"]
+__all__ = ["BALLOT_GAS", "DEFAULT_PORT", "Relayer", "RelayerSettings"]
 
 T = TypeVar("T")
 Log = Callable[[str], None]
 DEFAULT_PORT = 8765
 DEFAULT_MAX_BODY = 16_384
 DEFAULT_DAILY_GAS = 20_000_000
+#: About what one relayed vote with a reason costs (castVoteBySig relayed: 97,811 gas; a short reason adds some).
+BALLOT_GAS = 110_000
+#: Lowest gas limit per kind. An estimate made in the same second as the voter's last checkpoint prices an update
+#: in place; mined a second later the same call writes new checkpoint slots (two of them for a delegation that moves
+#: votes), which the usual margin does not always cover. Unused gas is not charged.
+MIN_GAS_LIMIT = {"Ballot": 160_000, "Delegation": 220_000}
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
@@ -56,6 +63,9 @@ class RelayerSettings:
     max_body: int = DEFAULT_MAX_BODY
     retry_seconds: float = 30.0
     tz: dt.tzinfo = field(default=JST)
+    #: Submissions allowed per client (IP address) per minute, and per signer per hour (0: no limit).
+    per_client_per_minute: int = 30
+    per_signer_per_hour: int = 20
 
 
 def _own_connection(dao: Dao) -> Dao:
@@ -83,6 +93,8 @@ class Relayer:
         self._lock = threading.Lock()
         self.chain_id = self._retry(lambda: int(dao.w3.eth.chain_id))
         self.journal = Journal(settings.log_path, self.chain_id)
+        self.client_limit = RateLimiter(settings.per_client_per_minute, 60.0)
+        self.signer_limit = RateLimiter(settings.per_signer_per_hour, 3600.0)
 
     # ---------------------------------------------------------------- state
 
@@ -110,23 +122,36 @@ class Relayer:
 
     # ---------------------------------------------------------------- submitting
 
-    def submit(self, payload: Any, expect: str | None = None) -> dict[str, Any]:
+    def submit(self, payload: Any, expect: str | None = None, client: str | None = None) -> dict[str, Any]:
         """Validate and send one submission ``{"typedData": …, "signature": "0x…"}``; return
-        ``{"status": "submitted", "tx": …}`` or raise SignatureRejected (4xx) / ChainError (node unreachable, 503)."""
+        ``{"status": "submitted", "tx": …}`` or raise SignatureRejected (4xx) / ChainError (node unreachable, 503).
+        ``client`` (e.g. the caller's IP address) is rate-limited per minute, the signer per hour (429)."""
+        if client is not None and self.settings.per_client_per_minute:
+            wait = self.client_limit.hit(client)
+            if wait:
+                raise SignatureRejected(f"too many requests from {client}: try again in {wait:.0f} s", 429)
         typed, signature = parse_signed(payload)
         return self.submit_signed(typed, signature, expect)
 
     def submit_signed(self, typed: dict[str, Any], signature: bytes, expect: str | None = None) -> dict[str, Any]:
         """:meth:`submit` for typed data and a signature already parsed (a batch file, see ``read_signed``);
-        ``expect`` is the primary type the caller accepts (None: any)."""
-        if expect is not None and typed.get("primaryType") != expect:
-            raise SignatureRejected(f"this endpoint takes a {expect}, got primaryType {typed.get('primaryType')!r}")
+        ``expect`` is the primary type the caller accepts (None: any; ``Ballot`` takes an ExtendedBallot too)."""
+        primary = typed.get("primaryType")
+        accepted = ("Ballot", "ExtendedBallot") if expect == "Ballot" else (expect,)
+        if expect is not None and primary not in accepted:
+            raise SignatureRejected(f"this endpoint takes a {expect}, got primaryType {primary!r}")
         with self._lock:
             self._refuse_known(signature)
         verified = self._retry(lambda: verify(self.dao, typed, signature, self.settings.tz, chain_id=self.chain_id))
         if verified.call is None:
             raise SignatureRejected(f"{verified.kind} signatures are not relayed (only Ballot and Delegation)")
         call = verified.call
+        if self.settings.per_signer_per_hour:
+            wait = self.signer_limit.hit(verified.signer)
+            if wait:
+                raise SignatureRejected(
+                    f"too many submissions signed by {verified.signer}: try again in {wait / 60:.0f} min", 429
+                )
         try:
             estimate = self._retry(lambda: int(call.estimate_gas({"from": self.sender.address})))
         except (ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError) as exc:
@@ -154,7 +179,7 @@ class Relayer:
                 "from": self.sender.address,
                 "to": call.address,
                 "data": call._encode_transaction_data(),
-                "gas": with_margin(estimate),
+                "gas": max(with_margin(estimate), MIN_GAS_LIMIT.get(verified.kind, 0)),
                 "value": Wei(0),
             }
             tx_hash = self._retry(lambda: self.sender.send(self.dao.w3, tx)).to_0x_hex()
@@ -188,6 +213,27 @@ class Relayer:
             "relayer": self.sender.address,
             "gasToday": self.gas_today(),
             "dailyGasCap": self.settings.daily_gas_cap,
+        }
+
+    def status(self) -> dict[str, Any]:
+        """What the public may know about the sponsor: its balance, today's remaining gas budget and about how many
+        votes that pays for (the smaller of what the budget and the balance allow, at today's gas price)."""
+        w3 = self.dao.w3
+        balance = int(self._retry(lambda: w3.eth.get_balance(self.sender.address)))
+        gas_price = int(self._retry(lambda: w3.eth.gas_price))
+        remaining = max(self.settings.daily_gas_cap - self.gas_today(), 0)
+        by_budget = remaining // BALLOT_GAS
+        by_balance = balance // (gas_price * BALLOT_GAS) if gas_price else by_budget
+        return {
+            "chainId": self.chain_id,
+            "sponsor": self.sender.address,
+            "balanceWei": str(balance),
+            "gasPriceWei": str(gas_price),
+            "dailyGasCap": self.settings.daily_gas_cap,
+            "gasToday": self.gas_today(),
+            "remainingGasToday": remaining,
+            "votesAffordable": int(min(by_budget, by_balance)),
+            "gasPerVote": BALLOT_GAS,
         }
 
     def wait(self, tx_hash: str, timeout: float = 120) -> dict[str, Any]:

@@ -1,0 +1,443 @@
+"""The portal's ASGI app (Starlette): server-rendered pages, a JSON read API, typed data and calldata built on the
+server for the wallet, and the relayer's endpoints over :class:`furusato.relayer.core.Relayer`.
+
+Safe by construction: every page is a Jinja2 template with autoescape; the only script is the package's own
+``/static/portal.js`` (Content-Security-Policy ``script-src 'self'``, no inline script); data for the script is a
+``<script type="application/json">`` block (never executed); CORS is closed unless origins are configured; bodies
+are capped at the relayer's ``max_body``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.schemas import SchemaGenerator
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from web3 import Web3
+
+from furusato import ballots
+from furusato.constants import JST
+from furusato.errors import ChainError, FurusatoError, SignatureRejected
+from furusato.governance import Support
+from furusato.portal.i18n import MESSAGES, pick_lang, t
+from furusato.portal.markdown import render_markdown
+from furusato.portal.views import Reader
+from furusato.proposals.dao import Dao
+from furusato.relayer.core import DEFAULT_MAX_BODY, Relayer
+
+__all__ = ["CSP", "PortalSettings", "create_app"]
+
+HERE = Path(__file__).parent
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_DECIMAL = re.compile(r"^[0-9]{1,80}$")
+_TX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+DELEGATION_SECONDS = 7 * 86_400
+
+
+@dataclass
+class PortalSettings:
+    """What the pages need to know beyond the deployment: the chain as a wallet adds it, CORS origins, the zone."""
+
+    rpc_url: str = ""
+    chain_name: str = "furusato"
+    cors_origins: list[str] = field(default_factory=list)
+    tz: dt.tzinfo = JST
+    max_body: int = DEFAULT_MAX_BODY
+
+
+class _Headers:
+    """Security headers on every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with)
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status)
+
+
+def _pid(text: str) -> int | None:
+    return int(text) if _DECIMAL.match(text) else None
+
+
+def _address(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not Web3.is_address(value):
+        raise SignatureRejected(f"{name}: {value!r} is not an address")
+    return Web3.to_checksum_address(value)
+
+
+def _support(value: Any) -> Support:
+    if value not in (0, 1, 2) or isinstance(value, bool):
+        raise SignatureRejected("support: expected 0 (against), 1 (for) or 2 (abstain)")
+    return Support(value)
+
+
+def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | None = None) -> Starlette:
+    """The portal for ``dao``; ``relayer`` None serves it read-only (no gasless submissions)."""
+    settings = settings or PortalSettings()
+    if relayer is not None:
+        settings.max_body = relayer.settings.max_body
+    reader = Reader(dao, settings.tz)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    schemas = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "furusato portal API", "version": "1"}})
+
+    def lang_of(request: Request) -> str:
+        return pick_lang(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+    def config(lang: str) -> dict[str, Any]:
+        return {
+            "lang": lang,
+            "chainId": reader.chain_id,
+            "chainIdHex": hex(reader.chain_id),
+            "chainName": settings.chain_name,
+            "rpcUrl": settings.rpc_url,
+            "governor": dao.governor.address,
+            "token": dao.token.address,
+            "gasless": relayer is not None,
+            "messages": MESSAGES[lang],
+        }
+
+    def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        lang = lang_of(request)
+        other = "en" if lang == "ja" else "ja"
+
+        def tr(key: str, **kw: Any) -> str:
+            return t(lang, key, **kw)
+
+        def link(path: str) -> str:
+            return path + ("?lang=en" if lang == "en" else "")
+
+        html = env.get_template(template).render(
+            t=tr, lang=lang, link=link, other_lang=other, other_href=f"{request.url.path}?lang={other}",
+            data=config(lang), relayer=_relayer_status(lang), **values,
+        )  # fmt: skip
+        return HTMLResponse(html, status_code=status)
+
+    def _relayer_status(lang: str) -> dict[str, Any] | None:
+        if relayer is None:
+            return None
+        try:
+            s = relayer.status()
+        except ChainError:
+            return None
+        balance = f"{int(s['balanceWei']) / 10**18:,.4f}".rstrip("0").rstrip(".")
+        s["text"] = t(lang, "relayer.status", balance=balance, votes=f"{s['votesAffordable']:,}")
+        return s
+
+    # ------------------------------------------------------------------------------------------ pages
+
+    def home(request: Request) -> Response:
+        return page(request, "list.html", proposals=reader.proposals(lang_of(request)))
+
+    def proposal_page(request: Request) -> Response:
+        pid = _pid(request.path_params["pid"])
+        lang = lang_of(request)
+        p = reader.proposal(pid, lang) if pid is not None else None
+        if p is None:
+            return page(request, "error.html", 404, message=t(lang, "error.not_found"))
+        return page(request, "proposal.html", p=p, description_html=render_markdown(p["description"]))
+
+    def votes_csv(request: Request) -> Response:
+        pid = _pid(request.path_params["pid"])
+        if pid is None or reader.info(pid) is None:
+            return PlainTextResponse("no such proposal\n", status_code=404)
+        return Response(
+            "\ufeff" + reader.votes_csv(pid, lang_of(request)),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="votes-{pid}.csv"'},
+        )
+
+    def me_page(request: Request) -> Response:
+        return page(request, "me.html")
+
+    # ------------------------------------------------------------------------------------------ read API
+
+    def api_proposals(request: Request) -> Response:
+        """
+        summary: Every proposal, newest first (state, tally in base units and words, quorum, deadlines in JST).
+        responses:
+          200: {description: a JSON list of proposals}
+        """
+        return JSONResponse(reader.proposals(lang_of(request)))
+
+    def api_proposal(request: Request) -> Response:
+        """
+        summary: One proposal by decimal id, with its description (markdown), decoded actions and votes.
+        responses:
+          200: {description: the proposal}
+          404: {description: no such proposal}
+        """
+        pid = _pid(request.path_params["pid"])
+        p = reader.proposal(pid, lang_of(request)) if pid is not None else None
+        return JSONResponse(p) if p is not None else _error(404, "no such proposal (ids are decimal)")
+
+    def api_voter(request: Request) -> Response:
+        """
+        summary: An account's voting power at the proposal's snapshot, and whether and why it can vote.
+        responses:
+          200: {description: power, snapshot, canVote, reason (ok, voted, pending, closed, not_member, no_power)}
+        """
+        pid = _pid(request.path_params["pid"])
+        account = request.path_params["account"]
+        if pid is None or not Web3.is_address(account):
+            return _error(400, "expected /api/proposals/<decimal id>/voters/<address>")
+        v = reader.voter(pid, account, lang_of(request))
+        return JSONResponse(v) if v is not None else _error(404, "no such proposal")
+
+    def api_member(request: Request) -> Response:
+        """
+        summary: My page of an account (card, balance, votes, delegate, votes cast).
+        responses:
+          200: {description: the member's page}
+        """
+        account = request.path_params["account"]
+        if not Web3.is_address(account):
+            return _error(400, f"{account!r} is not an address")
+        return JSONResponse(reader.member(account, lang_of(request)))
+
+    def api_config(request: Request) -> Response:
+        """
+        summary: The chain, contracts and whether gasless voting is on (what the page's script needs).
+        responses:
+          200: {description: the configuration}
+        """
+        out = config(lang_of(request))
+        del out["messages"]
+        return JSONResponse(out)
+
+    def api_status(request: Request) -> Response:
+        """
+        summary: The relayer's public status (sponsor balance, today's remaining gas, about how many votes it pays).
+        responses:
+          200: {description: the status}
+          404: {description: the portal is read-only}
+        """
+        s = _relayer_status(lang_of(request))
+        return JSONResponse(s) if s is not None else _error(404, "this portal is read-only: no relayer")
+
+    def api_tx(request: Request) -> Response:
+        """
+        summary: Whether a transaction is mined (status 1 or 0) or still pending.
+        responses:
+          200: {description: the transaction's status}
+        """
+        tx = request.path_params["tx"]
+        if not _TX_HASH.match(tx):
+            return _error(400, "expected a 0x-prefixed 32-byte transaction hash")
+        try:
+            receipt = dao.w3.eth.get_transaction_receipt(tx)
+        except Exception:
+            return JSONResponse({"tx": tx, "mined": False})
+        reader.forget()
+        return JSONResponse({"tx": tx, "mined": True, "status": int(receipt["status"])})
+
+    # ------------------------------------------------------------------------------------------ building messages
+
+    async def body_of(request: Request) -> Any:
+        limit = settings.max_body
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            raise SignatureRejected(f"body larger than the limit of {limit} bytes", 413)
+        data = b""
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > limit:
+                raise SignatureRejected(f"body larger than the limit of {limit} bytes", 413)
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SignatureRejected(f"malformed JSON: {exc}") from None
+
+    async def guarded(request: Request, fn: Any) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        try:
+            payload = await body_of(request)
+            result = await run_in_threadpool(fn, payload)
+        except SignatureRejected as exc:
+            return _error(exc.status, str(exc))
+        except ChainError as exc:
+            return _error(503, str(exc))
+        except FurusatoError as exc:
+            return _error(400, str(exc))
+        return JSONResponse(result)
+
+    def _vote_text(lang: str, pid: int, support: Support, reason: str, key: str) -> str:
+        choice = t(lang, f"support.{int(support)}")
+        text = t(lang, key, choice=choice, id=pid)
+        return text + (t(lang, "vote.explain.reason", reason=reason) if reason else "")
+
+    def _vote_args(request: Request, payload: Any) -> tuple[int, str, Support, str]:
+        pid = _pid(request.path_params["pid"])
+        if pid is None or reader.info(pid) is None:
+            raise SignatureRejected("no such proposal (ids are decimal)", 404)
+        if not isinstance(payload, dict):
+            raise SignatureRejected('expected {"voter": "0x…", "support": 0|1|2, "reason": "…"}')
+        reason = payload.get("reason") or ""
+        if not isinstance(reason, str):
+            raise SignatureRejected("reason: expected text")
+        return pid, _address(payload.get("voter"), "voter"), _support(payload.get("support")), reason.strip()
+
+    async def api_ballot(request: Request) -> Response:
+        """
+        summary: The typed data of a gasless vote for the wallet (ExtendedBallot with a reason, Ballot without).
+        requestBody: {description: '{"voter": "0x…", "support": 0|1|2, "reason": "…"}'}
+        responses:
+          200: {description: '{"typedData": …, "explanation": "…"}'}
+        """
+        lang = lang_of(request)
+
+        def build(payload: Any) -> dict[str, Any]:
+            pid, voter, support, reason = _vote_args(request, payload)
+            typed = ballots.export_vote(dao, pid, support, voter, reason)
+            return {"typedData": typed, "explanation": _vote_text(lang, pid, support, reason, "vote.explain.gasless")}
+
+        return await guarded(request, build)
+
+    async def api_vote_tx(request: Request) -> Response:
+        """
+        summary: The transaction of a direct vote (castVote / castVoteWithReason) for eth_sendTransaction.
+        requestBody: {description: '{"voter": "0x…", "support": 0|1|2, "reason": "…"}'}
+        responses:
+          200: {description: '{"tx": {"from", "to", "data", "value", "chainId"}, "explanation": "…"}'}
+        """
+        lang = lang_of(request)
+
+        def build(payload: Any) -> dict[str, Any]:
+            pid, voter, support, reason = _vote_args(request, payload)
+            g = dao.governor
+            data = (g.encode_abi("castVoteWithReason", args=[pid, int(support), reason]) if reason
+                    else g.encode_abi("castVote", args=[pid, int(support)]))  # fmt: skip
+            tx = {"from": voter, "to": g.address, "data": data, "value": "0x0", "chainId": hex(reader.chain_id)}
+            return {"tx": tx, "explanation": _vote_text(lang, pid, support, reason, "vote.explain.direct")}
+
+        return await guarded(request, build)
+
+    async def api_delegation(request: Request) -> Response:
+        """
+        summary: The typed data of a gasless delegation (delegateBySig), valid for 7 days.
+        requestBody: {description: '{"delegator": "0x…", "delegatee": "0x…"}'}
+        responses:
+          200: {description: '{"typedData": …, "explanation": "…"}'}
+        """
+        lang = lang_of(request)
+
+        def build(payload: Any) -> dict[str, Any]:
+            if not isinstance(payload, dict):
+                raise SignatureRejected('expected {"delegator": "0x…", "delegatee": "0x…"}')
+            delegator = _address(payload.get("delegator"), "delegator")
+            delegatee = _address(payload.get("delegatee"), "delegatee")
+            typed = ballots.export_delegation(dao, delegator, delegatee, dao.now() + DELEGATION_SECONDS)
+            return {"typedData": typed, "explanation": t(lang, "me.delegate.explain", to=delegatee)}
+
+        return await guarded(request, build)
+
+    def relay_endpoint(expect: str | None) -> Any:
+        async def relay(request: Request) -> Response:
+            """
+            summary: Relay a signed Ballot, ExtendedBallot or Delegation (checked, simulated, then sent).
+            requestBody: {description: '{"typedData": …, "signature": "0x…"}'}
+            responses:
+              200: {description: '{"status": "submitted", "tx": "0x…"}'}
+              4XX: {description: refused, with a readable error}
+              503: {description: the node is unreachable}
+            """
+            if relayer is None:
+                return _error(404, "this portal is read-only: it relays nothing")
+            client = request.client.host if request.client else None
+
+            def submit(payload: Any) -> dict[str, Any]:
+                result = relayer.submit(payload, expect, client=client)
+                reader.forget()
+                return result
+
+            return await guarded(request, submit)
+
+        return relay
+
+    def health(request: Request) -> Response:
+        """
+        summary: The relayer's health (chain, contracts, gas spent today), or the chain when read-only.
+        responses:
+          200: {description: ok}
+        """
+        if relayer is None:
+            return JSONResponse({"status": "ok", "chainId": reader.chain_id, "governor": dao.governor.address})
+        try:
+            return JSONResponse(relayer.health())
+        except ChainError as exc:
+            return _error(503, str(exc))
+
+    def openapi(request: Request) -> Response:
+        return JSONResponse(schemas.get_schema(routes=request.app.routes))
+
+    routes = [
+        Route("/", home),
+        Route("/proposals/{pid}", proposal_page),
+        Route("/proposals/{pid}/votes.csv", votes_csv),
+        Route("/me", me_page),
+        Route("/api/config", api_config),
+        Route("/api/proposals", api_proposals),
+        Route("/api/proposals/{pid}", api_proposal),
+        Route("/api/proposals/{pid}/voters/{account}", api_voter),
+        Route("/api/proposals/{pid}/ballot", api_ballot, methods=["POST"]),
+        Route("/api/proposals/{pid}/vote-tx", api_vote_tx, methods=["POST"]),
+        Route("/api/delegation", api_delegation, methods=["POST"]),
+        Route("/api/members/{account}", api_member),
+        Route("/api/relayer/status", api_status),
+        Route("/api/tx/{tx}", api_tx),
+        Route("/api/relay", relay_endpoint(None), methods=["POST"]),
+        Route("/relay", relay_endpoint(None), methods=["POST"]),
+        Route("/ballot", relay_endpoint("Ballot"), methods=["POST"]),
+        Route("/delegation", relay_endpoint("Delegation"), methods=["POST"]),
+        Route("/health", health),
+        Route("/api/openapi.json", openapi, include_in_schema=False),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [Middleware(_Headers)]
+    if settings.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                                     allow_headers=["content-type"]))  # fmt: skip
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.reader = reader
+    app.state.relayer = relayer
+    return app
