@@ -198,3 +198,26 @@ def test_batched_statuses_match_read_status(dao: Any, alice: Any, bob: Any, pdao
             (s.state, s.tally, s.deadline, s.quorum, s.supply, s.snapshot) for s in want
         ]
     assert {s.state.name for s in got} == {"Succeeded", "Active"}
+
+
+def test_the_transparency_report_is_served_at_report_without_any_script(serve_portal: Any, tmp_path: Any) -> None:
+    site = tmp_path / "report"
+    (site / "charts").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<html lang="ja"><head><style>h1{color:#123}</style></head><body><h1>透明性レポート</h1>'
+        "<script>alert(1)</script></body></html>",
+        encoding="utf-8",
+    )
+    (site / "charts" / "members.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    url = serve_portal(read_only=True, report_dir=site)
+    page = httpx.get(f"{url}/report/")
+    assert page.status_code == 200
+    assert "透明性レポート" in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'none'" in csp  # a script that slipped into a report could never run
+    assert "style-src 'self' 'unsafe-inline'" in csp  # the report's own stylesheet applies
+    assert httpx.get(f"{url}/report/charts/members.svg").status_code == 200
+    assert "unsafe-inline" not in httpx.get(f"{url}/").headers["content-security-policy"]  # the pages keep theirs
+    assert httpx.get(f"{url}/report/../pyproject.toml").status_code == 404
+    plain = httpx.get(f"{serve_portal(read_only=True)}/report/")
+    assert plain.status_code == 404  # no report folder given: nothing served

@@ -31,11 +31,13 @@ def portal() -> None:
               help="Relayed submissions per signer per hour (0: no limit).")  # fmt: skip
 @click.option("--rpc-url", default="", help="RPC URL a wallet should add for this chain (default: the node's).")
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Allow this origin cross-site (default: none).")
+@click.option("--report", "report_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A transparency report folder (`furusato report --out DIR`) to serve at /report/.")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def portal_serve(deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, read_only: bool, log_path: Path | None,
                  daily_gas: int, per_client: int, per_signer: int, rpc_url: str, cors_origins: tuple[str, ...],
-                 host: str, port: int) -> None:  # fmt: skip
+                 report_dir: Path | None, host: str, port: int) -> None:  # fmt: skip
     """Serve the portal until interrupted (Ctrl-C). With --read-only nothing is relayed; otherwise the relayer pays
     from --keystore (live networks) or --dev-account (development)."""
     import uvicorn
@@ -55,7 +57,8 @@ def portal_serve(deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, re
         )
         relayer = Relayer(s.dao, s.sender(signer), settings, log=click.echo)
     app = create_app(s.dao, relayer, PortalSettings(rpc_url=rpc_url or s.conn.url, chain_name=f"furusato {s.network}",
-                                                    cors_origins=list(cors_origins), tz=tz))  # fmt: skip
+                                                    cors_origins=list(cors_origins), tz=tz,
+                                                    report_dir=report_dir))  # fmt: skip
     who = "read-only" if relayer is None else f"relayer paying from {relayer.sender.address}"
     click.echo(f"portal for '{s.network}' (governor {s.dao.governor.address}), {who}")
     click.echo(f"open http://{host}:{port}/  (Ctrl-C stops)")

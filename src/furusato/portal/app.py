@@ -45,6 +45,11 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+#: The static transparency report under /report/: no script at all; its own inline stylesheet is allowed.
+REPORT_CSP = (
+    "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 _DECIMAL = re.compile(r"^[0-9]{1,80}$")
 _TX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 DELEGATION_SECONDS = 7 * 86_400
@@ -59,6 +64,8 @@ class PortalSettings:
     cors_origins: list[str] = field(default_factory=list)
     tz: dt.tzinfo = JST
     max_body: int = DEFAULT_MAX_BODY
+    #: A transparency report folder (``furusato report --out DIR``) served at ``/report/``, or None.
+    report_dir: Path | None = None
 
 
 class _Headers:
@@ -72,11 +79,13 @@ class _Headers:
             await self.app(scope, receive, send)
             return
 
+        report = str(scope.get("path", "")).startswith("/report/")
+
         async def send_with(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [
-                    (b"content-security-policy", CSP.encode()),
+                    (b"content-security-policy", (REPORT_CSP if report else CSP).encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
                     (b"x-frame-options", b"DENY"),
@@ -433,6 +442,8 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         Route("/api/openapi.json", openapi, include_in_schema=False),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    if settings.report_dir is not None:
+        routes.append(Mount("/report", StaticFiles(directory=settings.report_dir, html=True), name="report"))
     middleware = [Middleware(_Headers)]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
