@@ -13,6 +13,9 @@ export PATH := $(TOOLS)/bin:$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(TOOLS)/solcx
 export BROWNIE_NOCOMPILE := 1
 export PYTHONDONTWRITEBYTECODE := 1
+# forge's settings live beside the invariant suite, not at the root: Slither's crytic-compile would otherwise treat
+# the checkout as a Foundry project and analyse the test handlers too.
+export FOUNDRY_CONFIG := $(ROOT)/tests/invariants/foundry.toml
 
 BROWNIE := $(VENV)/bin/brownie
 # Brownie's compiler warnings about OpenZeppelin's own sources are noise here; errors still stop the build.
@@ -67,7 +70,8 @@ port-free:
 test: compile port-free chromium forge-test
 	$(BROWNIE) test -p no:cacheprovider $(PYTEST_ARGS)
 
-# Foundry invariant suite (tests/invariants, see INVARIANTS.md): offline, with our solc-js compiler (foundry.toml).
+# Foundry invariant suite (tests/invariants, see INVARIANTS.md): offline, with our solc-js compiler
+# (tests/invariants/foundry.toml, found through FOUNDRY_CONFIG).
 # Prints the total number of invariant calls made (>= 100,000 here; `make fuzz`: >= 1,000,000).
 FORGE := $(TOOLS)/bin/forge
 FORGE_LOG := build/forge/last-run.log

@@ -285,6 +285,7 @@ contract ActivityRewards is IActivityRewards, AccessControl {
     }
 
     /// @inheritdoc IActivityRewards
+    // slither-disable-next-line divide-before-multiply -- days-from-civil: the integer divisions are the calendar
     function epochStart(uint256 epoch) public pure returns (uint256) {
         uint256 year = epoch / 100;
         uint256 month = epoch % 100;

@@ -71,6 +71,7 @@ contract HeadcountGovernor is RegionGovernor {
     }
 
     /// @dev Quorum in heads, not weight.
+    // slither-disable-next-line dead-code -- called by Governor.state and the late-quorum module
     function _quorumReached(
         uint256 proposalId
     ) internal view override(Governor, GovernorCountingSimple) returns (bool) {
@@ -78,6 +79,7 @@ contract HeadcountGovernor is RegionGovernor {
     }
 
     /// @dev OpenZeppelin's module unchanged (RegionGovernor's shortcut compares weights with the quorum).
+    // slither-disable-next-line dead-code -- called by Governor._castVote
     function _tallyUpdated(uint256 proposalId) internal override {
         GovernorPreventLateQuorum._tallyUpdated(proposalId);
     }

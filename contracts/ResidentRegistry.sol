@@ -293,6 +293,7 @@ contract ResidentRegistry is IResidentRegistry, IMemberHistory, ERC721, AccessCo
     }
 
     /// @dev Checkpoints the new member count and `account`'s membership at this second (IMemberHistory).
+    // slither-disable-next-line unused-return -- Checkpoints.push returns the old and new values, not needed here
     function _recordHistory(address account, bool joined) private {
         uint48 now_ = clock();
         uint256 count = _memberCountHistory.latest();
