@@ -20,10 +20,11 @@ from furusato.bench.membership import members_only_config
 from furusato.budget import steps
 from furusato.budget.plans import parse_round_spec
 from furusato.budget.rule import mask_of
-from furusato.budget.scenario import member_keys, pass_by_governance
+from furusato.budget.scenario import member_keys
 from furusato.chain import LocalKeySender, UnlockedSender, advance_time, send_eth, transact
 from furusato.config import load_config
 from furusato.governance import Proposal, Support, call_action
+from furusato.proposals.steps import pass_on_development_chain
 from furusato.session import session_over
 
 
@@ -48,7 +49,7 @@ def bench_budget(b: Bench) -> dict[str, float]:
     spec = parse_round_spec({"title": "bench", "budget": "5", "max_approvals": 3, "voting_period": "1 hour",
                              "plans": plans}, "bench")  # fmt: skip
     address, proposal, _ = steps.create(dao, artifacts, actors.members[0], steps.prepare(dao, spec))
-    pass_by_governance(dao, proposal, actors.members, proposed=True)
+    pass_on_development_chain(dao, proposal, actors.members, proposed=True)
     rnd = steps.round_at(dao, address)
     direct: list[int] = []
     relayed: list[int] = []

@@ -9,29 +9,16 @@ from web3.contract import Contract
 
 from furusato.artifacts import Artifacts
 from furusato.bench.context import TOKEN, Bench
-from furusato.chain import Sender, UnlockedSender, advance_time, deploy, transact
+from furusato.chain import UnlockedSender, advance_time, deploy, transact
 from furusato.config import KINDS, DeployConfig, load_config
 from furusato.constants import ETH, ROLE_REGISTRAR
 from furusato.governance import Proposal, Support, call_action
 from furusato.membership.sale import start_proposal
 from furusato.proposals.dao import Dao
+from furusato.proposals.steps import pass_on_development_chain
 from furusato.session import session_over
 
 PRICE = 10**15  # 0.001 ETH per whole token
-
-
-def pass_proposal(w3: Web3, dao: Dao, voters: tuple[Sender, ...], proposal: Proposal) -> None:
-    """Development chains only: propose, vote for with ``voters``, queue and execute (moves the clock)."""
-    gov = dao.governance
-    proposal = proposal.bound_to(voters[0].address)
-    gov.propose(voters[0], proposal)
-    advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
-    for voter in voters:
-        gov.cast_vote(voter, proposal.proposal_id, Support.For)
-    advance_time(w3, gov.deadline(proposal.proposal_id) - dao.now() + 1)
-    gov.queue(voters[0], proposal)
-    advance_time(w3, int(dao.timelock.functions.getMinDelay().call()) + 1)
-    gov.execute(voters[0], proposal)
 
 
 def _dao_with_registry(b: Bench, network: str, config: DeployConfig) -> tuple[Dao, Contract]:
@@ -61,7 +48,7 @@ def bench_membership(b: Bench) -> dict[str, float]:
         actions=(*starting.actions, call_action(registry, "grantRole", ROLE_REGISTRAR, actors.deployer.address)),
         description=starting.description,
     )
-    pass_proposal(w3, dao, actors.members[:3], proposal)
+    pass_on_development_chain(dao, proposal, actors.members[:3])
     first, buyer = actors.members[1], actors.relayer
     relationship = KINDS.index("relationship")
     record_hash = Web3.keccak(text="bench off-chain record")

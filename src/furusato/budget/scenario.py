@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eth_account import Account
 from eth_account.messages import encode_typed_data
@@ -18,7 +18,8 @@ from furusato.budget.plans import RoundSpec, parse_round_spec
 from furusato.budget.round import RoundStatus
 from furusato.budget.rule import mask_of
 from furusato.chain import LocalKeySender, Sender, advance_time, send_eth, transact
-from furusato.governance import Proposal, Support
+from furusato.governance import Proposal
+from furusato.proposals.steps import pass_on_development_chain
 
 if TYPE_CHECKING:
     from furusato.artifacts import Artifacts
@@ -58,21 +59,6 @@ class RoundRun:
     paid: dict[str, int] = field(default_factory=dict)
 
 
-def pass_by_governance(dao: Dao, proposal: Proposal, voters: Sequence[Sender], *, proposed: bool = False) -> Any:
-    """Development chains only: (propose,) vote for with ``voters``, queue and execute; returns the execute tx."""
-    gov, w3 = dao.governance, dao.w3
-    if not proposed:
-        proposal = proposal.bound_to(voters[0].address)
-        gov.propose(voters[0], proposal)
-    advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
-    for voter in voters:
-        gov.cast_vote(voter, proposal.proposal_id, Support.For)
-    advance_time(w3, gov.deadline(proposal.proposal_id) - dao.now() + 1)
-    gov.queue(voters[0], proposal)
-    advance_time(w3, int(dao.timelock.functions.getMinDelay().call()) + 1)
-    return gov.execute(voters[0], proposal)
-
-
 def run_demo_round(
     dao: Dao,
     artifacts: Artifacts,
@@ -105,7 +91,7 @@ def run_demo_round(
     log(f"budget round: {len(spec.plans)} plans, budget 5 ETH, {len(keys)} members")
     address, proposal, _ = steps.create(dao, artifacts, governors[0], steps.prepare(dao, spec))
     log(f"  round {address} proposed ({proposal.proposal_id})")
-    pass_by_governance(dao, proposal, governors, proposed=True)
+    pass_on_development_chain(dao, proposal, governors, proposed=True)
     rnd = steps.round_at(dao, address)
     run = RoundRun(address, proposal, steps.status(dao, rnd), gas={"direct": [], "relayed": []})
     log(f"  opened by governance (line {run.status.line_id}); voting for {spec.voting_period}s")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from web3.types import TxReceipt
@@ -12,7 +12,7 @@ from furusato.chain import Sender, transact
 from furusato.config import parse_address
 from furusato.constants import JST, ZERO_ADDRESS
 from furusato.errors import ChainError, InputError
-from furusato.governance import Support
+from furusato.governance import Proposal, Support
 from furusato.proposals.dao import Dao
 from furusato.proposals.spec import BuiltProposal, revert_reason
 from furusato.proposals.status import ProposalInfo, find_proposal, read_status, require_step
@@ -125,3 +125,23 @@ def delegate(dao: Dao, sender: Sender, to: str) -> TxReceipt:
     fn = dao.token.functions.delegate(target)
     label = f"delegate to {target}"
     return _guard(dao, label, lambda: transact(dao.w3, sender, fn, label=label, decoder=dao.decoder))
+
+
+def pass_on_development_chain(
+    dao: Dao, proposal: Proposal, voters: Sequence[Sender], *, proposed: bool = False
+) -> TxReceipt:
+    """Development chains only (moves the clock): propose ``proposal`` (bound to ``voters[0]``) unless ``proposed``,
+    have every voter vote for, queue and execute; returns the execute receipt. The demo round and the benches use it."""
+    from furusato.chain import advance_time
+
+    gov, w3 = dao.governance, dao.w3
+    if not proposed:
+        proposal = proposal.bound_to(voters[0].address)
+        gov.propose(voters[0], proposal)
+    advance_time(w3, int(dao.governor.functions.votingDelay().call()) + 1)
+    for voter in voters:
+        gov.cast_vote(voter, proposal.proposal_id, Support.For)
+    advance_time(w3, gov.deadline(proposal.proposal_id) - dao.now() + 1)
+    gov.queue(voters[0], proposal)
+    advance_time(w3, int(dao.timelock.functions.getMinDelay().call()) + 1)
+    return gov.execute(voters[0], proposal)
