@@ -114,10 +114,11 @@ class LocalKeySender:
 
 
 def with_margin(estimate: int) -> int:
-    """Gas limit for an estimate: with a timestamp clock, a transaction mined one second later than it was
-    estimated may write a new checkpoint slot instead of updating one, so estimates get 25% + 25,000 headroom.
-    Unused gas is not charged."""
-    return int(estimate * 1.25) + 25_000
+    """Gas limit for an estimate. With a timestamp clock, a transaction mined one second later than it was estimated
+    writes new checkpoint slots where the estimate updated existing ones (about 20,000 gas each: the token's votes of
+    two accounts and its supply, the registry's member count and the account's membership), so estimates get
+    25% + 100,000 headroom. Unused gas is not charged."""
+    return int(estimate * 1.25) + 100_000
 
 
 def transact(
