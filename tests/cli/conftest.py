@@ -5,11 +5,13 @@ The in-process CLI runner (`cli`) is in tests/conftest.py: integration tests use
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EPOCHS_STARTED_AT
 from eth_account import Account
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,4 +130,6 @@ BLOCK_TIME = 2
 def testnet_like(start_anvil: Any, tmp_path: Path) -> LiveNetwork:
     """A live network that behaves like a testnet: Anvil mines a block every ``BLOCK_TIME`` seconds, never on
     demand, so a transaction waits for its block and reads right after it must not be stale."""
-    return _live(start_anvil, tmp_path, "--block-time", str(BLOCK_TIME))
+    # its clock starts at a month whose reward epoch has begun (epochs are calendar months that have started)
+    started = str(max(EPOCHS_STARTED_AT, int(time.time())))
+    return _live(start_anvil, tmp_path, "--block-time", str(BLOCK_TIME), "--timestamp", started)
