@@ -34,7 +34,7 @@ def hdao(artifacts: Any, tmp_path_factory: Any, deployer: Any) -> Any:
     config = replace(config, registry=replace(config.registry, restrict_transfers=True), governor_members_only=True,
                      quorum_kind="headcount", quorum_percent=10)  # fmt: skip
     record = deploy_dao(
-        web3, fresh_key_sender(), config, artifacts, network="testnet", development=False,
+        web3, fresh_key_sender(), config, artifacts, network="development", development=True,
         records_dir=tmp_path_factory.mktemp("records"), log=lambda _l: None,
     )  # fmt: skip
 
