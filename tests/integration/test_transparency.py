@@ -81,8 +81,8 @@ def sale_terms(token: Any, treasury: Any, opens: int, closes: int) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def history(dao: Any, deployer: Any, members: list[Any], guardian: Any, project: Any, outsider: Any,
-            steward: Any, coordinator: Any, tmp_path_factory: Any) -> Script:  # fmt: skip
+def history(epochs_started: None, dao: Any, deployer: Any, members: list[Any], guardian: Any, project: Any,
+            outsider: Any, steward: Any, coordinator: Any, tmp_path_factory: Any) -> Script:  # fmt: skip
     s = Script()
     token, treasury, governor, timelock, rewards = dao.token, dao.treasury, dao.governor, dao.timelock, dao.rewards
     registry = ResidentRegistry.at(dao.record.address("ResidentRegistry"))
@@ -205,16 +205,18 @@ def history(dao: Any, deployer: Any, members: list[Any], guardian: Any, project:
         epoch, i, account, amount = tree.values[index]
         return rewards.claim(epoch, i, account, amount, tree.get_proof(index), {"from": by})
 
-    b_entries = [(members[0].address, 1000 * TOKEN), (members[3].address, 500 * TOKEN), (n2, 700 * TOKEN),
-                 (members[4].address, 300 * TOKEN)]  # fmt: skip
+    # leaves in increasing account order, one per account (the contract refuses anything else)
+    b_entries = sorted([(members[0].address, 1000 * TOKEN), (members[3].address, 500 * TOKEN), (n2, 700 * TOKEN),
+                        (members[4].address, 300 * TOKEN)], key=lambda e: int(e[0], 16))  # fmt: skip
     tree_b = publish_tree(202702, b_entries)
     push(tree_b, 0, 4)  # n2 and members[4] are not members: withheld
-    s.epochs[202702]["push"] = [b_entries[0], b_entries[1]]
-    s.epochs[202702]["withheld_open"] = [b_entries[3]]
+    outside = {n2, members[4].address}
+    s.epochs[202702]["push"] = [e for e in b_entries if e[0] not in outside]
+    s.epochs[202702]["withheld_open"] = [e for e in b_entries if e[0] == members[4].address]
     tx = registry.register(n2, RELATIONSHIP, b"\x00" * 32, {"from": registrar})
     member(tx, n2, "registered", RELATIONSHIP)
-    claim(tree_b, 2, outsider)
-    s.epochs[202702]["claim"] = [b_entries[2]]
+    claim(tree_b, [e[0] for e in b_entries].index(n2), outsider)
+    s.epochs[202702]["claim"] = [e for e in b_entries if e[0] == n2]
 
     tx = s1.finalize({"from": outsider})
     s.ledger.append((tx_time(tx), "ETH", "sale", s.sales[s1.address]["raised"]))
@@ -227,8 +229,8 @@ def history(dao: Any, deployer: Any, members: list[Any], guardian: Any, project:
 
     # ---- month 3: epoch C partly pushed, one claim beyond the cursor; spending; a plain transfer in
     advance(31 * DAY)
-    c_entries = [(members[0].address, 200 * TOKEN), (members[3].address, 400 * TOKEN), (outsider.address, 100 * TOKEN),
-                 (n1, 150 * TOKEN)]  # fmt: skip
+    c_entries = sorted([(members[0].address, 200 * TOKEN), (members[3].address, 400 * TOKEN),
+                        (outsider.address, 100 * TOKEN), (n1, 150 * TOKEN)], key=lambda e: int(e[0], 16))  # fmt: skip
     tree_c = publish_tree(202703, c_entries)
     push(tree_c, 0, 2)
     claim(tree_c, 3, members[0])
