@@ -144,6 +144,8 @@ class DeployConfig:
         fields = asdict(self)
         if not fields["token_domain_name"]:  # the default: digests of configs written before the field are unchanged
             del fields["token_domain_name"]
+        if fields["quorum_kind"] == "token":  # likewise for the quorum's kind (headcount came later)
+            del fields["quorum_kind"]
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
