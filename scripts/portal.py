@@ -5,11 +5,9 @@ import os
 from pathlib import Path
 
 from brownie import accounts, network, web3
-from eth_account import Account
 
-from furusato.accounts import PUBLIC_TEST_MNEMONIC
 from furusato.artifacts import Artifacts
-from furusato.chain import UnlockedSender, advance_time, transact
+from furusato.chain import advance_time, transact
 from furusato.constants import ETH
 from furusato.demo import DemoActors, run_demo
 from furusato.governance import Proposal, call_action
@@ -28,21 +26,11 @@ DESCRIPTION = """# 棚田の見学路に案内板を設置する
 詳しくは [町のサイト](https://example.jp/tanada) をご覧ください。
 """
 
-Account.enable_unaudited_hdwallet_features()
-
 
 def main() -> None:
     if not network.show_active().startswith("development"):
         raise SystemExit("`make portal` runs on the development network only (it moves the chain's clock)")
-    actors = DemoActors(
-        deployer=UnlockedSender(accounts[0].address),
-        members=tuple(UnlockedSender(accounts[i].address) for i in range(1, 6)),
-        project=accounts[6].address,
-        coordinator=UnlockedSender(accounts[8].address),
-        registrar=UnlockedSender(accounts[8].address),
-        wallet_voter=Account.from_mnemonic(PUBLIC_TEST_MNEMONIC, account_path="m/44'/60'/0'/0/5"),
-        relayer=UnlockedSender(accounts[7].address),
-    )
+    actors = DemoActors.development([a.address for a in accounts])
     work = ROOT / "build" / "portal"
     result = run_demo(web3, actors, ROOT, log=lambda _line: None, work=work)
     dao = load_dao(web3, result.record, Artifacts(ROOT))

@@ -55,6 +55,28 @@ class DemoActors:
     wallet_voter: LocalAccount  # members[-1]'s key: votes by signing a ballot in a wallet, never pays gas
     relayer: Sender  # the town's relayer account that pays for signed ballots
 
+    @classmethod
+    def development(cls, addresses: list[str]) -> DemoActors:
+        """The parts played by Anvil's development accounts (``addresses`` in order): #0 deploys, #1–#5 are
+        members (#5 votes by a signed ballot with its key from the public test mnemonic), #6 is the project, #7 the
+        relayer, #8 the `local` preset's coordinator and town staff. Development chains only."""
+        from eth_account import Account
+
+        from furusato.accounts import PUBLIC_TEST_MNEMONIC
+        from furusato.chain import UnlockedSender
+
+        Account.enable_unaudited_hdwallet_features()
+        at = [UnlockedSender(Web3.to_checksum_address(a)) for a in addresses]
+        return cls(
+            deployer=at[0],
+            members=tuple(at[1:6]),
+            project=at[6].address,
+            coordinator=at[8],
+            registrar=at[8],
+            wallet_voter=Account.from_mnemonic(PUBLIC_TEST_MNEMONIC, account_path="m/44'/60'/0'/0/5"),
+            relayer=at[7],
+        )
+
 
 @dataclass(frozen=True)
 class DemoResult:

@@ -7,29 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from brownie import accounts, web3
-from eth_account import Account
 
-from furusato.accounts import PUBLIC_TEST_MNEMONIC
-from furusato.chain import UnlockedSender
 from furusato.demo import PAYMENT, PURCHASES, DemoActors, run_demo
 from furusato.governance import ProposalState
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 10**18
 
-Account.enable_unaudited_hdwallet_features()
-
 
 def test_the_demo_runs_every_step_and_ends_executed_with_a_successful_sale(tmp_path):
-    actors = DemoActors(
-        deployer=UnlockedSender(accounts[0].address),
-        members=tuple(UnlockedSender(accounts[i].address) for i in range(1, 6)),
-        project=accounts[6].address,
-        coordinator=UnlockedSender(accounts[8].address),
-        registrar=UnlockedSender(accounts[8].address),
-        wallet_voter=Account.from_mnemonic(PUBLIC_TEST_MNEMONIC, account_path="m/44'/60'/0'/0/5"),
-        relayer=UnlockedSender(accounts[7].address),
-    )
+    actors = DemoActors.development([a.address for a in accounts])
     lines: list[str] = []
     result = run_demo(web3, actors, ROOT, network="test-demo", log=lines.append,
                       records_dir=tmp_path / "records", work=tmp_path / "work")  # fmt: skip
