@@ -14,7 +14,7 @@ from brownie.exceptions import VirtualMachineError
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from furusato.governance import Proposal, Support, call_action
+from furusato.governance import Proposal, ProposalState, Support, call_action
 
 
 def fmt(arg: Any) -> str:
@@ -168,3 +168,21 @@ def private_roles(config: Any) -> Any:
     if out.registry:
         out = replace(out, registry=replace(out.registry, registrars=tuple(map(private, out.registry.registrars))))
     return out
+
+
+def to_stage(governor: Any, proposal: Proposal, stage: ProposalState, proposer: Any, voters: list[Any]) -> int:
+    """Propose and drive the proposal to Pending, Active, Succeeded or Queued (every voter votes for)."""
+    governor.propose(*proposal.args(), proposal.description, {"from": proposer})
+    pid = proposal.proposal_id
+    if stage == ProposalState.Pending:
+        return pid
+    advance(governor.votingDelay() + 1)
+    if stage == ProposalState.Active:
+        return pid
+    for voter in voters:
+        governor.castVote(pid, Support.For, {"from": voter})
+    advance(governor.proposalDeadline(pid) - chain.time() + 1)
+    if stage == ProposalState.Succeeded:
+        return pid
+    governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
+    return pid

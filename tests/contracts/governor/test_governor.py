@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from brownie import chain
-from helpers import advance, reverts, w3c
+from helpers import advance, reverts, to_stage, w3c
 from web3 import Web3
 
 from furusato import eip712
@@ -36,24 +36,6 @@ def operation_id(governor: Any, timelock: Any, proposal: Proposal) -> bytes:
 
 def propose(governor: Any, proposal: Proposal, proposer: Any) -> Any:
     return governor.propose(*proposal.args(), proposal.description, {"from": proposer})
-
-
-def to_stage(governor: Any, proposal: Proposal, stage: ProposalState, proposer: Any, voters: list[Any]) -> int:
-    """Propose and drive the proposal to Pending, Active, Succeeded or Queued."""
-    propose(governor, proposal, proposer)
-    pid = proposal.proposal_id
-    if stage == ProposalState.Pending:
-        return pid
-    advance(governor.votingDelay() + 1)
-    if stage == ProposalState.Active:
-        return pid
-    for voter in voters:
-        governor.castVote(pid, Support.For, {"from": voter})
-    advance(governor.proposalDeadline(pid) - chain.time() + 1)
-    if stage == ProposalState.Succeeded:
-        return pid
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
-    return pid
 
 
 # ------------------------------------------------------------------------------------------------ fixtures

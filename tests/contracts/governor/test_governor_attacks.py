@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from brownie import chain, web3
 from brownie.exceptions import VirtualMachineError
-from helpers import advance, reverts, w3c
+from helpers import advance, reverts, to_stage, w3c
 from web3 import Web3
 
 from furusato import eip712
@@ -22,23 +22,6 @@ ETHER = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"
 GUARDIAN_ROLE = Web3.keccak(text="GUARDIAN_ROLE")
 STAGES = [ProposalState.Pending, ProposalState.Active, ProposalState.Succeeded, ProposalState.Queued]
-
-
-def to_stage(governor: Any, proposal: Proposal, stage: ProposalState, proposer: Any, voters: list[Any]) -> int:
-    governor.propose(*proposal.args(), proposal.description, {"from": proposer})
-    pid = proposal.proposal_id
-    if stage == ProposalState.Pending:
-        return pid
-    advance(governor.votingDelay() + 1)
-    if stage == ProposalState.Active:
-        return pid
-    for voter in voters:
-        governor.castVote(pid, Support.For, {"from": voter})
-    advance(governor.proposalDeadline(pid) - chain.time() + 1)
-    if stage == ProposalState.Succeeded:
-        return pid
-    governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
-    return pid
 
 
 @pytest.fixture
