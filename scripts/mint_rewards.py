@@ -21,7 +21,7 @@ from furusato.chain import UnlockedSender, advance_time
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.networks import connect
-from furusato.rewards.onchain import advance_to_epoch
+from furusato.rewards.onchain import RewardsDesk, advance_to_epoch
 from furusato.rewards.pipeline import run_epoch
 from furusato.session import open_session, session_over
 
@@ -50,9 +50,9 @@ def main() -> None:
 
     advance_to_epoch(conn.w3, rewards, 202612)
     run_epoch(
-        conn.w3, UnlockedSender(accounts[8].address), rewards, decoder,
+        RewardsDesk(conn.w3, UnlockedSender(accounts[8].address), rewards, conn.network, decoder),
         log_path=ROOT / "examples" / "activity-2026-12.csv", policy_path=ROOT / "examples" / "rewards-policy.yaml",
-        epoch="2026-12", out_dir=out, network=conn.network, wait_window=pass_window,
+        epoch="2026-12", out_dir=out, wait_window=pass_window,
     )  # fmt: skip
 
 
@@ -65,8 +65,8 @@ def live() -> None:
     sender = session.sender(SignerChoice(keystore=Path(keystore) if keystore else None,
                                          account_id=os.environ.get("FURUSATO_ACCOUNT")))  # fmt: skip
     run_epoch(
-        session.w3, sender, session.rewards(), session.dao.decoder,
+        RewardsDesk(session.w3, sender, session.rewards(), session.network, session.dao.decoder),
         log_path=Path(os.environ["FURUSATO_REWARDS_LOG"]), policy_path=Path(os.environ["FURUSATO_REWARDS_POLICY"]),
         epoch=os.environ.get("FURUSATO_REWARDS_EPOCH"), out_dir=Path(os.environ["FURUSATO_REWARDS_OUT"]),
-        network=session.network, wait_window=lambda _t: False,
+        wait_window=lambda _t: False,
     )  # fmt: skip

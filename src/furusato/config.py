@@ -23,6 +23,13 @@ PRESETS = ("local", "town")
 #: Longest EIP-712 domain name OpenZeppelin 5.7 accepts (``ShortStrings``: 31 UTF-8 bytes; longer reverts with
 #: ``StringTooLong`` in the constructor).
 EIP712_NAME_MAX_BYTES = 31
+#: RegionGovernor's upper bounds on what governance may set (MAX_VOTING_DELAY, MAX_VOTING_PERIOD), checked when the
+#: config is read (the constructor takes shorter periods than governance may set, for development chains).
+MAX_VOTING_DELAY = 30 * 86400
+MAX_VOTING_PERIOD = 90 * 86400
+#: TimelockController takes any delay; a town's is bounded here: a delay too long to wait out could only be changed
+#: by a proposal that waits it out.
+MAX_TIMELOCK_DELAY = 30 * 86400
 
 #: Every key a config may hold, by section (``genesis`` holds a list of ``{to, amount}``).
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
@@ -247,12 +254,11 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
     tl = _section(data, "timelock", source)
     cap = parse_units(_require(token, "cap", "token"), "token.cap")
     quorum_kind, quorum = _quorum(gov)
-    voting_delay = parse_duration(_require(gov, "voting_delay", "governor"), "governor.voting_delay")
-    if voting_delay < 1:
-        raise ConfigError("governor.voting_delay must be at least 1 second (votes are read at the snapshot)")
-    voting_period = parse_duration(_require(gov, "voting_period", "governor"), "governor.voting_period")
-    if voting_period < 1 or voting_period > 2**32 - 1:
-        raise ConfigError("governor.voting_period must be between 1 second and about 136 years")
+    voting_delay = _bounded_duration(gov, "voting_delay", "governor", 1, MAX_VOTING_DELAY,
+                                     "votes are read at the snapshot, one voting delay after proposing; governance "
+                                     "may set it at most this long later")  # fmt: skip
+    voting_period = _bounded_duration(gov, "voting_period", "governor", 1, MAX_VOTING_PERIOD,
+                                      "governance may set it at most this long later")  # fmt: skip
     genesis_raw = data.get("genesis") or []
     if not isinstance(genesis_raw, list):
         raise ConfigError(f"{source}: 'genesis' must be a list of {{to, amount}}")
@@ -321,10 +327,34 @@ def validate(data: dict[str, Any], *, preset: str, source: str) -> DeployConfig:
         proposal_threshold=parse_units(gov.get("proposal_threshold", 0), "governor.proposal_threshold"),
         quorum_percent=quorum,
         late_quorum_extension=parse_duration(gov.get("late_quorum_extension", 0), "governor.late_quorum_extension"),
-        timelock_delay=parse_duration(_require(tl, "min_delay", "timelock"), "timelock.min_delay"),
+        timelock_delay=_bounded_duration(
+            tl,
+            "min_delay",
+            "timelock",
+            0,
+            MAX_TIMELOCK_DELAY,
+            "a longer delay can only be shortened through the timelock itself",
+        ),
         guardian=parse_address(gov.get("guardian"), "governor.guardian", allow_none=True),
         genesis=tuple(genesis),
     )
+
+
+def _bounded_duration(section: dict[str, Any], key: str, name: str, low: int, high: int, why: str) -> int:
+    """``section[key]`` as seconds, refused unless ``low ≤ value ≤ high`` (the message says the bounds and why)."""
+    value = parse_duration(_require(section, key, name), f"{name}.{key}")
+    if not low <= value <= high:
+        raise ConfigError(f"{name}.{key} is {_span(value)}; it must be between {_span(low)} and {_span(high)} ({why})")
+    return value
+
+
+def _span(seconds: int) -> str:
+    """``30 days``, ``1 hour``, ``90 seconds``: the largest whole unit."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "0 seconds"
 
 
 QUORUM_KINDS = ("token", "headcount")

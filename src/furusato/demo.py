@@ -24,7 +24,7 @@ from furusato.membership.registry_import import import_members, read_member_list
 from furusato.membership.sale import buy, deploy_sale, load_terms, start_proposal
 from furusato.records import DeploymentRecord
 from furusato.relayer import Relayer, RelayerSettings
-from furusato.rewards.onchain import advance_to_epoch, load_plan_folder
+from furusato.rewards.onchain import RewardsDesk, advance_to_epoch, load_plan_folder
 from furusato.rewards.pipeline import run_epoch
 from furusato.session import session_over
 from furusato.texttable import table
@@ -154,9 +154,9 @@ def run_demo(
 
     advance_to_epoch(w3, rewards, 202612)  # a development chain: the month must have started to publish it
     result = run_epoch(
-        w3, actors.coordinator, rewards, dao.decoder,
+        RewardsDesk(w3, actors.coordinator, rewards, network, dao.decoder, log),
         log_path=root / "examples" / "activity-2026-12.csv", policy_path=root / "examples" / "rewards-policy.yaml",
-        epoch="2026-12", out_dir=out, network=network, wait_window=pass_window, log=log,
+        epoch="2026-12", out_dir=out, wait_window=pass_window,
     )  # fmt: skip
     assert result is not None
     folder = load_plan_folder(out)

@@ -96,10 +96,14 @@ class Proposal:
         return replace(self, description=f"{self.description}\n\n{tag}")
 
 
-def title_of(description: str) -> str:
-    """The title of an on-chain description (its first line without the heading mark)."""
-    first = description.strip().split("\n", 1)[0] if description.strip() else "(no description)"
-    return first.lstrip("#").strip() or "(untitled)"
+def title_of(description: str, untitled: str = "(untitled)") -> str:
+    """The title of an on-chain description: its first non-empty line without markdown heading marks (at most 200
+    characters), or ``untitled`` when it has none."""
+    for line in description.splitlines():
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text[:200]
+    return untitled
 
 
 def call_action(contract: Contract, fn_name: str, *args: Any, value: int = 0) -> Action:

@@ -31,6 +31,10 @@ RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
 STAFF = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"  # Anvil's public account #8
 
 
+def _quiet(_line: str) -> None:
+    """Progress lines the tests do not read."""
+
+
 def restricted_config(members_only: bool = True, **kw: Any) -> Any:
     """The `local` preset with a transfer-restricted registry and (as `validate` defaults to) members-only rewards."""
     base = load_config(preset="local")
@@ -206,14 +210,13 @@ def test_rewards_to_non_members_are_refused_before_publishing_on_a_restricted_to
     from furusato.errors import InputError
     from furusato.reverts import ErrorDecoder
     from furusato.rewards import plan
-    from furusato.rewards.onchain import load_plan_folder, publish
+    from furusato.rewards.onchain import RewardsDesk, load_plan_folder, publish
 
     _config, record, _sender = restricted
     examples = Path(__file__).resolve().parents[2] / "examples"
     abi = ARTIFACTS.get("ActivityRewards").abi
     rewards = web3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
-    env = {"network": "testnet", "decoder": ErrorDecoder(error_selectors([abi])), "log": lambda _l: None}
-    coordinator = UnlockedSender(STAFF)
+    desk = RewardsDesk(web3, UnlockedSender(STAFF), rewards, "testnet", ErrorDecoder(error_selectors([abi])), _quiet)
     outsider = Account.create().address
     log = tmp_path / "log.csv"
     log.write_text(
@@ -225,11 +228,11 @@ def test_rewards_to_non_members_are_refused_before_publishing_on_a_restricted_to
     plan(log, examples / "rewards-policy.yaml", "2026-12", tmp_path / "mixed")
     nonce = web3.eth.get_transaction_count(STAFF)
     with pytest.raises(InputError, match=f"not registered members: {outsider}"):
-        publish(web3, coordinator, rewards, load_plan_folder(tmp_path / "mixed"), **env)
+        publish(desk, load_plan_folder(tmp_path / "mixed"))
     assert web3.eth.get_transaction_count(STAFF) == nonce
 
     plan(examples / "activity-2026-12.csv", examples / "rewards-policy.yaml", "2026-12", tmp_path / "members")
-    state = publish(web3, coordinator, rewards, load_plan_folder(tmp_path / "members"), **env)
+    state = publish(desk, load_plan_folder(tmp_path / "members"))
     assert state.published
 
 
@@ -336,7 +339,7 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
     from furusato.records import write_record
     from furusato.reverts import ErrorDecoder
     from furusato.rewards import plan
-    from furusato.rewards.onchain import claim, distribute, load_plan_folder, publish
+    from furusato.rewards.onchain import RewardsDesk, claim, distribute, load_plan_folder, publish
 
     _config, record, _sender = restricted
     examples = Path(__file__).resolve().parents[2] / "examples"
@@ -344,18 +347,17 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
     rewards = web3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
     registry = ResidentRegistry.at(record.address("ResidentRegistry"))
     token = RegionToken.at(record.address("RegionToken"))
-    env = {"network": "testnet", "decoder": ErrorDecoder(error_selectors([abi])), "log": lambda _l: None}
-    coordinator = UnlockedSender(STAFF)
+    desk = RewardsDesk(web3, UnlockedSender(STAFF), rewards, "testnet", ErrorDecoder(error_selectors([abi])), _quiet)
     plan(examples / "activity-2026-12.csv", examples / "rewards-policy.yaml", "2026-12", tmp_path / "plan")
     folder = load_plan_folder(tmp_path / "plan")
-    state = publish(web3, coordinator, rewards, folder, **env)
+    state = publish(desk, folder)
     index, gone, amount = folder.leaf(1)
     registry.revoke(gone, {"from": STAFF})
     advance_time(web3, state.payable_at - web3.eth.get_block("latest")["timestamp"] + 1)
     before = token.balanceOf(gone)
 
     lines: list[str] = []
-    result = distribute(web3, coordinator, rewards, folder, **{**env, "log": lines.append})
+    result = distribute(replace(desk, log=lines.append), folder)
     assert result.withheld == ((index, gone, amount),)
     assert result.paid == folder.leaf_count - 1
     assert result.skipped == 0
@@ -366,7 +368,7 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
     assert token.balanceOf(gone) == before
 
     with pytest.raises(InputError, match=f"{gone} is not a registered member"):
-        claim(web3, coordinator, rewards, folder, gone, **env)
+        claim(desk, folder, gone)
     registry.register(gone, RESIDENT, b"\x00" * 32, {"from": STAFF})
     # the CLI claims it (development account 8 = STAFF signs)
     records = tmp_path / "records"
@@ -378,4 +380,4 @@ def test_a_member_revoked_after_publishing_is_withheld_reported_and_claims_once_
     assert token.balanceOf(gone) == before + amount
     assert rewards.functions.isPaid(folder.epoch, index).call()
     assert rewards.functions.epochInfo(folder.epoch).call()[2] == folder.total
-    assert claim(web3, coordinator, rewards, folder, gone, **env) is None  # already paid: nothing sent
+    assert claim(desk, folder, gone) is None  # already paid: nothing sent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from furusato.chain import UnlockedSender, advance_time
 from furusato.errors import ChainError, InputError
 from furusato.reverts import ErrorDecoder
 from furusato.rewards import plan
-from furusato.rewards.onchain import claim, distribute, epoch_state, load_plan_folder, publish
+from furusato.rewards.onchain import RewardsDesk, claim, distribute, epoch_state, load_plan_folder, publish
 from furusato.rewards.pipeline import plan_or_reuse
 from furusato.units import format_units
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("epochs_started")  # reward epochs are mont
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-QUIET = {"log": lambda _line: None}
+QUIET = lambda _line: None  # noqa: E731
 
 
 @pytest.fixture
@@ -33,14 +34,10 @@ def folder(tmp_path):
 
 
 @pytest.fixture
-def env(rewards, coordinator):
-    """Keyword arguments shared by the driver calls."""
-    return {"network": "development", "decoder": ErrorDecoder(error_selectors([rewards.abi])), **QUIET}
-
-
-@pytest.fixture
-def sender(coordinator):
-    return UnlockedSender(coordinator.address)
+def desk(rewards, coordinator):
+    """The coordinator's desk the driver calls share (quiet)."""
+    decoder = ErrorDecoder(error_selectors([rewards.abi]))
+    return RewardsDesk(web3, UnlockedSender(coordinator.address), w3c(rewards), "development", decoder, QUIET)
 
 
 def pass_window(rewards, epoch):
@@ -52,17 +49,17 @@ def journal(folder):
     return [json.loads(line) for line in (folder.path / "transactions.jsonl").read_text().splitlines()]
 
 
-def test_plan_publish_distribute_pays_every_member_exactly(rewards, token, folder, sender, env):
+def test_plan_publish_distribute_pays_every_member_exactly(rewards, token, folder, desk):
     before = {folder.leaf(i)[1]: token.balanceOf(folder.leaf(i)[1]) for i in range(folder.leaf_count)}
     lines: list[str] = []
-    publish(web3, sender, w3c(rewards), folder, **{**env, "log": lines.append})
+    publish(replace(desk, log=lines.append), folder)
     assert f"total {format_units(folder.total)} tokens" in lines[0]  # token units with separators
     assert "," in format_units(folder.total)
     with pytest.raises(ChainError, match="challenge window until"):
-        distribute(web3, sender, w3c(rewards), folder, **env)
+        distribute(desk, folder)
     pass_window(rewards, folder.epoch)
 
-    result = distribute(web3, sender, w3c(rewards), folder, batch_size=2, **{**env, "log": lines.append})
+    result = distribute(replace(desk, log=lines.append), folder, batch_size=2)
 
     assert f"minted {format_units(folder.total)} tokens" in lines[-1]
     assert (result.batches_sent, result.paid, result.skipped) == (3, folder.leaf_count, 0)
@@ -78,61 +75,59 @@ def test_plan_publish_distribute_pays_every_member_exactly(rewards, token, folde
     assert all(web3.eth.get_transaction_receipt(e["tx"])["status"] == 1 for e in journal(folder))
 
 
-def test_running_again_pays_nothing_and_sends_nothing(rewards, token, folder, sender, env):
-    publish(web3, sender, w3c(rewards), folder, **env)
+def test_running_again_pays_nothing_and_sends_nothing(rewards, token, folder, desk):
+    publish(desk, folder)
     pass_window(rewards, folder.epoch)
-    distribute(web3, sender, w3c(rewards), folder, **env)
-    nonce = web3.eth.get_transaction_count(sender.address)
+    distribute(desk, folder)
+    nonce = web3.eth.get_transaction_count(desk.sender.address)
     supply = token.totalSupply()
 
-    publish(web3, sender, w3c(rewards), folder, **env)
-    again = distribute(web3, sender, w3c(rewards), folder, **env)
+    publish(desk, folder)
+    again = distribute(desk, folder)
 
     assert (again.batches_sent, again.paid) == (0, 0)
-    assert web3.eth.get_transaction_count(sender.address) == nonce
+    assert web3.eth.get_transaction_count(desk.sender.address) == nonce
     assert token.totalSupply() == supply
 
 
-def test_claims_before_the_push_are_skipped_and_nothing_is_paid_twice(
-    rewards, token, folder, sender, env, outsider, members
-):
-    publish(web3, sender, w3c(rewards), folder, **env)
+def test_claims_before_the_push_are_skipped_and_nothing_is_paid_twice(rewards, token, folder, desk, outsider, members):
+    publish(desk, folder)
     pass_window(rewards, folder.epoch)
     _i, claimed_member, claimed_amount = folder.leaf(2)
     balance = token.balanceOf(claimed_member)
-    receipt = claim(web3, UnlockedSender(outsider.address), w3c(rewards), folder, claimed_member, **env)
+    receipt = claim(replace(desk, sender=UnlockedSender(outsider.address)), folder, claimed_member)
     assert receipt is not None
     assert token.balanceOf(claimed_member) == balance + claimed_amount  # paid to the member, sent by an outsider
     assert token.balanceOf(outsider) == 0
 
-    result = distribute(web3, sender, w3c(rewards), folder, **env)
+    result = distribute(desk, folder)
 
     assert (result.paid, result.skipped) == (folder.leaf_count - 1, 1)
     assert token.balanceOf(claimed_member) == balance + claimed_amount
     assert epoch_state(w3c(rewards), folder.epoch).minted == folder.total
-    assert claim(web3, UnlockedSender(outsider.address), w3c(rewards), folder, claimed_member, **env) is None
+    assert claim(replace(desk, sender=UnlockedSender(outsider.address)), folder, claimed_member) is None
 
 
-def test_claim_for_someone_without_a_reward_is_named(rewards, folder, env, outsider):
+def test_claim_for_someone_without_a_reward_is_named(rewards, folder, desk, outsider):
     with pytest.raises(InputError, match="has no reward in epoch 202612"):
-        claim(web3, UnlockedSender(outsider.address), w3c(rewards), folder, outsider.address, **env)
+        claim(replace(desk, sender=UnlockedSender(outsider.address)), folder, outsider.address)
 
 
-def test_a_different_root_for_a_live_epoch_is_refused(rewards, folder, sender, env, tmp_path):
-    publish(web3, sender, w3c(rewards), folder, **env)
+def test_a_different_root_for_a_live_epoch_is_refused(rewards, folder, desk, tmp_path):
+    publish(desk, folder)
     policy = tmp_path / "policy.yaml"
     policy.write_text((EXAMPLES / "rewards-policy.yaml").read_text(encoding="utf-8").replace("rate: 100", "rate: 90"))
     plan(EXAMPLES / "activity-2026-12.csv", policy, "2026-12", tmp_path / "other")
     other = load_plan_folder(tmp_path / "other")
     assert other.root != folder.root
     with pytest.raises(ChainError, match="already has another root"):
-        publish(web3, sender, w3c(rewards), other, **env)
+        publish(desk, other)
     pass_window(rewards, folder.epoch)
     with pytest.raises(ChainError, match="root on chain is"):
-        distribute(web3, sender, w3c(rewards), other, **env)
+        distribute(desk, other)
 
 
-def test_a_plan_over_the_approved_budget_is_refused_before_sending(rewards, sender, env, tmp_path):
+def test_a_plan_over_the_approved_budget_is_refused_before_sending(rewards, desk, tmp_path):
     members = [web3.to_checksum_address(web3.keccak(text=f"m{i}")[:20]) for i in range(16)]
     rows = "".join(f"{m},草刈り,8,2026/12/0{day},x\n" for m in members for day in (2, 3))  # 1,600 tokens each
     log = tmp_path / "log.csv"
@@ -143,29 +138,29 @@ def test_a_plan_over_the_approved_budget_is_refused_before_sending(rewards, send
     plan(log, policy, "2026-12", tmp_path / "big")
     folder = load_plan_folder(tmp_path / "big")
     assert folder.total > rewards.budgetOf(folder.epoch)
-    nonce = web3.eth.get_transaction_count(sender.address)
+    nonce = web3.eth.get_transaction_count(desk.sender.address)
     with pytest.raises(InputError, match="more than epoch 202612's approved budget") as info:
-        publish(web3, sender, w3c(rewards), folder, **env)
+        publish(desk, folder)
     assert f"pays {format_units(folder.total)} tokens" in str(info.value)  # token units with separators
     assert "budget of 20,000;" in str(info.value)
-    assert web3.eth.get_transaction_count(sender.address) == nonce
+    assert web3.eth.get_transaction_count(desk.sender.address) == nonce
 
 
-def test_only_a_coordinator_may_publish_or_push(rewards, folder, sender, env, outsider):
+def test_only_a_coordinator_may_publish_or_push(rewards, folder, desk, outsider):
     with pytest.raises(ChainError, match="is not a coordinator"):
-        publish(web3, UnlockedSender(outsider.address), w3c(rewards), folder, **env)
-    publish(web3, sender, w3c(rewards), folder, **env)
+        publish(replace(desk, sender=UnlockedSender(outsider.address)), folder)
+    publish(desk, folder)
     pass_window(rewards, folder.epoch)
     with pytest.raises(ChainError, match="is not a coordinator"):
-        distribute(web3, UnlockedSender(outsider.address), w3c(rewards), folder, **env)
+        distribute(replace(desk, sender=UnlockedSender(outsider.address)), folder)
 
 
-def test_a_voided_root_cannot_be_paid(rewards, folder, sender, env, guardian):
-    publish(web3, sender, w3c(rewards), folder, **env)
+def test_a_voided_root_cannot_be_paid(rewards, folder, desk, guardian):
+    publish(desk, folder)
     rewards.voidEpoch(folder.epoch, {"from": guardian})
     pass_window(rewards, folder.epoch)
     with pytest.raises(ChainError, match="has no live root"):
-        distribute(web3, sender, w3c(rewards), folder, **env)
+        distribute(desk, folder)
 
 
 def test_a_damaged_plan_folder_is_named(folder, tmp_path):
@@ -192,7 +187,7 @@ def test_a_changed_log_is_not_planned_over_a_published_epoch(folder, tmp_path):
         plan_or_reuse(log, policy, "2026-12", out, lambda _l: None)
 
 
-def test_members_only_rewards_refuse_non_members_before_publishing(dao, rewards, folder, sender, env, timelock):
+def test_members_only_rewards_refuse_non_members_before_publishing(dao, rewards, folder, desk, timelock):
     """The local preset's token is not restricted; once governance makes rewards members-only, a plan paying
     anyone who is not registered is refused up front, naming them; registered, it is published."""
     from brownie import ResidentRegistry, accounts
@@ -202,13 +197,13 @@ def test_members_only_rewards_refuse_non_members_before_publishing(dao, rewards,
     recipients = [folder.leaf(i)[1] for i in range(folder.leaf_count)]
     staff = accounts[8]  # the local preset's registrar
     registry.register(recipients[0], 0, b"\x00" * 32, {"from": staff})
-    nonce = web3.eth.get_transaction_count(sender.address)
+    nonce = web3.eth.get_transaction_count(desk.sender.address)
     with pytest.raises(InputError, match=f"ActivityRewards pays members only, and {len(recipients) - 1} recipient"):
-        publish(web3, sender, w3c(rewards), folder, **env)
-    assert web3.eth.get_transaction_count(sender.address) == nonce
+        publish(desk, folder)
+    assert web3.eth.get_transaction_count(desk.sender.address) == nonce
     registry.registerBatch(recipients[1:], [0] * (len(recipients) - 1), [b"\x00" * 32] * (len(recipients) - 1),
                            {"from": staff})  # fmt: skip
-    assert publish(web3, sender, w3c(rewards), folder, **env).published
+    assert publish(desk, folder).published
     pass_window(rewards, folder.epoch)
-    result = distribute(web3, sender, w3c(rewards), folder, **env)
+    result = distribute(desk, folder)
     assert (result.paid, result.withheld) == (folder.leaf_count, ())

@@ -31,7 +31,7 @@ from furusato.governance import Support
 from furusato.merkle import StandardMerkleTree
 from furusato.reverts import ErrorDecoder
 from furusato.rewards import plan
-from furusato.rewards.onchain import distribute, load_plan_folder, publish
+from furusato.rewards.onchain import RewardsDesk, distribute, load_plan_folder, publish
 from furusato.rewards.tree import LEAF_ENCODING
 from furusato.transparency.build import ReportOptions, write_report
 
@@ -107,11 +107,11 @@ def history(epochs_started: None, dao: Any, deployer: Any, members: list[Any], g
     s.plan_dir = tmp_path_factory.mktemp("plans") / "2026-12"
     plan(EXAMPLES / "activity-2026-12.csv", EXAMPLES / "rewards-policy.yaml", "2026-12", s.plan_dir)
     folder = load_plan_folder(s.plan_dir)
-    env = {"network": "development", "decoder": ErrorDecoder(error_selectors([rewards.abi])), "log": lambda _l: None}
-    sender = UnlockedSender(coordinator.address)
-    publish(web3, sender, w3c(rewards), folder, **env)
+    desk = RewardsDesk(web3, UnlockedSender(coordinator.address), w3c(rewards), "development",
+                       ErrorDecoder(error_selectors([rewards.abi])), lambda _l: None)  # fmt: skip
+    publish(desk, folder)
     advance(61)
-    distribute(web3, sender, w3c(rewards), folder, **env)
+    distribute(desk, folder)
     leaves = [folder.leaf(i) for i in range(folder.leaf_count)]
     s.accounts |= {a for _i, a, _v in leaves}
     s.epochs[folder.epoch] = {"total": folder.total, "push": [(a, v) for _i, a, v in leaves], "claim": [],

@@ -79,7 +79,13 @@ def test_a_config_file_extends_its_preset(tmp_path: Path):
     ("yaml_text", "message"),
     [
         ("governor: {quorum_percent: 0}", "quorum_percent must be an integer from 1 to 100"),
-        ("governor: {voting_delay: 0}", "voting_delay must be at least 1 second"),
+        ("governor: {voting_delay: 0}", r"voting_delay is 0 seconds; it must be between 1 second and 30 days"),
+        ("governor: {voting_delay: 31 days}", r"governor.voting_delay is 31 days; it must be between"),
+        (
+            "governor: {voting_period: 91 days}",
+            r"voting_period is 91 days; it must be between 1 second and 90 days",
+        ),
+        ("timelock: {min_delay: 45 days}", r"timelock.min_delay is 45 days; it must be between 0 seconds and 30 days"),
         ("surprise: 1", "unknown key .surprise."),
         ("genesis: [{to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', amount: 0}]", "amount must be positive"),
         ("token: {cap: '10'}", "more than token.cap"),

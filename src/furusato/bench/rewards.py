@@ -7,7 +7,7 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from web3 import Web3
@@ -21,7 +21,7 @@ from furusato.bench.context import TOKEN, Bench
 from furusato.chain import Sender, UnlockedSender, advance_time, deploy, transact
 from furusato.merkle import StandardMerkleTree
 from furusato.reverts import ErrorDecoder
-from furusato.rewards.onchain import advance_to_epoch, load_plan_folder
+from furusato.rewards.onchain import RewardsDesk, advance_to_epoch, load_plan_folder
 from furusato.rewards.onchain import claim as claim_reward
 from furusato.rewards.pipeline import run_epoch
 from furusato.rewards.tree import LEAF_ENCODING
@@ -46,9 +46,8 @@ def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1
     record, artifacts = b.deploy("bench-rewards")
     abi = artifacts.get("ActivityRewards").abi
     rewards = w3.eth.contract(address=record.address("ActivityRewards"), abi=abi)
-    decoder = ErrorDecoder(error_selectors([abi]))
+    desk = RewardsDesk(w3, coordinator, rewards, "bench", ErrorDecoder(error_selectors([abi])), lambda _l: None)
     policy = b.root / "examples" / "rewards-policy.yaml"
-    quiet: Callable[[str], None] = lambda _l: None  # noqa: E731
 
     def pass_window(payable_at: int) -> bool:
         advance_time(w3, payable_at - int(w3.eth.get_block("latest")["timestamp"]) + 1)
@@ -62,10 +61,7 @@ def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1
         write_activity_csv(csv, members, f"{month}-15")
         advance_to_epoch(w3, rewards, int(month.replace("-", "")))  # an epoch is a month that has started
         start = time.perf_counter()
-        result = run_epoch(
-            w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
-            network="bench", wait_window=pass_window, log=quiet,
-        )  # fmt: skip
+        result = run_epoch(desk, log_path=csv, policy_path=policy, epoch=month, out_dir=out, wait_window=pass_window)
         elapsed = time.perf_counter() - start
         if result is None or result.paid != len(members):
             raise RuntimeError(f"bench epoch {month} was not fully paid: {result}")
@@ -99,15 +95,10 @@ def run_rewards_bench(b: Bench, coordinator: Sender, sizes: tuple[int, ...] = (1
     csv = work / f"activity-{month}.csv"
     write_activity_csv(csv, members, f"{month}-15")
     advance_to_epoch(w3, rewards, int(month.replace("-", "")))
-    run_epoch(
-        w3, coordinator, rewards, decoder, log_path=csv, policy_path=policy, epoch=month, out_dir=out,
-        network="bench", wait_window=lambda _t: False, log=quiet,
-    )  # fmt: skip
+    run_epoch(desk, log_path=csv, policy_path=policy, epoch=month, out_dir=out, wait_window=lambda _t: False)
     pass_window(int(rewards.functions.epochInfo(int(month.replace("-", ""))).call()[4]))
     folder = load_plan_folder(out)
-    receipt = claim_reward(
-        w3, b.actors.relayer, rewards, folder, members[0], network="bench", decoder=decoder, log=quiet
-    )
+    receipt = claim_reward(replace(desk, sender=b.actors.relayer), folder, members[0])
     assert receipt is not None
     results["gas.reward.claim"] = float(receipt["gasUsed"])
     return results

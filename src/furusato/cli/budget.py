@@ -34,13 +34,9 @@ def round_create(plans: Path, deployment: Deployment, sending: Sending) -> None:
     spec = load_round_spec(plans)
     s = deployment.session
     prepared = steps.prepare(s.dao, spec)
-    for line in prepared.lines():
-        click.echo(line)
-    if sending.dry_run:
-        click.echo("dry run: nothing was sent")
+    sender = sending.approve(s, prepared.lines(), "Deploy this round and propose it")
+    if sender is None:
         return
-    sender = sending.sender(s)
-    sending.confirm(f"Deploy this round and propose it from {sender.address} on '{s.network}'?")
     address, proposal, receipt = steps.create(s.dao, Artifacts(project_root()), sender, prepared)
     click.echo(f"round: {address}")
     echo_tx(f"proposed {proposal.proposal_id}", receipt)
@@ -135,13 +131,14 @@ def round_finalize(round_address: str, deployment: Deployment, sending: Sending)
     st = steps.status(dao, rnd)
     check_finalize(st)
     names = ", ".join(f"#{i + 1} {st.plans[i].title}" for i in st.recomputed.winners) or "none"
-    click.echo(f"winners (recomputed from {len(st.cast)} ballots, agreeing with the contract): {names}")
-    click.echo(f"paid {format_units(st.recomputed.total)}, left unspent {format_units(st.recomputed.leftover)}")
-    if sending.dry_run:
-        click.echo("dry run: nothing was sent")
+    sender = sending.approve(
+        deployment.session,
+        (f"winners (recomputed from {len(st.cast)} ballots, agreeing with the contract): {names}",
+         f"paid {format_units(st.recomputed.total)}, left unspent {format_units(st.recomputed.leftover)}"),
+        f"Finalize round {st.address}",
+    )  # fmt: skip
+    if sender is None:
         return
-    sender = sending.sender(deployment.session)
-    sending.confirm(f"Finalize round {st.address} from {sender.address}?")
     _, receipt = steps.finalize(dao, rnd, sender)
     echo_tx("finalized", receipt)
 

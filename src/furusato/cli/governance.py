@@ -49,13 +49,9 @@ def proposal_create(spec: Path, deployment: Deployment, sending: Sending) -> Non
 
     s = deployment.session
     built = build_file(spec, s.dao)
-    for line in built.preview():
-        click.echo(line)
-    if sending.dry_run:
-        click.echo("dry run: nothing was sent")
+    sender = sending.approve(s, built.preview(), "Propose this")
+    if sender is None:
         return
-    sender = sending.sender(s)
-    sending.confirm(f"Propose this from {sender.address} on '{s.network}'?")
     built = steps.bind(built, sender)  # `#proposer=0x…`: nobody else can submit it first and own its id
     echo_tx(f"proposed {built.proposal.proposal_id}", steps.create(s.dao, sender, built))
 

@@ -203,24 +203,26 @@ def sale_start(terms_path: Path, deployment: Deployment, sending: Sending, sale_
 @click.option("--buyer", help="Also show this buyer's purchase.")
 def sale_status(address: str, deployment: Deployment, buyer: str | None) -> None:
     """A sale's state, terms and totals (and one buyer's purchase with --buyer)."""
-    from furusato.membership.sale import payment_decimals, read_sale
+    from furusato.membership.sale import payment_decimals
+    from furusato.membership.sale_view import read_sale
 
     s = deployment.reader
     sc = s.contract("TokenSale", address)
     v = read_sale(sc)
-    decimals = payment_decimals(s.w3, v.terms[2])
+    decimals = payment_decimals(s.w3, v.terms.payment_token)
     purchase = sc.functions.purchaseOf(_address(buyer)).call() if buyer else None
-    ours = v.terms[0] == s.dao.token.address
-    pay = "ETH" if v.terms[2] == ETH else v.terms[2]
+    ours = v.terms.token == s.dao.token.address
+    pay = "ETH" if v.terms.payment_token == ETH else v.terms.payment_token
     click.echo(f"sale {sc.address}: {v.state}{' (finalized)' if v.finalized else ''}")
     if not ours:
-        click.secho(f"warning: this sale sells {v.terms[0]}, not this deployment's token", fg="yellow")
+        click.secho(f"warning: this sale sells {v.terms.token}, not this deployment's token", fg="yellow")
     click.echo(
-        f"  price {_units(v.terms[3], decimals)} {pay} per token; open {iso_time(v.terms[4])} to {iso_time(v.terms[5])}"
+        f"  price {_units(v.terms.price, decimals)} {pay} per token; "
+        f"open {iso_time(v.terms.opens_at)} to {iso_time(v.terms.closes_at)}"
     )
-    click.echo(f"  sold {_units(v.sold)} of {_units(v.terms[6])} tokens (goal {_units(v.terms[8])}, per buyer "
-               f"{_units(v.terms[7])}); raised {_units(v.raised, decimals)} {pay}")  # fmt: skip
-    click.echo(f"  buyers: {'registered members of ' + v.terms[9] if v.terms[9] != ETH else 'anyone'}")
+    click.echo(f"  sold {_units(v.sold)} of {_units(v.terms.hard_cap)} tokens (goal {_units(v.terms.goal)}, per buyer "
+               f"{_units(v.terms.buyer_cap)}); raised {_units(v.raised, decimals)} {pay}")  # fmt: skip
+    click.echo(f"  buyers: {'registered members of ' + v.terms.registry if v.terms.registry != ETH else 'anyone'}")
     if purchase is not None:
         click.echo(f"  {buyer}: bought {_units(purchase[0])} tokens, paid {_units(purchase[1], decimals)} {pay}"
                    f"{', settled' if purchase[2] else ''}")  # fmt: skip
@@ -252,7 +254,7 @@ def _address(value: str | None) -> str:
 def sale_finalize(address: str, deployment: Deployment, sending: Sending) -> None:
     """Settle a closed sale: goal met, the proceeds go to the Treasury; missed, the escrow does (anyone may call)."""
     from furusato.chain import transact
-    from furusato.membership.sale import read_sale
+    from furusato.membership.sale_view import read_sale
 
     s = deployment.session
     sc = s.contract("TokenSale", address)
@@ -274,7 +276,8 @@ def sale_finalize(address: str, deployment: Deployment, sending: Sending) -> Non
 
 def _settle(action: str, address: str, deployment: Deployment, sending: Sending, buyer: str | None) -> None:
     from furusato.chain import transact
-    from furusato.membership.sale import payment_decimals, read_sale
+    from furusato.membership.sale import payment_decimals
+    from furusato.membership.sale_view import read_sale
 
     needed = "Failed" if action == "refund" else "Succeeded"
     s = deployment.session
@@ -291,8 +294,8 @@ def _settle(action: str, address: str, deployment: Deployment, sending: Sending,
         return
     if not paid:
         raise ChainError(f"{who} bought nothing in sale {sc.address}")
-    decimals = payment_decimals(s.w3, v.terms[2])
-    pay = "ETH" if v.terms[2] == ETH else v.terms[2]
+    decimals = payment_decimals(s.w3, v.terms.payment_token)
+    pay = "ETH" if v.terms.payment_token == ETH else v.terms.payment_token
     detail = f"{_units(paid, decimals)} {pay} back" if action == "refund" else f"{_units(amount)} tokens"
     click.echo(f"{action} {who}: {detail}")
     if sending.dry_run:

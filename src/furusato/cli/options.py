@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -156,6 +156,18 @@ class Sending:
         if not sys.stdin.isatty():
             raise click.UsageError("not on a terminal: pass --yes to send without confirmation")
         click.confirm(question, abort=True)
+
+    def approve(self, session: Session, preview: Iterable[str], action: str) -> Sender | None:
+        """Print ``preview``; with --dry-run say nothing was sent and return None; otherwise ask whether to do
+        ``action`` (unless --yes) and return the sender. The signer is opened only when something is sent."""
+        for line in preview:
+            click.echo(line)
+        if self.dry_run:
+            click.echo("dry run: nothing was sent")
+            return None
+        sender = self.sender(session)
+        self.confirm(f"{action} from {sender.address} on '{session.network}'?")
+        return sender
 
 
 def sending_options(*, dry_run: bool) -> Callable[[F], F]:

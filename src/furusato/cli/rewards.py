@@ -11,9 +11,7 @@ import click
 from furusato.cli.options import Deployment, Sending, sending_options
 
 if TYPE_CHECKING:
-    from furusato.chain import Sender
-    from furusato.rewards.onchain import PlanFolder
-    from furusato.session import Session
+    from furusato.rewards.onchain import PlanFolder, RewardsDesk
 
 
 @click.group()
@@ -48,14 +46,16 @@ def _chain_command(fn: Any) -> Any:
     return plan_dir(sending_options(dry_run=True)(fn))
 
 
-def _open(plan_dir: Path, deployment: Deployment, sending: Sending) -> tuple[PlanFolder, Session, Sender]:
-    """The checked plan folder (before connecting), the opened deployment and the sender."""
-    from furusato.rewards.onchain import load_plan_folder
+def _open(plan_dir: Path, deployment: Deployment, sending: Sending) -> tuple[PlanFolder, RewardsDesk]:
+    """The checked plan folder (before connecting), then the desk that sends: the opened deployment's rewards
+    contract, the sender, --dry-run, lines to the terminal."""
+    from furusato.rewards.onchain import RewardsDesk, load_plan_folder
 
     folder = load_plan_folder(plan_dir)
-    session = deployment.session
-    session.rewards()
-    return folder, session, sending.sender(session)
+    s = deployment.session
+    rewards = s.rewards()
+    desk = RewardsDesk(s.w3, sending.sender(s), rewards, s.network, s.dao.decoder, click.echo, sending.dry_run)
+    return folder, desk
 
 
 @rewards.command("publish")
@@ -64,10 +64,9 @@ def rewards_publish(plan_dir: Path, deployment: Deployment, sending: Sending) ->
     """Publish PLAN_DIR's Merkle root for its epoch (a coordinator's transaction); idempotent."""
     from furusato.rewards.onchain import publish
 
-    folder, s, sender = _open(plan_dir, deployment, sending)
-    sending.confirm(f"Publish epoch {folder.epoch} ({folder.leaf_count} members) on '{s.network}'?")
-    publish(s.w3, sender, s.rewards(), folder, network=s.network, decoder=s.dao.decoder, dry_run=sending.dry_run,
-            log=click.echo)  # fmt: skip
+    folder, desk = _open(plan_dir, deployment, sending)
+    sending.confirm(f"Publish epoch {folder.epoch} ({folder.leaf_count} members) on '{desk.network}'?")
+    publish(desk, folder)
 
 
 @rewards.command("distribute")
@@ -80,14 +79,12 @@ def rewards_distribute(plan_dir: Path, deployment: Deployment, sending: Sending,
     from furusato.rewards.onchain import distribute, epoch_state
     from furusato.units import format_units as units
 
-    folder, s, sender = _open(plan_dir, deployment, sending)
-    state = epoch_state(s.rewards(), folder.epoch)
+    folder, desk = _open(plan_dir, deployment, sending)
+    state = epoch_state(desk.rewards, folder.epoch)
     left = max(state.leaf_count - state.cursor, 0)
-    sending.confirm(f"Pay up to {left} member(s) of epoch {folder.epoch} on '{s.network}'?")
+    sending.confirm(f"Pay up to {left} member(s) of epoch {folder.epoch} on '{desk.network}'?")
     with click.progressbar(length=left, label="paying", file=sys.stderr) as bar:
-        result = distribute(s.w3, sender, s.rewards(), folder, network=s.network, decoder=s.dao.decoder,
-                            batch_size=batch_size, dry_run=sending.dry_run, log=click.echo,
-                            progress=bar.update)  # fmt: skip
+        result = distribute(desk, folder, batch_size=batch_size, progress=bar.update)
     if not sending.dry_run:
         click.secho(
             f"epoch {folder.epoch}: {result.state.cursor}/{result.state.leaf_count} leaves settled, "
@@ -111,10 +108,9 @@ def rewards_claim(plan_dir: Path, deployment: Deployment, sending: Sending, memb
     """Claim one member's reward with its Merkle proof (the sender pays gas; the member receives the tokens)."""
     from furusato.rewards.onchain import claim
 
-    folder, s, sender = _open(plan_dir, deployment, sending)
-    sending.confirm(f"Claim {member}'s reward for epoch {folder.epoch} on '{s.network}'?")
-    receipt = claim(s.w3, sender, s.rewards(), folder, member, network=s.network, decoder=s.dao.decoder,
-                    dry_run=sending.dry_run, log=click.echo)  # fmt: skip
+    folder, desk = _open(plan_dir, deployment, sending)
+    sending.confirm(f"Claim {member}'s reward for epoch {folder.epoch} on '{desk.network}'?")
+    receipt = claim(desk, folder, member)
     if receipt is not None:
         click.secho(f"{member}: epoch {folder.epoch} reward claimed", fg="green")
 

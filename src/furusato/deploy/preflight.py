@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NotRequired, TypedDict, Unpack
 
 from web3 import Web3
 
@@ -34,17 +35,20 @@ class PreparedDeploy:
         return self.plan.summary()
 
 
+class Destination(TypedDict):
+    """Where a deployment goes: the network's name, whether it is a development chain, the folder of deployment
+    records, and whether an existing record may be replaced (``force``) or an unfinished one set aside
+    (``restart``)."""
+
+    network: str
+    development: bool
+    records_dir: Path
+    force: NotRequired[bool]
+    restart: NotRequired[bool]
+
+
 def prepare_deploy(
-    w3: Web3,
-    sender: Sender,
-    config: DeployConfig,
-    artifacts: Artifacts,
-    *,
-    network: str,
-    development: bool,
-    records_dir: Path,
-    force: bool = False,
-    restart: bool = False,
+    w3: Web3, sender: Sender, config: DeployConfig, artifacts: Artifacts, **destination: Unpack[Destination]
 ) -> PreparedDeploy:
     """Run every preflight check; raise (``UnsupportedChainError``, ``AccountError``, ``DeployError``) on the first
     that fails, having sent and written nothing. Checks: the chain runs Cancun code; no public-test-mnemonic
@@ -53,6 +57,8 @@ def prepare_deploy(
     deployer and config, or its contracts are still valid for a corrected config (then the run resumes it; else it
     names the orphaned contracts and ``restart`` sets the journal aside); every constructor still to deploy, run as
     an ``eth_call`` with its real arguments (``simulate_constructors``)."""
+    network, development, records_dir = destination["network"], destination["development"], destination["records_dir"]
+    force, restart = destination.get("force", False), destination.get("restart", False)
     require_cancun(w3, f"network '{network}'")
     deployer = sender.address
     if not development:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import NotRequired, TypedDict, Unpack
+from typing import Unpack
 
 from web3 import Web3
 
@@ -12,7 +11,7 @@ from furusato.chain import Log, Sender
 from furusato.config import DeployConfig
 from furusato.deploy.checks import check_wiring
 from furusato.deploy.plan import contract_names, governor_artifact
-from furusato.deploy.preflight import PreparedDeploy, prepare_deploy
+from furusato.deploy.preflight import Destination, PreparedDeploy, prepare_deploy
 from furusato.deploy.steps import Deployment, deploy_contracts
 from furusato.deploy.wiring import wire
 from furusato.errors import DeployError
@@ -54,16 +53,6 @@ def run_deploy(prepared: PreparedDeploy, log: Log = print) -> DeploymentRecord:
     plan.journal.unlink(missing_ok=True)
     log(f"deployment record written to {final_path}")
     return record
-
-
-class Destination(TypedDict):
-    """Where a deployment goes: ``prepare_deploy``'s keyword arguments."""
-
-    network: str
-    development: bool
-    records_dir: Path
-    force: NotRequired[bool]
-    restart: NotRequired[bool]
 
 
 def deploy_dao(

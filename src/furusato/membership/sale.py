@@ -21,9 +21,8 @@ Terms file (YAML)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from web3 import Web3
 from web3.contract import Contract
@@ -35,40 +34,13 @@ from furusato.constants import ETH, ROLE_MINTER
 from furusato.erc20 import erc20
 from furusato.errors import ChainError, ConfigError
 from furusato.governance import Proposal, call_action
+from furusato.membership.sale_view import SaleTerms
 from furusato.textio import load_yaml_mapping
 from furusato.units import parse_time, parse_units
 
 if TYPE_CHECKING:
     from furusato.artifacts import Artifacts
     from furusato.proposals.dao import Dao
-
-STATES = ("Pending", "Open", "Succeeded", "Failed")
-
-
-@dataclass(frozen=True)
-class SaleTerms:
-    """``ITokenSale.Terms`` plus the proposal description; amounts in base units, times in unix seconds."""
-
-    token: str
-    treasury: str
-    payment_token: str
-    price: int
-    opens_at: int
-    closes_at: int
-    hard_cap: int
-    buyer_cap: int
-    goal: int
-    registry: str
-    description: str
-    payment_decimals: int = 18
-    """The decimals the price was read with (``payment_decimals``; 18 for ETH), checked against the token."""
-
-    def as_tuple(self) -> tuple[Any, ...]:
-        """The constructor argument (the ``Terms`` struct) in field order."""
-        return (
-            self.token, self.treasury, self.payment_token, self.price, self.opens_at, self.closes_at,
-            self.hard_cap, self.buyer_cap, self.goal, self.registry,
-        )  # fmt: skip
 
 
 def load_terms(path: Path, *, token: str, treasury: str, registry: str | None, now: int) -> SaleTerms:
@@ -181,21 +153,3 @@ def payment_decimals(w3: Web3, payment: str) -> int:
         return int(erc20(w3, payment).functions.decimals().call())
     except Exception as exc:  # not an ERC-20 (no decimals())
         raise ChainError(f"the payment token {payment} does not answer decimals(): is it an ERC-20?") from exc
-
-
-@dataclass(frozen=True)
-class SaleView:
-    """A sale as its contract reports it now."""
-
-    state: str  # one of STATES
-    terms: tuple[Any, ...]  # ITokenSale.Terms in field order (see SaleTerms.as_tuple)
-    sold: int
-    raised: int
-    finalized: bool
-
-
-def read_sale(sale: Contract) -> SaleView:
-    """State, terms and totals of the TokenSale ``sale``."""
-    f = sale.functions
-    return SaleView(STATES[int(f.state().call())], tuple(f.terms().call()), int(f.sold().call()),
-                    int(f.raised().call()), bool(f.finalized().call()))  # fmt: skip

@@ -25,7 +25,6 @@ from furusato.chain import Sender
 from furusato.constants import ETH
 from furusato.errors import ChainError
 from furusato.membership.sale import (
-    SaleTerms,
     check_payment_decimals,
     deploy_sale,
     load_terms,
@@ -33,6 +32,7 @@ from furusato.membership.sale import (
     sale_at,
     start_proposal,
 )
+from furusato.membership.sale_view import SaleTerms
 from furusato.textio import atomic_write
 from furusato.units import format_units, iso_time
 

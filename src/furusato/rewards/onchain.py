@@ -205,18 +205,29 @@ def _check_leaves(rewards: Contract, folder: PlanFolder) -> None:
         )
 
 
-def publish(
-    w3: Web3,
-    sender: Sender,
-    rewards: Contract,
-    folder: PlanFolder,
-    *,
-    network: str,
-    decoder: ErrorDecoder,
-    dry_run: bool = False,
-    log: Log = print,
-) -> EpochState:
+@dataclass(frozen=True)
+class RewardsDesk:
+    """Where and as whom reward transactions go: the chain, the sender, ``ActivityRewards``, the network's name (for
+    the plan folder's journal), the revert decoder, where progress lines go, and whether anything is sent at all."""
+
+    w3: Web3
+    sender: Sender
+    rewards: Contract
+    network: str
+    decoder: ErrorDecoder
+    log: Log = print
+    dry_run: bool = False
+
+    def send(self, folder: PlanFolder, fn: Any, label: str, action: str, **fields: Any) -> TxReceipt:
+        """Send ``fn`` and append it to ``folder``'s journal as ``action`` with ``fields``."""
+        receipt = transact(self.w3, self.sender, fn, label=label, decoder=self.decoder)
+        TxJournal(folder.path, self.network, self.log).record(action, receipt, **fields)
+        return receipt
+
+
+def publish(desk: RewardsDesk, folder: PlanFolder) -> EpochState:
     """Publish the plan's root for its epoch, unless that exact root is already live. Returns the epoch's state."""
+    w3, rewards, log = desk.w3, desk.rewards, desk.log
     state = epoch_state(rewards, folder.epoch)
     if state.published and state.root == folder.root:
         log(
@@ -248,15 +259,14 @@ def publish(
             f"approved budget of {format_units(budget)}; governance must approve a larger budget (setEpochBudget) first"
         )
     _check_leaves(rewards, folder)
-    _require_coordinator(rewards, sender)
+    _require_coordinator(rewards, desk.sender)
     total = format_units(folder.total)
     log(f"epoch {folder.epoch}: publishing root {folder.root}, {folder.leaf_count} members, total {total} tokens")
-    if dry_run:
+    if desk.dry_run:
         log("dry run: nothing was sent")
         return state
     fn = rewards.functions.publish(folder.epoch, HexBytes(folder.root), folder.total, folder.leaf_count)
-    receipt = transact(w3, sender, fn, label="publish", decoder=decoder)
-    TxJournal(folder.path, network, log).record("publish", receipt, epoch=folder.epoch, root=folder.root)
+    desk.send(folder, fn, "publish", "publish", epoch=folder.epoch, root=folder.root)
     state = epoch_state(rewards, folder.epoch)
     log(f"epoch {folder.epoch}: payable from {local_time(state.payable_at)} (after the challenge window)")
     return state
@@ -314,19 +324,14 @@ def _wait_for_pending(w3: Web3, sender: Sender, log: Log, timeout: float = 300) 
 
 
 def distribute(
-    w3: Web3,
-    sender: Sender,
-    rewards: Contract,
+    desk: RewardsDesk,
     folder: PlanFolder,
     *,
-    network: str,
-    decoder: ErrorDecoder,
     batch_size: int | None = None,
-    dry_run: bool = False,
-    log: Log = print,
     progress: Callable[[int], None] | None = None,
 ) -> DistributeResult:
     """Push every leaf the chain has not settled yet, in batches, from the epoch's push cursor."""
+    w3, sender, rewards, log = desk.w3, desk.sender, desk.rewards, desk.log
     state = epoch_state(rewards, folder.epoch)
     if not state.published:
         raise ChainError(f"epoch {folder.epoch} has no live root on chain: run `rewards publish` first")
@@ -345,12 +350,12 @@ def distribute(
         log(f"epoch {folder.epoch}: all {state.leaf_count} leaves are already settled; nothing to pay")
         return DistributeResult(0, 0, 0, 0, 0, state)
     log(f"epoch {folder.epoch}: {remaining} of {state.leaf_count} leaves to push, {len(todo)} batch(es) of ≤{size}")
-    if dry_run:
+    if desk.dry_run:
         log("dry run: nothing was sent")
         return DistributeResult(0, 0, 0, 0, 0, state)
     _require_coordinator(rewards, sender)
     _wait_for_pending(w3, sender, log)
-    journal = TxJournal(folder.path, network, log)
+    journal = TxJournal(folder.path, desk.network, log)
     event = rewards.events.RewardsDistributed()
     withheld_event = rewards.events.RewardWithheld()
     paid = skipped = amount = settled = 0
@@ -360,7 +365,7 @@ def distribute(
         leaves = [(int(v[1]), str(v[2]), int(v[3])) for v in multi.leaves]
         proof = [HexBytes(p) for p in multi.proof]
         fn = rewards.functions.distribute(folder.epoch, leaves, proof, multi.proof_flags)
-        receipt = transact(w3, sender, fn, label=f"distribute {chunk.start}-{chunk.stop - 1}", decoder=decoder)
+        receipt = transact(w3, sender, fn, label=f"distribute {chunk.start}-{chunk.stop - 1}", decoder=desk.decoder)
         (summary,) = event.process_receipt(receipt, errors=DISCARD)
         args = summary["args"]
         held = sorted(
@@ -396,23 +401,13 @@ def distribute(
     return DistributeResult(len(todo), settled, paid, skipped, amount, final, tuple(withheld))
 
 
-def claim(
-    w3: Web3,
-    sender: Sender,
-    rewards: Contract,
-    folder: PlanFolder,
-    member: str,
-    *,
-    network: str,
-    decoder: ErrorDecoder,
-    dry_run: bool = False,
-    log: Log = print,
-) -> TxReceipt | None:
+def claim(desk: RewardsDesk, folder: PlanFolder, member: str) -> TxReceipt | None:
     """Claim ``member``'s leaf (anyone may send it; the tokens go to the member). None when already paid.
 
     A leaf a push withheld (members-only rewards, the member was not registered then) is claimed the same way,
     once the member is registered; with members-only rewards a non-member is refused before anything is sent.
     """
+    rewards, log = desk.rewards, desk.log
     member = Web3.to_checksum_address(member)
     matches = [i for i, v in enumerate(folder.tree.values) if Web3.to_checksum_address(str(v[2])) == member]
     if not matches:
@@ -433,10 +428,8 @@ def claim(
         f"{member}: claiming {format_units(amount)} tokens for epoch {folder.epoch} (leaf {index}"
         + (", withheld at push time)" if withheld else ")")
     )
-    if dry_run:
+    if desk.dry_run:
         log("dry run: nothing was sent")
         return None
     fn = rewards.functions.claim(folder.epoch, index, account, amount, proof)
-    receipt = transact(w3, sender, fn, label="claim", decoder=decoder)
-    TxJournal(folder.path, network, log).record("claim", receipt, epoch=folder.epoch, leaves=str(index), member=member)
-    return receipt
+    return desk.send(folder, fn, "claim", "claim", epoch=folder.epoch, leaves=str(index), member=member)

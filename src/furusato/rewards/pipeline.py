@@ -11,14 +11,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from web3 import Web3
-from web3.contract import Contract
-
-from furusato.chain import Log, Sender
+from furusato.chain import Log
 from furusato.errors import InputError
-from furusato.reverts import ErrorDecoder
 from furusato.rewards import plan
-from furusato.rewards.onchain import DistributeResult, PlanFolder, distribute, load_plan_folder, publish
+from furusato.rewards.onchain import DistributeResult, PlanFolder, RewardsDesk, distribute, load_plan_folder, publish
 
 
 def _sha256(path: Path) -> str:
@@ -43,27 +39,20 @@ def plan_or_reuse(log_path: Path, policy_path: Path, epoch: str | None, out_dir:
 
 
 def run_epoch(
-    w3: Web3,
-    coordinator: Sender,
-    rewards: Contract,
-    decoder: ErrorDecoder,
+    desk: RewardsDesk,
     *,
     log_path: Path,
     policy_path: Path,
     epoch: str | None,
     out_dir: Path,
-    network: str,
     wait_window: Callable[[int], bool],
-    log: Log = print,
     batch_size: int | None = None,
 ) -> DistributeResult | None:
     """Plan, publish and pay one epoch. ``wait_window(payable_at)`` returns whether payments may start now
     (a development chain moves its clock; a live run returns False and is simply started again later)."""
-    folder = plan_or_reuse(log_path, policy_path, epoch, out_dir, log)
-    state = publish(w3, coordinator, rewards, folder, network=network, decoder=decoder, log=log)
-    if int(w3.eth.get_block("latest")["timestamp"]) < state.payable_at and not wait_window(state.payable_at):
-        log("the challenge window is still open: run this again after it to pay members")
+    folder = plan_or_reuse(log_path, policy_path, epoch, out_dir, desk.log)
+    state = publish(desk, folder)
+    if int(desk.w3.eth.get_block("latest")["timestamp"]) < state.payable_at and not wait_window(state.payable_at):
+        desk.log("the challenge window is still open: run this again after it to pay members")
         return None
-    return distribute(
-        w3, coordinator, rewards, folder, network=network, decoder=decoder, log=log, batch_size=batch_size
-    )
+    return distribute(desk, folder, batch_size=batch_size)

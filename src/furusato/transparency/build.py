@@ -14,6 +14,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from furusato.errors import ChainError
+from furusato.membership.sale_view import read_sale
 from furusato.records import DeploymentRecord
 from furusato.transparency import METHOD_VERSION, books, members, participation, rewards, sales
 from furusato.transparency.events import Decoder, Event
@@ -214,14 +215,7 @@ def collect(
     epoch_rows = rewards.epochs(events, plan_map)
 
     # sales
-    sale_facts: dict[str, sales.SaleFacts] = {}
-    for s in ix.sales:
-        c = w3.eth.contract(address=s, abi=abis["TokenSale"])
-        t = c.functions.terms().call(block_identifier=block)
-        sale_facts[s] = sales.SaleFacts(
-            payment_token=to_checksum_address(t[2]), price=int(t[3]), opens_at=int(t[4]), closes_at=int(t[5]),
-            hard_cap=int(t[6]), goal=int(t[8]), state=int(c.functions.state().call(block_identifier=block)),
-        )  # fmt: skip
+    sale_facts = {s: read_sale(w3.eth.contract(address=s, abi=abis["TokenSale"]), block) for s in ix.sales}
     sale_rows = sales.sales(events, sale_facts)
 
     # treasury
@@ -232,7 +226,9 @@ def collect(
     # reconciliation
     checks: list[Check] = []
     assets_seen = set(balances) | {books.ETH, token_addr}
-    assets_seen |= {f.payment_token if f.payment_token != books.ZERO else books.ETH for f in sale_facts.values()}
+    assets_seen |= {
+        f.terms.payment_token if f.terms.payment_token != books.ZERO else books.ETH for f in sale_facts.values()
+    }
     for asset in sorted(assets_seen):
         if asset == books.ETH:
             chain_value = int(w3.eth.get_balance(treasury, block_identifier=block))

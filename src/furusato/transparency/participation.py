@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from furusato.governance import title_of
 from furusato.transparency.concentration import gini, hhi, rounded, smallest_coalition, top_share
 from furusato.transparency.events import Event
 
@@ -22,15 +23,6 @@ class ProposalFacts:
     quorum: int  # votes needed at the snapshot
     voting_supply: int  # votes that existed at the snapshot
     eligible: int | None  # members (or holders) who could vote, None if unknown
-
-
-def title_of(description: str) -> str:
-    """A proposal's title: its first non-empty line, without markdown heading marks."""
-    for line in description.splitlines():
-        text = line.strip().lstrip("#").strip()
-        if text:
-            return text[:200]
-    return ""
 
 
 def proposals(events: Sequence[Event], facts: Callable[[int, int], ProposalFacts]) -> list[dict[str, Any]]:
@@ -55,7 +47,7 @@ def proposals(events: Sequence[Event], facts: Callable[[int, int], ProposalFacts
         rows.append(
             {
                 "id": str(pid),
-                "title": title_of(str(c["description"])),
+                "title": title_of(str(c["description"]), untitled=""),
                 "proposer": c["proposer"],
                 "created": c.timestamp,
                 "tx_hash": c.tx_hash,

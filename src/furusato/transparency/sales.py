@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from furusato.membership.sale_view import SaleView
 from furusato.transparency.events import Event
 
-SALE_STATES = ("pending", "open", "succeeded", "failed")
 
-
-@dataclass(frozen=True)
-class SaleFacts:
-    """A sale's terms and state read from the chain at the report's block."""
-
-    payment_token: str
-    price: int
-    goal: int
-    hard_cap: int
-    opens_at: int
-    closes_at: int
-    state: int
-
-
-def sales(events: Sequence[Event], facts: Mapping[str, SaleFacts]) -> list[dict[str, Any]]:
-    """One row per sale address in ``facts`` (ordered by opening time)."""
+def sales(events: Sequence[Event], facts: Mapping[str, SaleView]) -> list[dict[str, Any]]:
+    """One row per sale address in ``facts`` (each sale read at the report's block; ordered by opening time)."""
     rows = []
-    for address, f in sorted(facts.items(), key=lambda kv: (kv[1].opens_at, kv[0])):
+    for address, f in sorted(facts.items(), key=lambda kv: (kv[1].terms.opens_at, kv[0])):
         mine = [e for e in events if e.contract == "TokenSale" and e.address == address]
         sold = raised = refunded = refunded_paid = claimed = 0
         buyers: set[str] = set()
@@ -49,17 +34,17 @@ def sales(events: Sequence[Event], facts: Mapping[str, SaleFacts]) -> list[dict[
         rows.append(
             {
                 "address": address,
-                "payment_token": f.payment_token,
-                "price": str(f.price),
-                "opens_at": f.opens_at,
-                "closes_at": f.closes_at,
-                "goal": str(f.goal),
-                "hard_cap": str(f.hard_cap),
+                "payment_token": f.terms.payment_token,
+                "price": str(f.terms.price),
+                "opens_at": f.terms.opens_at,
+                "closes_at": f.terms.closes_at,
+                "goal": str(f.terms.goal),
+                "hard_cap": str(f.terms.hard_cap),
                 "sold": str(sold),
                 "raised": str(raised),
-                "goal_share": round(sold / f.goal, 6) if f.goal else None,
+                "goal_share": round(sold / f.terms.goal, 6) if f.terms.goal else None,
                 "buyers": len(buyers),
-                "outcome": SALE_STATES[f.state],
+                "outcome": f.state.lower(),
                 "finalized": finalized is not None,
                 "tx_hash": finalized.tx_hash if finalized else first_tx,
                 "claimed": str(claimed),

@@ -114,7 +114,10 @@ def test_description_and_title():
     text = S.describe("  題名 ", "\n本文\n\n")
     assert text == "# 題名\n\n本文\n"
     assert title_of(text) == "題名"
-    assert title_of("") == "(no description)"
+    assert title_of("") == "(untitled)"
+    assert title_of("#\n\n## 二行目が題名\n本文") == "二行目が題名"  # the first non-empty line, heading marks off
+    assert title_of("  \n", untitled="") == ""
+    assert len(title_of("長" * 500)) == 200
 
 
 def test_ids_support_and_time_zones():
