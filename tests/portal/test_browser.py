@@ -89,11 +89,15 @@ def test_member_with_no_eth_votes_gasless_with_a_reason(dao: Any, alice: Any, me
     assert dao.governor.hasVoted(pid, member.address)
     assert dao.governor.proposalVotes(pid)[1] == 1_000 * TOKEN
     assert web3.eth.get_balance(member.address) == 0
-    page.reload()
-    row = page.locator("table.votes tbody tr")
-    assert row.count() == 1
-    assert "遊具が古いので賛成です <b>本当に</b>" in row.inner_text()  # shown as text, not markup
-    assert page.locator("table.votes b").count() == 0
+    for reloaded in (False, True):  # "who voted" shows the vote at once, and the same after a reload
+        row = page.locator("table.votes tbody tr")
+        assert row.count() == 1, f"reloaded={reloaded}"
+        assert member.address in row.inner_text()
+        assert "遊具が古いので賛成です <b>本当に</b>" in row.inner_text()  # shown as text, not markup
+        assert page.locator("table.votes b").count() == 0
+        assert page.locator("#votes-empty").is_hidden()
+        if not reloaded:
+            page.reload()
     shot(page, "proposal-voted-1280")
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -108,6 +112,8 @@ def test_direct_vote_sends_the_servers_transaction(dao: Any, alice: Any, portal_
     page, wallet = open_page(voter)
     page.goto(f"{portal_url}/proposals/{pid}")
     connect(page)
+    expect(page.locator("#votes-empty")).to_have_text("まだ投票はありません。")
+    assert page.locator("table.votes").is_hidden()
     page.get_by_label("自分で取引を送る（ETH の手数料が必要）").check()
     page.get_by_role("button", name="反対", exact=True).click()
     expect(page.locator("#explain")).to_contain_text("手数料（ETH）はあなたが払います")
@@ -117,6 +123,11 @@ def test_direct_vote_sends_the_servers_transaction(dao: Any, alice: Any, portal_
     assert wallet.signed == []
     assert dao.governor.proposalVotes(pid)[0] == 500 * TOKEN
     assert page.locator("#tally-against").inner_text() == "500"
+    row = page.locator("table.votes tbody tr")  # the voters list, refreshed without a reload
+    expect(row).to_have_count(1)
+    assert voter.address in row.inner_text()
+    assert "反対" in row.inner_text()
+    assert page.locator("#votes-empty").is_hidden()
 
 
 def test_gasless_delegation_from_my_page(dao: Any, alice: Any, member: Any, portal_url: str, open_page: Any) -> None:
