@@ -51,6 +51,19 @@ def propose(dao: Any, proposer: Any, description: str) -> int:
     return proposal.proposal_id
 
 
+def axe_problems(page: Any, width: int) -> list[str]:
+    """axe-core's serious and critical violations on the page (injected as a script tag: open the page with
+    ``bypass_csp=True``), and a page wider than ``width`` (it would scroll sideways)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]  # fmt: skip
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        bad.append(f"the page is {scroll} px wide at {width} px: it scrolls sideways")
+    return bad
+
+
 def connect(page: Any, name: str = "ウォレットを接続") -> None:
     page.wait_for_selector("html[data-ready='true']")
     page.get_by_role("button", name=name).click()
@@ -290,13 +303,6 @@ def test_axe_finds_no_serious_violation_and_screenshots(dao: Any, alice: Any, me
             connect(page, "Connect wallet" if name.endswith("-en") else "ウォレットを接続")
             if name == "me":
                 page.wait_for_selector("#me:not([hidden])")
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
-                   if v["impact"] in ("serious", "critical")]  # fmt: skip
-            scroll = page.evaluate("document.documentElement.scrollWidth")
-            if scroll > width:
-                bad.append(f"the page is {scroll} px wide at {width} px: it scrolls sideways")
-            found[f"{name}@{width}"] = bad
+            found[f"{name}@{width}"] = axe_problems(page, width)
             shot(page, f"{name}-{width}")
     assert all(not v for v in found.values()), found

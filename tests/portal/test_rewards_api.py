@@ -60,6 +60,8 @@ def test_rewards_per_epoch_in_words(dao: Any, withheld_rewards: Any, serve_porta
     assert httpx.get(f"{url}/api/members/0x1234/rewards").status_code == 400
     page = httpx.get(f"{url}/me").text
     assert "ガス代は町が負担します。トークンはあなたのウォレットに届きます。" in page
+    spec = httpx.get(f"{url}/api/openapi.json").json()
+    assert {"/api/members/{account}/rewards", "/api/rewards/claim"} <= set(spec["paths"])
     early = claim(url, w.newcomer.address, epoch=202701)
     assert early.status_code == 400
     assert "epoch 202701 has no live root on chain" in early.json()["error"]
@@ -152,6 +154,10 @@ def test_read_only_portal_shows_rewards_but_claims_nothing(dao: Any, withheld_re
     plain = serve_portal()
     assert httpx.get(f"{plain}/api/members/{w.newcomer.address}/rewards").status_code == 404
     assert 'id="me-rewards"' not in httpx.get(f"{plain}/me").text
+    (w.plans / "2027-01" / "tree.json").write_text("{}", encoding="utf-8")  # damaged while the portal runs
+    damaged = httpx.get(f"{url}/api/members/{w.newcomer.address}/rewards")
+    assert damaged.status_code == 500
+    assert "2027-01/tree.json" in damaged.json()["error"]
 
 
 def test_a_folder_without_plans_is_refused_at_start(dao: Any, serve_portal: Any, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from brownie import web3
 from playwright.sync_api import expect
 
-from portal.test_browser import AXE, connect, shot
+from portal.test_browser import AXE, axe_problems, connect, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("epochs_started")]
 
@@ -105,13 +105,6 @@ def test_my_page_with_rewards_axe_and_screenshots(dao: Any, withheld_rewards: An
     for width in (1280, 375):
         # axe is injected as a script tag, which the portal's own CSP forbids: this context bypasses it
         page, _ = open_me(open_page, url, w.newcomer, width=width, bypass_csp=True)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]  # fmt: skip
-        scroll = page.evaluate("document.documentElement.scrollWidth")
-        if scroll > width:
-            bad.append(f"the page is {scroll} px wide at {width} px: it scrolls sideways")
-        found[str(width)] = bad
+        found[str(width)] = axe_problems(page, width)
         shot(page, f"me-rewards-{width}")
     assert all(not v for v in found.values()), found

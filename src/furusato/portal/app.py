@@ -425,8 +425,8 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         try:
             rows = member_reward_rows(dao, shelf, account, lang_of(request), settings.tz, reader.symbol,
                                       relayer is not None)  # fmt: skip
-        except ChainError as exc:
-            return _error(503, str(exc))
+        except FurusatoError as exc:  # the node (503), or a plan folder damaged since the start
+            return _error(503 if isinstance(exc, ChainError) else 500, str(exc))
         return JSONResponse(rows)
 
     async def api_claim(request: Request) -> Response:

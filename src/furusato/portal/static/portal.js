@@ -236,7 +236,7 @@
       const ok = await waitMined(sent.tx);
       if (!ok) throw new Error(`transaction ${sent.tx} failed`);
       await refreshMe();
-      say(status, `${fmt("rewards.claim.sent", { tx: sent.tx })} ${M["rewards.claim.done"]}`);
+      say(status, `${M["rewards.claim.done"]} ${fmt("rewards.claim.tx", { tx: sent.tx })}`);
       status.dataset.done = "true";
     } catch (e) {
       button.disabled = false;
