@@ -32,10 +32,7 @@ from furusato.reverts import revert_data
 from furusato.rewards.onchain import PlanFolder
 from furusato.rewards.standing import ClaimCall, claim_call
 
-__all__ = ["CLAIM_GAS", "relay_claim"]
-
-#: About what a relayed claim costs (a Merkle claim that mints: 108,763 gas measured on a tree of 1,000).
-CLAIM_GAS = 130_000
+__all__ = ["relay_claim"]
 
 
 def relay_claim(relayer: Relayer, folders: Sequence[PlanFolder], epoch: int, account: str,
