@@ -256,6 +256,58 @@ def mdao(artifacts: Artifacts, tmp_path_factory: Any) -> Any:
     return M
 
 
+@dataclass
+class WithheldRewards:
+    """Epoch 2026-12 published and pushed while rewards were members-only: ``newcomer`` (a fresh key, 0 ETH) was
+    not registered at the push and is registered now (claimable); ``stranger`` never was (withheld); ``paid``
+    (Anvil #1) was registered before the push (paid)."""
+
+    plans: Path  # the folder holding the plan folder, as a coordinator's out/
+    folder: Any  # the PlanFolder
+    newcomer: Any  # a LocalAccount
+    stranger: Any
+    paid: str
+    amounts: dict[str, int]
+
+
+@pytest.fixture
+def withheld_rewards(dao: Any, staff: Any, coordinator: Any, epochs_started: Any, tmp_path: Path) -> WithheldRewards:
+    """The coordinator's plan for 2026-12, published, pushed with two members' rewards withheld; one of them is
+    registered afterwards. The plan for 2027-01 (the newcomer, 200 tokens) is not published yet."""
+    from furusato.chain import advance_time
+    from furusato.reverts import ErrorDecoder
+    from furusato.rewards import plan
+    from furusato.rewards.onchain import distribute, epoch_state, load_plan_folder, publish
+
+    newcomer, stranger, paid = Account.create(), Account.create(), accounts[1].address
+    log = tmp_path / "activity-2026-12.csv"
+    log.write_text(
+        "メンバー,活動,数量,日付,備考\n"
+        f"{newcomer.address},草刈り,3,2026/12/01,公民館裏の草刈り\n"
+        f"{stranger.address},観光案内,2,2026/12/03,駅前で観光案内\n"
+        f"{paid},祭りの準備,5,2026/12/05,冬祭りの準備\n",
+        encoding="utf-8",
+    )
+    plan(log, ROOT / "examples" / "rewards-policy.yaml", "2026-12", tmp_path / "out" / "2026-12")
+    folder = load_plan_folder(tmp_path / "out" / "2026-12")
+    rewards = w3c(dao.rewards)
+    env: dict[str, Any] = {"network": "development", "decoder": ErrorDecoder(), "log": lambda _line: None}
+    sender = UnlockedSender(coordinator.address)
+    publish(web3, sender, rewards, folder, **env)  # rewards pay anyone at publishing (the local preset)
+    registry = ResidentRegistry.at(dao.record.address("ResidentRegistry"))
+    dao.rewards.setMemberRegistry(registry.address, {"from": accounts.at(dao.timelock.address, force=True)})
+    registry.register(paid, 0, b"\x00" * 32, {"from": staff})
+    advance_time(web3, epoch_state(rewards, folder.epoch).payable_at - web3.eth.get_block("latest")["timestamp"] + 1)
+    result = distribute(web3, sender, rewards, folder, **env)
+    assert sorted(account for _i, account, _a in result.withheld) == sorted([newcomer.address, stranger.address])
+    advance_time(web3, 86_400)
+    registry.register(newcomer.address, 1, b"\x00" * 32, {"from": staff})  # registered a day after the push
+    amounts = {folder.leaf(i)[1]: folder.leaf(i)[2] for i in range(folder.leaf_count)}
+    log.write_text(f"メンバー,活動,数量,日付,備考\n{newcomer.address},草刈り,2,2027/01/10,雪囲い\n", encoding="utf-8")
+    plan(log, ROOT / "examples" / "rewards-policy.yaml", "2027-01", tmp_path / "out" / "2027-01")
+    return WithheldRewards(tmp_path / "out", folder, newcomer, stranger, paid, amounts)
+
+
 # ------------------------------------------------------------------------------------------------ records and CLI
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "ArtifactError",
     "BudgetRoundError",
     "ChainError",
+    "ClaimRefused",
     "ConfigError",
     "DeployError",
     "FileProblemsError",
@@ -145,6 +146,16 @@ class SignatureRejected(InputError):  # noqa: N818 - reads as what happened to t
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ClaimRefused(SignatureRejected):
+    """A reward claim that would fail or must not be sent. It carries no signature (the contract pays the leaf's
+    account whoever sends it) but a relayer answers it like a refused message: ``status`` is the HTTP status;
+    ``reason`` is the leaf's state (``paid``, ``withheld``, …) or ``sent`` (a claim of it is already on its way)."""
+
+    def __init__(self, message: str, reason: str, status: int = 400) -> None:
+        super().__init__(message, status)
+        self.reason = reason
 
 
 class ChainError(FurusatoError):

@@ -56,3 +56,22 @@ def test_member_show_names_a_bad_address_and_an_unknown_proposal(cli):
     assert missing.exit_code == 2
     assert "no proposal #99" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_member_show_says_paid_withheld_and_claimable_with_dates(cli, withheld_rewards):
+    """The same reading as the portal's my page (furusato.rewards.standing): paid, withheld, claimable, with dates."""
+    w = withheld_rewards
+    plans = ("--plan", str(w.plans / "2026-12"), "--plan", str(w.plans / "2027-01"))
+    newcomer = cli("member", "show", w.newcomer.address, *plans)
+    assert newcomer.exit_code == 0, newcomer.output
+    assert "rewards epoch 202612" in newcomer.output
+    claimable = "300 tokens, withheld (not a member at push time), claimable now: furusato rewards claim (20"
+    assert claimable in newcomer.output
+    assert "rewards epoch 202701" in newcomer.output
+    assert "200 tokens, not published" in newcomer.output
+    stranger = cli("member", "show", w.stranger.address, *plans).output
+    assert "240 tokens, withheld (not a member at push time: claim once registered) (20" in stranger
+    assert "not in the plan" in stranger  # 2027-01
+    paid = cli("member", "show", w.paid, *plans).output
+    assert "400 tokens, paid (20" in paid
+    assert " JST)" in paid

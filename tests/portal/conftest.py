@@ -155,7 +155,8 @@ def serve_portal(dao: Any, node_w3: Web3, tmp_path: Path) -> Iterator[Any]:
 
     servers: list[tuple[Any, threading.Thread]] = []
 
-    def serve(read_only: bool = False, report_dir: Path | None = None, **relayer_settings: Any) -> str:
+    def serve(read_only: bool = False, report_dir: Path | None = None, plans: list[Path] | None = None,
+              **relayer_settings: Any) -> str:  # fmt: skip
         pdao = load_dao(Web3(HTTPProvider(web3.provider.endpoint_uri)), dao.record, Artifacts(ROOT))
         relayer = None
         if not read_only:
@@ -163,7 +164,8 @@ def serve_portal(dao: Any, node_w3: Web3, tmp_path: Path) -> Iterator[Any]:
             accounts[0].transfer(sponsor.address, 10 * TOKEN)
             settings = RelayerSettings(log_path=tmp_path / "relayer.jsonl", retry_seconds=2, **relayer_settings)
             relayer = Relayer(pdao, LocalKeySender(sponsor), settings, log=lambda _line: None)
-        app = create_app(pdao, relayer, PortalSettings(rpc_url=web3.provider.endpoint_uri, report_dir=report_dir))
+        app = create_app(pdao, relayer, PortalSettings(rpc_url=web3.provider.endpoint_uri, report_dir=report_dir,
+                                                       plans=plans or []))  # fmt: skip
         port = _free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
         thread = threading.Thread(target=server.run, daemon=True)

@@ -51,6 +51,19 @@ def propose(dao: Any, proposer: Any, description: str) -> int:
     return proposal.proposal_id
 
 
+def axe_problems(page: Any, width: int) -> list[str]:
+    """axe-core's serious and critical violations on the page (injected as a script tag: open the page with
+    ``bypass_csp=True``), and a page wider than ``width`` (it would scroll sideways)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]  # fmt: skip
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        bad.append(f"the page is {scroll} px wide at {width} px: it scrolls sideways")
+    return bad
+
+
 def connect(page: Any, name: str = "ウォレットを接続") -> None:
     page.wait_for_selector("html[data-ready='true']")
     page.get_by_role("button", name=name).click()
@@ -89,11 +102,15 @@ def test_member_with_no_eth_votes_gasless_with_a_reason(dao: Any, alice: Any, me
     assert dao.governor.hasVoted(pid, member.address)
     assert dao.governor.proposalVotes(pid)[1] == 1_000 * TOKEN
     assert web3.eth.get_balance(member.address) == 0
-    page.reload()
-    row = page.locator("table.votes tbody tr")
-    assert row.count() == 1
-    assert "遊具が古いので賛成です <b>本当に</b>" in row.inner_text()  # shown as text, not markup
-    assert page.locator("table.votes b").count() == 0
+    for reloaded in (False, True):  # "who voted" shows the vote at once, and the same after a reload
+        row = page.locator("table.votes tbody tr")
+        assert row.count() == 1, f"reloaded={reloaded}"
+        assert member.address in row.inner_text()
+        assert "遊具が古いので賛成です <b>本当に</b>" in row.inner_text()  # shown as text, not markup
+        assert page.locator("table.votes b").count() == 0
+        assert page.locator("#votes-empty").is_hidden()
+        if not reloaded:
+            page.reload()
     shot(page, "proposal-voted-1280")
     assert page.errors == []  # type: ignore[attr-defined]
 
@@ -108,6 +125,8 @@ def test_direct_vote_sends_the_servers_transaction(dao: Any, alice: Any, portal_
     page, wallet = open_page(voter)
     page.goto(f"{portal_url}/proposals/{pid}")
     connect(page)
+    expect(page.locator("#votes-empty")).to_have_text("まだ投票はありません。")
+    assert page.locator("table.votes").is_hidden()
     page.get_by_label("自分で取引を送る（ETH の手数料が必要）").check()
     page.get_by_role("button", name="反対", exact=True).click()
     expect(page.locator("#explain")).to_contain_text("手数料（ETH）はあなたが払います")
@@ -117,6 +136,11 @@ def test_direct_vote_sends_the_servers_transaction(dao: Any, alice: Any, portal_
     assert wallet.signed == []
     assert dao.governor.proposalVotes(pid)[0] == 500 * TOKEN
     assert page.locator("#tally-against").inner_text() == "500"
+    row = page.locator("table.votes tbody tr")  # the voters list, refreshed without a reload
+    expect(row).to_have_count(1)
+    assert voter.address in row.inner_text()
+    assert "反対" in row.inner_text()
+    assert page.locator("#votes-empty").is_hidden()
 
 
 def test_gasless_delegation_from_my_page(dao: Any, alice: Any, member: Any, portal_url: str, open_page: Any) -> None:
@@ -279,13 +303,6 @@ def test_axe_finds_no_serious_violation_and_screenshots(dao: Any, alice: Any, me
             connect(page, "Connect wallet" if name.endswith("-en") else "ウォレットを接続")
             if name == "me":
                 page.wait_for_selector("#me:not([hidden])")
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
-                   if v["impact"] in ("serious", "critical")]  # fmt: skip
-            scroll = page.evaluate("document.documentElement.scrollWidth")
-            if scroll > width:
-                bad.append(f"the page is {scroll} px wide at {width} px: it scrolls sideways")
-            found[f"{name}@{width}"] = bad
+            found[f"{name}@{width}"] = axe_problems(page, width)
             shot(page, f"{name}-{width}")
     assert all(not v for v in found.values()), found

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from furusato.errors import ChainError
-from furusato.relayer.journal import Journal
+from furusato.relayer.journal import CLAIM, Journal
 
 
 def _entry(chain_id: int, nonce: int, gas: int, signature: str = "0x" + "11" * 65) -> dict[str, object]:
@@ -34,3 +34,19 @@ def test_a_damaged_line_is_refused_with_its_number(tmp_path: Path) -> None:
     path.write_text('\n{"chainId": 31337}\n', encoding="utf-8")
     with pytest.raises(ChainError, match=r"relayer\.jsonl:2: damaged relayer log line"):
         Journal(path, 31337)
+
+
+def test_relayed_claims_are_read_back_and_count_against_the_day(tmp_path: Path) -> None:
+    """A reward claim has no signature: it is kept by (rewards contract, epoch, leaf index), and its gas counts."""
+    path = tmp_path / "relayer.jsonl"
+    journal = Journal(path, 31337)
+    journal.append(_entry(31337, 0, 90_000))
+    journal.append({"day": "2026-12-01", "chainId": 31337, "kind": CLAIM, "signer": "0x" + "44" * 20,
+                    "contract": "0x" + "55" * 20, "epoch": 202612, "index": 3, "amount": "1", "tx": "0x" + "66" * 32,
+                    "gas": 120_000})  # fmt: skip
+    again = Journal(path, 31337)
+    assert again.gas_on("2026-12-01") == 210_000
+    assert again.tx_of_claim("0x" + "55" * 20, 202612, 3) == "0x" + "66" * 32
+    assert again.tx_of_claim("0x" + "55" * 20, 202612, 4) is None
+    assert again.tx_of_claim("0x" + "55" * 20, 202701, 3) is None
+    assert again.tx_of_nonce("Ballot", "0x" + "22" * 20, 0) == f"0x{0:064x}"  # ballots unaffected

@@ -33,11 +33,14 @@ def portal() -> None:
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Allow this origin cross-site (default: none).")
 @click.option("--report", "report_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A transparency report folder (`furusato report --out DIR`) to serve at /report/.")  # fmt: skip
+@click.option("--plans", "plans", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A reward plan folder (`furusato rewards plan --out DIR`) or a folder holding them (repeatable): "
+                   "my page then shows rewards per month and offers a gasless claim of a withheld one.")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def portal_serve(deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, read_only: bool, log_path: Path | None,
                  daily_gas: int, per_client: int, per_signer: int, rpc_url: str, cors_origins: tuple[str, ...],
-                 report_dir: Path | None, host: str, port: int) -> None:  # fmt: skip
+                 report_dir: Path | None, plans: tuple[Path, ...], host: str, port: int) -> None:  # fmt: skip
     """Serve the portal until interrupted (Ctrl-C). With --read-only nothing is relayed; otherwise the relayer pays
     from --keystore (live networks) or --dev-account (development)."""
     import uvicorn
@@ -58,7 +61,7 @@ def portal_serve(deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, re
         relayer = Relayer(s.dao, s.sender(signer), settings, log=click.echo)
     app = create_app(s.dao, relayer, PortalSettings(rpc_url=rpc_url or s.conn.url, chain_name=f"furusato {s.network}",
                                                     cors_origins=list(cors_origins), tz=tz,
-                                                    report_dir=report_dir))  # fmt: skip
+                                                    report_dir=report_dir, plans=list(plans)))  # fmt: skip
     who = "read-only" if relayer is None else f"relayer paying from {relayer.sender.address}"
     click.echo(f"portal for '{s.network}' (governor {s.dao.governor.address}), {who}")
     click.echo(f"open http://{host}:{port}/  (Ctrl-C stops)")

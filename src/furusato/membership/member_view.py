@@ -10,17 +10,22 @@ from typing import Any
 
 from furusato.constants import JST, ZERO_ADDRESS
 from furusato.membership.cards import CardStatus, card_status
+from furusato.rewards.onchain import load_plan_folder
+from furusato.rewards.standing import RewardLine, RewardState, member_rewards
 from furusato.units import format_units, local_time
 
-
-@dataclass(frozen=True)
-class RewardLine:
-    """The member's leaf in one plan folder: ``state`` is paid, withheld, due, not published or not in the plan."""
-
-    epoch: int
-    folder: Path
-    amount: int
-    state: str
+#: The CLI's words for each reward state (the portal has its own, in its message catalog).
+REWARD_WORDS = {
+    RewardState.NOT_IN_PLAN: "not in the plan",
+    RewardState.NOT_PUBLISHED: "not published",
+    RewardState.OTHER_ROOT: "not published with this plan (the epoch's root on chain is another plan's)",
+    RewardState.CHALLENGE: "published, in the challenge window; payable from",
+    RewardState.NOT_PUSHED: "due (not paid yet: the coordinator's push pays it); payable since",
+    RewardState.PAID: "paid",
+    RewardState.WITHHELD: "withheld (not a member at push time: claim once registered)",
+    RewardState.WITHHELD_CAP: "withheld (above the member cap: governance must raise it)",
+    RewardState.CLAIMABLE: "withheld (not a member at push time), claimable now: furusato rewards claim",
+}
 
 
 @dataclass(frozen=True)
@@ -40,37 +45,19 @@ def member_view(
     plan_folders: tuple[Path, ...] = (), now: int | None = None,
 ) -> MemberView:  # fmt: skip
     """Read ``account`` on the token (and registry, rewards). ``snapshot``: a proposal's snapshot time, whose votes
-    are read when it has passed (``now``: the chain's time)."""
-    from furusato.rewards.onchain import epoch_state, load_plan_folder
-
+    are read when it has passed (``now``: the chain's time); ``plan_folders``: the member's reward in each, and where
+    it stands (:func:`furusato.rewards.standing.member_rewards`)."""
     t = token.functions
     card = card_status(registry, token, account) if registry is not None else None
     then = None
     if snapshot is not None:
         past = now is not None and snapshot < now
         then = (snapshot, int(t.getPastVotes(account, snapshot).call()) if past else -1)
-    lines = []
-    for path in plan_folders:
-        folder = load_plan_folder(path)
-        leaf = next((folder.leaf(i) for i in range(folder.leaf_count) if folder.leaf(i)[1].lower() == account.lower()),
-                    None)  # fmt: skip
-        if leaf is None:
-            lines.append(RewardLine(folder.epoch, path, 0, "not in the plan"))
-            continue
-        index, _account, amount = leaf
-        if rewards is None or not epoch_state(rewards, folder.epoch).published:
-            state = "not published"
-        elif rewards.functions.isWithheld(folder.epoch, index).call():
-            state = "withheld (not a member at push time: claim once registered)"
-        elif rewards.functions.isPaid(folder.epoch, index).call():
-            state = "paid"
-        else:
-            state = "due (not paid yet)"
-        lines.append(RewardLine(folder.epoch, path, amount, state))
+    lines = member_rewards(rewards, account, [load_plan_folder(p) for p in plan_folders], now=now)
     return MemberView(
         account=account, card=card, balance=int(t.balanceOf(account).call()), votes=int(t.getVotes(account).call()),
         delegate=str(t.delegates(account).call()), nonce=int(t.nonces(account).call()), snapshot=then,
-        rewards=tuple(lines),
+        rewards=lines,
     )  # fmt: skip
 
 
@@ -98,7 +85,8 @@ def format_member(view: MemberView, tz: dt.tzinfo = JST) -> list[str]:
         lines.append(f"  votes at the proposal's snapshot ({local_time(when, tz)}): {shown}")
     for r in view.rewards:
         amount = f"{format_units(r.amount)} tokens, " if r.amount else ""
-        lines.append(f"  rewards epoch {r.epoch} ({r.folder}): {amount}{r.state}")
+        at = f" ({local_time(r.at, tz)})" if r.at is not None else ""
+        lines.append(f"  rewards epoch {r.epoch} ({r.folder}): {amount}{REWARD_WORDS[r.state]}{at}")
     if c is not None and not c.may_hold:
         lines.append("  transfers are restricted to members: it can neither send nor receive tokens")
     return lines

@@ -30,13 +30,16 @@ from web3 import Web3
 
 from furusato import ballots
 from furusato.constants import JST
-from furusato.errors import ChainError, FurusatoError, SignatureRejected
+from furusato.errors import ChainError, ClaimRefused, FurusatoError, SignatureRejected
 from furusato.governance import Support
 from furusato.portal.i18n import MESSAGES, pick_lang, t
 from furusato.portal.markdown import render_markdown
+from furusato.portal.rewards import member_reward_rows
 from furusato.portal.views import Reader
 from furusato.proposals.dao import Dao
+from furusato.relayer.claims import relay_claim
 from furusato.relayer.core import DEFAULT_MAX_BODY, Relayer
+from furusato.rewards.standing import PlanShelf
 
 __all__ = ["CSP", "PortalSettings", "create_app"]
 
@@ -66,6 +69,9 @@ class PortalSettings:
     max_body: int = DEFAULT_MAX_BODY
     #: A transparency report folder (``furusato report --out DIR``) served at ``/report/``, or None.
     report_dir: Path | None = None
+    #: The coordinator's reward plan folders (``furusato rewards plan --out DIR``) or folders holding them: my page
+    #: then lists the member's rewards per epoch and offers a gasless claim of a withheld one.
+    plans: list[Path] = field(default_factory=list)
 
 
 class _Headers:
@@ -122,6 +128,7 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
     if relayer is not None:
         settings.max_body = relayer.settings.max_body
     reader = Reader(dao, settings.tz)
+    shelf = PlanShelf(settings.plans) if settings.plans else None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -196,7 +203,7 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         )
 
     def me_page(request: Request) -> Response:
-        return page(request, "me.html")
+        return page(request, "me.html", plans=shelf is not None)
 
     # ------------------------------------------------------------------------------------------ read API
 
@@ -403,6 +410,54 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
 
         return relay
 
+    def api_member_rewards(request: Request) -> Response:
+        """
+        summary: An account's activity rewards per epoch of the plan folders given to the portal (newest first).
+        responses:
+          200: {description: '{"account", "rewards": [{"epoch", "amount", "state", "stateText", "whenText", …}]}'}
+          404: {description: the portal was given no plan folders}
+        """
+        account = request.path_params["account"]
+        if shelf is None:
+            return _error(404, "this portal was given no reward plan folders (portal serve --plans DIR)")
+        if not Web3.is_address(account):
+            return _error(400, f"{account!r} is not an address")
+        try:
+            rows = member_reward_rows(dao, shelf, account, lang_of(request), settings.tz, reader.symbol,
+                                      relayer is not None)  # fmt: skip
+        except FurusatoError as exc:  # the node (503), or a plan folder damaged since the start
+            return _error(503 if isinstance(exc, ChainError) else 500, str(exc))
+        return JSONResponse(rows)
+
+    async def api_claim(request: Request) -> Response:
+        """
+        summary: Have the relayer send the claim of a member's withheld reward (no signature; tokens go to the member).
+        requestBody: {description: '{"account": "0x…", "epoch": 202612}'}
+        responses:
+          200: {description: '{"status": "submitted", "tx": "0x…", "amount": "…"}'}
+          4XX: {description: refused, with the reason in the page's language and the details}
+        """
+        if relayer is None or shelf is None:
+            return _error(404, "this portal relays no reward claims (read-only, or no --plans)")
+        lang = lang_of(request)
+        client = request.client.host if request.client else None
+
+        def claim(payload: Any) -> dict[str, Any]:
+            if not isinstance(payload, dict) or not isinstance(payload.get("epoch"), int):
+                raise SignatureRejected('expected {"account": "0x…", "epoch": 202612}')
+            account = _address(payload.get("account"), "account")
+            try:
+                result = relay_claim(relayer, shelf.folders(), payload["epoch"], account, client=client)
+            except ClaimRefused as exc:  # the reason in the page's language first, then the details
+                key = f"rewards.refused.{exc.reason}"
+                if key not in MESSAGES[lang]:
+                    raise
+                raise ClaimRefused(f"{t(lang, key)} ({exc})", exc.reason, exc.status) from exc
+            reader.forget()
+            return result
+
+        return await guarded(request, claim)
+
     def health(request: Request) -> Response:
         """
         summary: The relayer's health (chain, contracts, gas spent today), or the chain when read-only.
@@ -432,6 +487,8 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         Route("/api/proposals/{pid}/vote-tx", api_vote_tx, methods=["POST"]),
         Route("/api/delegation", api_delegation, methods=["POST"]),
         Route("/api/members/{account}", api_member),
+        Route("/api/members/{account}/rewards", api_member_rewards),
+        Route("/api/rewards/claim", api_claim, methods=["POST"]),
         Route("/api/relayer/status", api_status),
         Route("/api/tx/{tx}", api_tx),
         Route("/api/relay", relay_endpoint(None), methods=["POST"]),

@@ -166,15 +166,7 @@ class Relayer:
                 raise SignatureRejected(
                     f"replay: nonce {verified.nonce} of {verified.signer} was already submitted (tx {earlier})", 409
                 )
-            day = self._day()
-            used = self.journal.gas_on(day)
-            cap = self.settings.daily_gas_cap
-            if used + estimate > cap:
-                raise SignatureRejected(
-                    f"daily gas cap reached: {used:,} of {cap:,} gas spent on {day}, this needs {estimate:,}; "
-                    "try again tomorrow",
-                    429,
-                )
+            day = self.check_gas_cap(estimate)
             tx: TxParams = {
                 "from": self.sender.address,
                 "to": call.address,
@@ -198,6 +190,20 @@ class Relayer:
             self.journal.append(entry)
         self.log(f"relayed {verified.kind} of {verified.signer}: {tx_hash}")
         return {"status": "submitted", "tx": tx_hash, "kind": verified.kind, "signer": verified.signer}
+
+    def check_gas_cap(self, estimate: int) -> str:
+        """Today (ISO date) when ``estimate`` more gas fits under the daily cap, else refused (429). Call it holding
+        the lock, then journal the transaction before releasing it."""
+        day = self._day()
+        used = self.journal.gas_on(day)
+        cap = self.settings.daily_gas_cap
+        if used + estimate > cap:
+            raise SignatureRejected(
+                f"daily gas cap reached: {used:,} of {cap:,} gas spent on {day}, this needs {estimate:,}; "
+                "try again tomorrow",
+                429,
+            )
+        return day
 
     def _refuse_known(self, signature: bytes) -> None:
         earlier = self.journal.tx_of_signature(signature)

@@ -1,7 +1,8 @@
 """The relayer's journal: one JSON line per relayed transaction (``relayer.jsonl``), read back on start.
 
-It is what keeps replays and the day's gas refused across restarts: every signature, every ``(kind, signer, nonce)``
-and the gas reserved per day (in the relayer's time zone) of the entries on this chain.
+It is what keeps replays and the day's gas refused across restarts: every signature, every ``(kind, signer, nonce)``,
+every reward leaf claimed (``kind`` ``Claim``: no signature, keyed by contract, epoch and leaf index) and the gas
+reserved per day (in the relayer's time zone) of the entries on this chain.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from typing import Any
 
 from furusato.errors import ChainError
 
-__all__ = ["Journal"]
+__all__ = ["CLAIM", "Journal"]
+
+#: The ``kind`` of a relayed reward claim's entry.
+CLAIM = "Claim"
 
 
 class Journal:
@@ -25,6 +29,7 @@ class Journal:
         self._signatures: dict[bytes, str] = {}  # signature -> tx hash
         self._nonces: dict[tuple[str, str, int], str] = {}  # (kind, signer, nonce) -> tx hash
         self._gas: dict[str, int] = {}  # day -> gas reserved (estimates)
+        self._claims: dict[tuple[str, int, int], str] = {}  # (rewards contract, epoch, leaf index) -> tx hash
         self._load()
 
     def _load(self) -> None:
@@ -43,6 +48,10 @@ class Journal:
 
     def _index(self, entry: dict[str, Any]) -> None:
         tx = str(entry["tx"])
+        if entry["kind"] == CLAIM:
+            self._claims[(str(entry["contract"]), int(entry["epoch"]), int(entry["index"]))] = tx
+            self._gas[entry["day"]] = self._gas.get(entry["day"], 0) + int(entry["gas"])
+            return
         self._signatures[bytes.fromhex(entry["signature"][2:])] = tx
         self._nonces[(entry["kind"], entry["signer"], int(entry["nonce"]))] = tx
         self._gas[entry["day"]] = self._gas.get(entry["day"], 0) + int(entry["gas"])
@@ -54,6 +63,10 @@ class Journal:
     def tx_of_nonce(self, kind: str, signer: str, nonce: int) -> str | None:
         """The transaction that used ``signer``'s ``nonce`` for a ``kind`` message, if one did."""
         return self._nonces.get((kind, signer, nonce))
+
+    def tx_of_claim(self, contract: str, epoch: int, index: int) -> str | None:
+        """The transaction that claimed leaf ``index`` of ``epoch`` on the rewards ``contract``, if one did."""
+        return self._claims.get((contract, epoch, index))
 
     def gas_on(self, day: str) -> int:
         """Gas reserved (estimated) on ``day`` (ISO date)."""

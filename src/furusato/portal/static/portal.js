@@ -138,11 +138,28 @@
     $("tally-against").textContent = p.againstText;
     $("tally-abstain").textContent = p.abstainText;
     $("quorum-text").textContent = p.quorumText;
+    showVotes(p.votes);
     if (!account) return;
     const v = await getJSON(`/api/proposals/${pid}/voters/${account}`);
     $("why-power").textContent = v.powerLine;
     $("why-text").textContent = v.why;
     article.dataset.canVote = String(v.canVote);
+  }
+
+  // The voters table ("who voted how") from the API's votes, as text only (a reason is never markup).
+  function showVotes(votes) {
+    const body = $("votes-body");
+    if (!body) return;
+    body.replaceChildren();
+    for (const v of votes) {
+      const tr = document.createElement("tr");
+      for (const [text, cls] of [[v.voter, "mono"], [v.supportText, ""], [v.weightText, ""], [v.reason, "reason"]]) {
+        tr.append(el("td", cls, text));
+      }
+      body.append(tr);
+    }
+    $("votes-box").hidden = votes.length === 0;
+    $("votes-empty").hidden = votes.length > 0;
   }
 
   async function refreshList() {
@@ -162,6 +179,7 @@
     $("me-balance").textContent = m.balanceText;
     $("me-votes").textContent = m.votesText;
     $("me-delegate").textContent = m.delegateText;
+    await refreshRewards();
     const ul = $("me-history");
     ul.replaceChildren();
     for (const h of m.history) {
@@ -171,6 +189,58 @@
       a.textContent = h.proposal.length > 12 ? h.proposal.slice(0, 12) + "…" : h.proposal;
       li.append(a, ` ${h.supportText}${h.reason ? " — " + h.reason : ""}`);
       ul.append(li);
+    }
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  async function refreshRewards() {
+    const list = $("me-rewards");
+    if (!list || !account) return;
+    const r = await getJSON(`/api/members/${account}/rewards`);
+    list.replaceChildren();
+    $("me-rewards-none").hidden = r.rewards.length > 0;
+    for (const row of r.rewards) {
+      const li = el("li", `reward card reward-${row.state}`);
+      li.dataset.epoch = String(row.epoch);
+      li.dataset.state = row.state;
+      const head = el("p", "reward-head");
+      head.append(el("b", "", row.epochText), " ", el("span", "amount", row.amountText));
+      const state = el("p", "");
+      state.append(el("span", `state reward-state-${row.state}`, row.stateText));
+      if (row.whenText) state.append(" ", el("span", "when", row.whenText));
+      li.append(head, state);
+      if (row.why) li.append(el("p", "hint", row.why));
+      if (row.claimable) {
+        const b = el("button", "primary claim", M["rewards.claim"]);
+        b.type = "button";
+        b.addEventListener("click", () => claimReward(row.epoch, b));
+        li.append(b);
+      }
+      list.append(li);
+    }
+  }
+
+  async function claimReward(epoch, button) {
+    const status = $("claim-status");
+    delete status.dataset.done;
+    button.disabled = true;
+    try {
+      const sent = await postJSON("/api/rewards/claim", { account, epoch });
+      say(status, fmt("rewards.claim.sent", { tx: sent.tx }));
+      const ok = await waitMined(sent.tx);
+      if (!ok) throw new Error(`transaction ${sent.tx} failed`);
+      await refreshMe();
+      say(status, `${M["rewards.claim.done"]} ${fmt("rewards.claim.tx", { tx: sent.tx })}`);
+      status.dataset.done = "true";
+    } catch (e) {
+      button.disabled = false;
+      say(status, fmt("rewards.claim.failed", { error: errorText(e) }), true);
     }
   }
 
