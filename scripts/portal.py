@@ -1,5 +1,6 @@
 """`brownie run scripts/portal.py` (`make portal`) — the demo's DAO and data on the development chain, one more
-proposal open for voting, and the member portal served until Ctrl-C (URL printed)."""
+proposal open for voting, and the member portal served until Ctrl-C (URL printed), with the demo's reward plan (my
+page lists rewards) and its transparency report at /report/."""
 
 import os
 from pathlib import Path
@@ -42,7 +43,10 @@ def main() -> None:
     log_path.unlink(missing_ok=True)
     relayer = Relayer(dao, actors.relayer, RelayerSettings(log_path=log_path), log=print)
     rpc = str(web3.provider.endpoint_uri)
-    app = create_app(dao, relayer, PortalSettings(rpc_url=rpc, chain_name="furusato development"))
+    settings = PortalSettings(
+        rpc_url=rpc, chain_name="furusato development", report_dir=work / "report", plans=[work / "rewards-2026-12"]
+    )  # the demo's report at /report/, rewards on my page
+    app = create_app(dao, relayer, settings)
     port = int(os.environ.get("PORTAL_PORT", "8000"))
     print(f"demo DAO ready (governor {dao.governor.address}); proposal {proposal.proposal_id} is open for voting")
     print(f"wallet network: RPC {rpc}, chain id {web3.eth.chain_id}")

@@ -148,12 +148,19 @@ _REGISTRY_ABI = [
 ]  # fmt: skip
 
 
+def eth_of(contract: Any) -> Any:
+    """The ``eth`` of a web3.py contract, or of the lean read-only client's (``furusato.rpc``)."""
+    w3 = getattr(contract, "w3", None)
+    return w3.eth if w3 is not None else contract.eth
+
+
 def member_registry(rewards: Contract) -> Contract | None:
-    """The registry whose members alone ``rewards`` pays (members-only rewards), or None when it pays anyone."""
+    """The registry whose members alone ``rewards`` pays (members-only rewards), or None when it pays anyone —
+    through web3.py or the lean read-only client alike."""
     address = rewards.functions.memberRegistry().call()
     if int(address, 16) == 0:
         return None
-    registry: Contract = rewards.w3.eth.contract(address=address, abi=_REGISTRY_ABI)
+    registry: Contract = eth_of(rewards).contract(address=address, abi=_REGISTRY_ABI)
     return registry
 
 

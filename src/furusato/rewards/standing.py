@@ -19,7 +19,7 @@ from hexbytes import HexBytes
 
 from furusato.abi import keccak
 from furusato.errors import ClaimRefused, ConfigError
-from furusato.rewards.onchain import _REGISTRY_ABI, PlanFolder, epoch_state, load_plan_folder
+from furusato.rewards.onchain import PlanFolder, epoch_state, eth_of, load_plan_folder, member_registry
 from furusato.units import format_units
 
 __all__ = [
@@ -117,23 +117,11 @@ _TOPICS = {name: "0x" + keccak(f"{name}(uint256,uint256,address,uint256)".encode
            for name in ("RewardPaid", "RewardWithheld")}  # fmt: skip
 
 
-def _eth(contract: Any) -> Any:
-    """The ``eth`` of a web3.py contract, or of the lean read-only client's (``furusato.rpc``)."""
-    w3 = getattr(contract, "w3", None)
-    return w3.eth if w3 is not None else contract.eth
-
-
-def _member_registry(rewards: Any) -> Any | None:
-    """The registry whose members alone ``rewards`` pays, or None (through either client)."""
-    address = rewards.functions.memberRegistry().call()
-    return None if int(address, 16) == 0 else _eth(rewards).contract(address=address, abi=_REGISTRY_ABI)
-
-
 def _event_at(rewards: Any, name: str, epoch: int, index: int, from_block: int) -> tuple[int | None, str | None]:
     """Block time and transaction of the latest ``name`` event of leaf ``(epoch, index)``, or (None, None). Raw
     ``eth_getLogs`` with the indexed epoch and index as topics: one small answer, through web3.py or the lean
     read-only client alike."""
-    eth = _eth(rewards)
+    eth = eth_of(rewards)
     flt = {
         "address": rewards.address,
         "topics": [_TOPICS[name], "0x" + epoch.to_bytes(32, "big").hex(), "0x" + index.to_bytes(32, "big").hex()],
@@ -178,14 +166,14 @@ def member_rewards(
             lines.append(replace(unread, state=RewardState.OTHER_ROOT))
             continue
         if now is None:
-            now = int(_eth(rewards).get_block("latest")["timestamp"])
+            now = int(eth_of(rewards).get_block("latest")["timestamp"])
         r = rewards.functions
         if now < state.payable_at:
             lines.append(replace(unread, state=RewardState.CHALLENGE, at=state.payable_at))
         elif r.isWithheld(folder.epoch, index).call():
             if cap is None:
                 cap = int(r.memberCap().call())
-                registry = _member_registry(rewards)
+                registry = member_registry(rewards)
             at, tx = _event_at(rewards, "RewardWithheld", folder.epoch, index, from_block)
             if amount > cap:
                 why = RewardState.WITHHELD_CAP
