@@ -151,6 +151,7 @@ def test_gasless_delegation_from_my_page(dao: Any, alice: Any, member: Any, port
     page.wait_for_selector("#me:not([hidden])")
     assert page.locator("#me-delegate").inner_text() == "自分自身"
     assert page.locator("#me-votes").inner_text() == "1,000"
+    expect(page.locator("#delegate-self")).to_be_hidden()  # tokens vote on receipt: nothing to take back
     assert "住民" in page.locator("#me-card").inner_text() or "関係人口" in page.locator("#me-card").inner_text()
     before = dao.token.getVotes(alice)
     page.get_by_label("委任先のアドレス").fill(alice.address)
@@ -166,11 +167,12 @@ def test_gasless_delegation_from_my_page(dao: Any, alice: Any, member: Any, port
     assert web3.eth.get_balance(member.address) == 0
     # and back to myself
     page.evaluate("document.getElementById('vote-status').removeAttribute('data-done')")
-    page.get_by_role("button", name="自分に委任して投票権を有効にする").click()
+    page.get_by_role("button", name="委任をやめて自分で投票する").click()
     page.get_by_role("button", name="ウォレットで署名する").click()
     assert "委任が記録されました" in vote_done(page)
     assert dao.token.delegates(member.address) == member.address
     assert page.locator("#me-votes").inner_text() == "1,000"
+    expect(page.locator("#delegate-self")).to_be_hidden()
 
 
 def test_wallet_on_another_chain_is_switched(dao: Any, member: Any, portal_url: str, open_page: Any) -> None:

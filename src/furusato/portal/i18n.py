@@ -116,7 +116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "me.delegate.self": "自分自身",
         "me.delegate.to": "委任先のアドレス",
         "me.delegate.button": "委任する（ガス代なし）",
-        "me.delegate.self_button": "自分に委任して投票権を有効にする",
+        "me.delegate.self_button": "委任をやめて自分で投票する",
         "me.delegate.explain": "ウォレットで「投票権を {to} に委任する」署名をします。お金は動きません。手数料は DAO の負担です。",
         "me.delegate.done": "委任が記録されました。",
         "me.history": "投票の履歴",
@@ -266,7 +266,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "me.delegate.self": "yourself",
         "me.delegate.to": "Delegate to address",
         "me.delegate.button": "Delegate (gasless)",
-        "me.delegate.self_button": "Delegate to myself to activate my votes",
+        "me.delegate.self_button": "Take my delegation back and vote myself",
         "me.delegate.explain": "Your wallet will sign “delegate my voting power to {to}”. No money moves; the DAO pays "
         "the fee.",
         "me.delegate.done": "The delegation is on chain.",

@@ -179,6 +179,8 @@
     $("me-balance").textContent = m.balanceText;
     $("me-votes").textContent = m.votesText;
     $("me-delegate").textContent = m.delegateText;
+    // tokens vote on receipt (delegated to oneself): the button only matters to take a delegation back
+    if ($("delegate-self")) $("delegate-self").hidden = (m.delegate || "").toLowerCase() === account.toLowerCase();
     await refreshRewards();
     const ul = $("me-history");
     ul.replaceChildren();
