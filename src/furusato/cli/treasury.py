@@ -29,8 +29,7 @@ def treasury_fund(amount: str, deployment: Deployment, sending: Sending) -> None
     s = deployment.session
     sender = sending.sender(s)
     funding = plan_funding(s.w3, s.dao.treasury, sender.address, amount)
-    for line in funding.lines():
-        click.echo(line)
+    click.echo("\n".join(funding.lines()))
     if sending.dry_run:
         click.echo("dry run: nothing was sent")
         return
