@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from eth_account import Account
 
@@ -41,6 +42,8 @@ BLOCK_TIME = 2  # seconds between blocks; nothing is mined on demand (but the te
 PASSWORD = "a testnet password"  # the throw-away keystores of this test
 JST = dt.timezone(dt.timedelta(hours=9))
 MEMBER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # the first member of examples/members/members-2027.csv
+
+pytestmark = pytest.mark.slow  # about two minutes: the deploy alone sends ~35 transactions, each waiting its block
 
 #: The only changes made to the README's command lines: README text → (what the test runs, why).
 SUBSTITUTIONS: dict[str, tuple[str, str]] = {
@@ -117,6 +120,7 @@ class World:
         return read_record(self.checkout / "deployments" / "my-testnet.json")
 
     def contract(self, name: str) -> Any:
+        """The deployment's contract ``name`` (address from deployments/my-testnet.json), to check the chain."""
         abi = json.loads((ROOT / "build" / "contracts" / f"{name}.json").read_text())["abi"]
         return self.w3.eth.contract(address=self.record().address(name), abi=abi)
 
@@ -192,7 +196,8 @@ def copied(world: World, _line: str, _out: str) -> None:
 
 
 def dry_run(world: World, _line: str, out: str) -> None:
-    assert "dry run" in out.lower()
+    assert "dry run: nothing was sent" in out
+    assert f"deployer {world.addresses['deployer.json']}" in out
     assert not (world.checkout / "deployments" / "my-testnet.json").exists()
 
 
@@ -201,7 +206,8 @@ def deployed(world: World, _line: str, out: str) -> None:
     assert record.complete
     assert record.chain_id == CHAIN_ID
     assert record.deployer == world.addresses["deployer.json"]
-    assert "passed" in out
+    assert re.search(r"wiring checks: \d+ passed", out), out
+    assert "failed" not in out
 
 
 def addresses_listed(world: World, _line: str, out: str) -> None:
@@ -223,6 +229,7 @@ def members_registered(world: World, _line: str, out: str) -> None:
     members = [row.split(",")[0] for row in rows if row.strip()]
     assert members
     assert all(registry.functions.isMember(m).call() for m in members), out
+    assert f"registered {len(members)}, already registered 0" in out
 
 
 def planned(world: World, _line: str, _out: str) -> None:
@@ -252,7 +259,7 @@ def proposed(world: World, _line: str, out: str) -> None:
 
 
 def listed_first(world: World, _line: str, out: str) -> None:
-    assert out.startswith("#1 "), out
+    assert out.startswith(f"#1  {world.proposal_id}  Pending"), out
 
 
 def voted(world: World, _line: str, out: str) -> None:
@@ -269,14 +276,19 @@ def queued(world: World, _line: str, out: str) -> None:
     ready = dt.datetime.strptime(line.removeprefix("timelock ready at ")[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=JST)
     delay = parse_duration(world.config()["timelock"]["min_delay"], "min_delay")
     assert ready.year != 1970
+    assert world.contract("RegionGovernor").functions.state(world.proposal_id).call() == 5  # Queued
     assert dt.timedelta(seconds=delay - 30) <= ready - dt.datetime.fromtimestamp(world.now(), JST)
     assert ready - dt.datetime.fromtimestamp(world.now(), JST) <= dt.timedelta(seconds=delay + 30)
 
 
 def member_shown(world: World, _line: str, out: str) -> None:
-    assert MEMBER in out
+    balance = world.contract("RegionToken").functions.balanceOf(MEMBER).call()
+    shown = f"{balance // 10**18:,}"
+    assert balance > 0
+    assert out.startswith(f"{MEMBER}: member, card #"), out
+    assert f"balance {shown} tokens; votes now {shown}\n" in out
     assert "votes at the proposal's snapshot (" in out
-    assert "rewards epoch 202612" in out
+    assert f"rewards epoch 202612 (out/2026-12): {shown} tokens, paid" in out
 
 
 #: After each command (by its start): the fact its step is for.
@@ -342,11 +354,14 @@ def run_line(line: str, world: World) -> subprocess.CompletedProcess[str]:
 
 
 def test_readme_lists_the_live_path_with_a_check_for_each_command():
+    """Without a chain: every README line has its check, and every substitution and world event has its line."""
     lines = readme_steps()
     assert [step for step, _ in lines] == sorted(step for step, _ in lines)
     assert {step for step, _ in lines} == set(range(1, 11))  # every step has a command
     unchecked = [line for _, line in lines if _match(CHECKS, line) is None]
     assert unchecked == [], "a README command without a check in CHECKS"
+    assert [k for k in SUBSTITUTIONS if not any(k in line for _, line in lines)] == []
+    assert [k for k in WORLD if not any(_match(WORLD, line) == k for _, line in lines)] == []
 
 
 def test_the_readme_live_path_runs_as_written(start_anvil, tmp_path):
@@ -375,6 +390,7 @@ def test_the_readme_live_path_runs_as_written(start_anvil, tmp_path):
         result = run_line(line, world)
         timings.append((time.monotonic() - started, line))
         out = result.stdout + result.stderr
+        print(f"$ {line}\n{out}")  # the log of every step so far, shown when the test fails
         assert result.returncode == 0, f"README step {step} failed (exit {result.returncode}):\n{line}\n{out}"
         assert "Traceback" not in out, f"README step {step}: {line}\n{out}"
         check = _match(CHECKS, written)
