@@ -52,12 +52,16 @@ class Deposit:
     receipt: TxReceipt
 
 
-def plan_funding(w3: Web3, treasury: Contract, sender: str, amount: Any) -> Funding:
-    """Check a deposit of ``amount`` ETH (whole ETH: ``"1.5"``) from ``sender``: a positive amount of at most 18
-    decimals that the sender's balance covers with the gas. Raises :class:`InputError` (nothing is sent)."""
+def parse_amount(amount: Any) -> int:
+    """Wei from ``amount`` in ETH (``"1.5"``): positive, at most 18 decimals; :class:`InvalidValueError` otherwise."""
+    return parse_units(amount, "--amount", positive=True)
+
+
+def plan_funding(w3: Web3, treasury: Contract, sender: str, value: int) -> Funding:
+    """Check a deposit of ``value`` wei from ``sender``: the sender's balance covers it with the gas. Raises
+    :class:`InputError` (nothing is sent)."""
     from web3 import Web3
 
-    value = parse_units(amount, "--amount", positive=True)
     sender = Web3.to_checksum_address(sender)
     balance = int(w3.eth.get_balance(sender))
     if value > balance:

@@ -60,3 +60,10 @@ def test_treasury_fund_dry_run_sends_nothing(cli, dao):
     assert "dry run: nothing was sent" in dry.output
     assert web3.eth.get_balance(treasury) == before
     assert web3.eth.get_transaction_count(accounts[3].address) == nonce
+
+
+def test_treasury_fund_names_a_bad_amount_before_the_keystore_is_opened(cli, tmp_path):
+    refused = cli("treasury", "fund", "--amount", "1.5 ETH", "--keystore", str(tmp_path / "missing.json"), "--yes")
+    assert refused.exit_code == 2
+    assert "--amount: '1.5 ETH' is not a number" in refused.output
+    assert "keystore" not in refused.output

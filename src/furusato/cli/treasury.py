@@ -23,12 +23,13 @@ def treasury_fund(amount: str, deployment: Deployment, sending: Sending) -> None
     `deposit(token, amount)` (a plain token transfer arrives too, but is not recorded as a deposit). The Treasury's
     address is in deployments/<network>.json.
     """
-    from furusato.treasury import fund_treasury, plan_funding
+    from furusato.treasury import fund_treasury, parse_amount, plan_funding
     from furusato.units import format_units
 
+    value = parse_amount(amount)  # a malformed amount is named before the keystore's password is asked
     s = deployment.session
     sender = sending.sender(s)
-    funding = plan_funding(s.w3, s.dao.treasury, sender.address, amount)
+    funding = plan_funding(s.w3, s.dao.treasury, sender.address, value)
     click.echo("\n".join(funding.lines()))
     if sending.dry_run:
         click.echo("dry run: nothing was sent")
