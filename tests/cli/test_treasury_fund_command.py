@@ -67,3 +67,23 @@ def test_treasury_fund_names_a_bad_amount_before_the_keystore_is_opened(cli, tmp
     assert refused.exit_code == 2
     assert "--amount: '1.5 ETH' is not a number" in refused.output
     assert "keystore" not in refused.output
+
+
+def test_treasury_fund_keeps_the_gas_back_where_gas_costs(start_anvil):
+    """On a chain with a base fee (Anvil's default, as a testnet), sending the whole balance is refused: the gas
+    could not be paid. Nothing is sent by the check."""
+    from web3 import HTTPProvider, Web3
+
+    from furusato.errors import InputError
+    from furusato.treasury import plan_funding
+
+    w3 = Web3(HTTPProvider(start_anvil()))
+    sender = Web3.to_checksum_address("0x" + "ab" * 20)
+    w3.provider.make_request("anvil_setBalance", [sender, hex(ETHER)])
+    treasury = w3.eth.contract(address=Web3.to_checksum_address("0x" + "cd" * 20), abi=[])
+    with pytest.raises(InputError, match=r"leaves too little of .*'s 1 ETH for the gas \(up to 0\.0000"):
+        plan_funding(w3, treasury, sender, ETHER)
+    funding = plan_funding(w3, treasury, sender, ETHER // 2)
+    assert 0 < funding.max_gas_cost < ETHER // 1000
+    assert funding.sender_balance == ETHER
+    assert w3.eth.get_transaction_count(sender) == 0
