@@ -60,6 +60,66 @@ def read_password(password_file: Path | None, prompt: str) -> str:
         raise AccountError("a keystore password is needed: pass --password-file or run on a terminal") from exc
 
 
+#: The shortest password a new keystore accepts: the file is only as safe as the password that encrypts it.
+MIN_PASSWORD_LENGTH = 8
+
+
+def read_new_password(password_file: Path | None) -> str:
+    """The password for a new keystore: from ``password_file`` or ``FURUSATO_PASSWORD_FILE`` (unattended runs), else
+    asked twice on the terminal. Refuses one shorter than :data:`MIN_PASSWORD_LENGTH` and two entries that differ."""
+    if password_file is not None or os.environ.get("FURUSATO_PASSWORD_FILE"):
+        password = read_password(password_file, "")
+        where = f"the password file {password_file or os.environ['FURUSATO_PASSWORD_FILE']}"
+    else:
+        password = read_password(None, "new keystore password: ")
+        if read_password(None, "the same password again: ") != password:
+            raise AccountError("the two passwords differ: nothing was written, run the command again")
+        where = "the password"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"{where} is {len(password)} characters long: a keystore password needs at least {MIN_PASSWORD_LENGTH} "
+            "(the keystore file is only as safe as its password)"
+        )
+    return password
+
+
+def check_new_keystore(path: Path) -> Path:
+    """Refuse ``path`` for a new keystore if it exists or its folder does not; return the folder."""
+    if path.exists() or path.is_symlink():
+        raise AccountError(f"{path} already exists: a keystore is never overwritten (its key would be lost); "
+                           "choose another file name")  # fmt: skip
+    if not path.parent.is_dir():
+        raise AccountError(f"no folder {path.parent} for the keystore {path.name}: create it first")
+    return path.parent
+
+
+def new_keystore(path: Path, password: str) -> str:
+    """Create a new random account and write it to ``path`` as a V3 keystore (scrypt, as geth and Brownie write it),
+    readable by its owner only (0600). Refuses to replace an existing file. Returns the account's address."""
+    import tempfile
+
+    from eth_account import Account
+
+    folder = check_new_keystore(path)
+    account = Account.create()
+    data = json.dumps(Account.encrypt(account.key, password)).encode()
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")  # created 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(tmp, path)  # atomic, and fails if the file appeared meanwhile: never overwrites
+    except FileExistsError as exc:
+        raise AccountError(f"{path} already exists: a keystore is never overwritten; choose another file name") from exc
+    except OSError as exc:
+        raise AccountError(f"cannot write the keystore {path}: {exc.strerror}") from exc
+    finally:
+        os.unlink(tmp)
+    address: str = account.address
+    return address
+
+
 def load_keystore(path: Path, password: str) -> LocalAccount:
     """Decrypt an Ethereum keystore (V3 JSON, as geth, Brownie, Foundry and MetaMask export) into memory."""
     from eth_account import Account

@@ -56,6 +56,14 @@ def require_cancun(w3: Web3, where: str) -> None:
         )
 
 
+def fee_caps(w3: Web3) -> tuple[int, int]:
+    """The (max fee, priority fee) per gas a locally signed transaction offers: twice the latest base fee plus the
+    node's suggested tip (no tip where the base fee is zero, as on a development Anvil)."""
+    base = w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0
+    tip = w3.eth.max_priority_fee if base else 0
+    return 2 * base + tip, tip
+
+
 class Sender(Protocol):
     """An account that can send transactions."""
 
@@ -103,10 +111,7 @@ class LocalKeySender:
             full.setdefault("chainId", w3.eth.chain_id)
             full["nonce"] = self._nonce
             if "gasPrice" not in full and "maxFeePerGas" not in full:
-                base = w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0
-                tip = w3.eth.max_priority_fee if base else 0
-                full["maxPriorityFeePerGas"] = tip
-                full["maxFeePerGas"] = 2 * base + tip
+                full["maxFeePerGas"], full["maxPriorityFeePerGas"] = fee_caps(w3)
             signed = self.account.sign_transaction(full)
             tx_hash = HexBytes(w3.eth.send_raw_transaction(signed.raw_transaction))
             self._nonce += 1

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from furusato import __version__
-from furusato.cli import budget, deploy, governance, member, membership, portal, report, rewards
+from furusato.cli import account, budget, deploy, governance, member, membership, portal, report, rewards, treasury
 from furusato.cli.options import Context
 from furusato.errors import FurusatoError
 
@@ -44,6 +44,6 @@ def main(ctx: click.Context, project: Path | None) -> None:
     ctx.obj = Context(find_project_root(project))
 
 
-for _family in (deploy, rewards, governance, membership, member, budget, report, portal):
+for _family in (account, deploy, treasury, rewards, governance, membership, member, budget, report, portal):
     for _command in _family.COMMANDS:
         main.add_command(_command)
