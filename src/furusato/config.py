@@ -16,7 +16,7 @@ from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_a
 from furusato.constants import MEMBER_KINDS
 from furusato.errors import ConfigError
 from furusato.textio import load_yaml_mapping
-from furusato.units import parse_duration, parse_units
+from furusato.units import format_duration, parse_duration, parse_units
 
 PRESETS = ("local", "town")
 
@@ -344,17 +344,11 @@ def _bounded_duration(section: dict[str, Any], key: str, name: str, low: int, hi
     """``section[key]`` as seconds, refused unless ``low ≤ value ≤ high`` (the message says the bounds and why)."""
     value = parse_duration(_require(section, key, name), f"{name}.{key}")
     if not low <= value <= high:
-        raise ConfigError(f"{name}.{key} is {_span(value)}; it must be between {_span(low)} and {_span(high)} ({why})")
+        raise ConfigError(
+            f"{name}.{key} is {format_duration(value)}; it must be between {format_duration(low)} and "
+            f"{format_duration(high)} ({why})"
+        )
     return value
-
-
-def _span(seconds: int) -> str:
-    """``30 days``, ``1 hour``, ``90 seconds``: the largest whole unit."""
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return "0 seconds"
 
 
 QUORUM_KINDS = ("token", "headcount")

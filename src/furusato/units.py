@@ -85,6 +85,15 @@ def parse_duration(value: Any, field: str) -> int:
 # ------------------------------------------------------------------------------------------------ times
 
 
+def format_duration(seconds: int) -> str:
+    """``30 days``, ``1 hour``, ``90 seconds``: ``seconds`` in the largest unit that divides it."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "0 seconds"
+
+
 def parse_time(
     value: Any, field: str, *, tz: dt.tzinfo = JST, require_zone: bool = False, now: int | None = None,
     base: int | None = None,

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_account import Account
 
 from furusato.errors import ConfigError
 from furusato.proposals import build
-from furusato.proposals.spec import load_spec
+from furusato.proposals.spec import load_spec, public_test_accounts_in, refuse_public_test_accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 ETH = "0x0000000000000000000000000000000000000000"
@@ -115,6 +116,22 @@ BAD = [
         "expected a whole percent from 1 to 100",
     ),
     ({"actions": [{"kind": "governor_setting", "setting": "voting_period", "value": "soon"}]}, "is not a duration"),
+    (
+        {"actions": [{"kind": "governor_setting", "setting": "voting_period", "value": "15 minutes"}]},
+        "voting_period: 15 minutes is outside what the governor accepts (1 hour – 90 days); the proposal would pass",
+    ),
+    (
+        {"actions": [{"kind": "governor_setting", "setting": "quorum_percent", "value": 60}]},
+        "quorum_percent: 60% is outside what the governor accepts (1% – 50%)",
+    ),
+    (
+        {"actions": [{"kind": "governor_setting", "setting": "voting_delay", "value": "31 days"}]},
+        "voting_delay: 31 days is outside what the governor accepts (0 seconds – 30 days)",
+    ),
+    (
+        {"actions": [{"kind": "governor_setting", "setting": "proposal_threshold", "value": "1000000000"}]},
+        "proposal_threshold: 1000000000 tokens is outside what the governor accepts (0 tokens – ",
+    ),
     ({"actions": [{"kind": "call", "target": "treasury", "function": "steal"}]}, "Treasury has no function steal"),
     ({"actions": [{"kind": "call", "target": "treasury", "function": "remaining", "args": [1]}]}, "is a view function"),
     (
@@ -165,6 +182,29 @@ def test_every_bad_spec_gets_its_error(pdao, funded_treasury, good_pay, change, 
         build(data, pdao, source="bad.yaml")
     assert message in str(exc.value)
     assert str(exc.value).startswith("bad.yaml: ")
+
+
+def test_accounts_of_the_public_test_mnemonic_in_a_proposal_are_found(pdao, funded_treasury, good_pay, project):
+    public = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"  # Anvil's account #7
+    town = Account.create().address
+    risky = build({**spec(good_pay), "actions": [
+        {"kind": "set_guardian", "address": public},
+        {"kind": "pay", "to": town, "amount": "0.1"},
+        {"kind": "grant_minter", "account": public},
+        {"kind": "pay", "to": project.address, "amount": "0.1"},  # Anvil's account #6
+    ]}, pdao)  # fmt: skip
+    assert public_test_accounts_in(risky) == [
+        f"actions[0]: {public}",
+        f"actions[2]: {public}",
+        f"actions[3]: {project.address}",
+    ]
+    with pytest.raises(
+        ConfigError, match=r"names accounts of the public test mnemonic .* on 'my-testnet': actions\[0\]"
+    ):
+        refuse_public_test_accounts(risky, "my-testnet")
+    fresh = build({**spec(good_pay), "actions": [{"kind": "pay", "to": town, "amount": "0.1"}]}, pdao)
+    assert public_test_accounts_in(fresh) == []
+    refuse_public_test_accounts(fresh, "my-testnet")
 
 
 def test_an_unquoted_yaml_address_is_restored(pdao, funded_treasury, project, tmp_path):

@@ -45,10 +45,12 @@ def proposal() -> None:
 def proposal_create(spec: Path, deployment: Deployment, sending: Sending) -> None:
     """Validate SPEC (YAML), print its preview and propose it (--dry-run: validate against the chain only)."""
     from furusato.proposals import steps
-    from furusato.proposals.spec import build_file
+    from furusato.proposals.spec import build_file, refuse_public_test_accounts
 
     s = deployment.session
     built = build_file(spec, s.dao)
+    if not s.development:
+        refuse_public_test_accounts(built, s.network)
     sender = sending.approve(s, built.preview(), "Propose this")
     if sender is None:
         return

@@ -30,7 +30,7 @@ from furusato.errors import ConfigError, InputError, SpecActionError
 from furusato.governance import Action
 from furusato.proposals.abi_args import address_arg, coerce, find_function, signature_of
 from furusato.proposals.dao import CONTRACT_ALIASES, Dao
-from furusato.units import format_units, local_time, parse_duration, parse_time, parse_units
+from furusato.units import format_duration, format_units, local_time, parse_duration, parse_time, parse_units
 
 __all__ = [
     "ACTION_KINDS",
@@ -270,7 +270,7 @@ def _setting(ctx: SpecContext, raw: dict[str, Any], _earliest: int) -> BuiltActi
         limit = 2**32 - 1 if setting == "voting_period" else 2**48 - 1
         if seconds > limit:
             raise SpecActionError(f"{setting}: {value!r} is too long")
-        number, shown = seconds, f"{seconds} s"
+        number, shown = seconds, format_duration(seconds)
     elif how == "tokens":
         number = 0 if value in (0, "0") else _amount(value, 18, setting)
         shown = show_amount(number, 18, "tokens")
@@ -278,7 +278,37 @@ def _setting(ctx: SpecContext, raw: dict[str, Any], _earliest: int) -> BuiltActi
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
             raise SpecActionError(f"quorum_percent: expected a whole percent from 1 to 100, got {value!r}")
         number, shown = value, f"{value}%"
+    _check_bounds(ctx, setting, number, shown)
     return _built("governor_setting", ctx.dao.governor, setter, [number], f"governor: set {setting} to {shown}")
+
+
+def _check_bounds(ctx: SpecContext, setting: str, number: int, shown: str) -> None:
+    """RegionGovernor's bounds on what governance may set, read from the chain now: a value outside them would let
+    the proposal pass and then fail to execute."""
+    g = ctx.dao.governor.functions
+    if setting == "voting_delay":
+        low, high = 0, int(g.MAX_VOTING_DELAY().call())
+    elif setting == "voting_period":
+        low = max(int(g.MIN_VOTING_PERIOD().call()), int(g.lateQuorumVoteExtension().call()) + 1)
+        high = int(g.MAX_VOTING_PERIOD().call())
+    elif setting == "quorum_percent":
+        low, high = int(g.MIN_QUORUM_NUMERATOR().call()), int(g.MAX_QUORUM_NUMERATOR().call())
+    elif setting == "late_quorum_extension":
+        low, high = 0, int(g.votingPeriod().call()) - 1
+    else:  # proposal_threshold: a share of the supply when it is set (today's supply stands in for it)
+        supply = int(ctx.dao.token.functions.totalSupply().call())
+        low, high = 0, supply * int(g.MAX_THRESHOLD_PERCENT().call()) // 100
+    if not low <= number <= high:
+        if setting == "quorum_percent":
+            bounds = f"{low}% – {high}%"
+        elif setting == "proposal_threshold":
+            bounds = f"{show_amount(low, 18, 'tokens')} – {show_amount(high, 18, 'tokens')}"
+        else:
+            bounds = f"{format_duration(low)} – {format_duration(high)}"
+        raise SpecActionError(
+            f"{setting}: {shown} is outside what the governor accepts ({bounds}); the proposal would pass and "
+            "then fail to execute"
+        )
 
 
 def _guardian(ctx: SpecContext, raw: dict[str, Any], _earliest: int) -> BuiltAction:

@@ -32,6 +32,8 @@ from typing import Any
 from web3 import Web3
 from web3.types import TxParams
 
+from furusato.abi import to_checksum_address
+from furusato.accounts import PUBLIC_TEST_MNEMONIC, public_test_addresses
 from furusato.errors import ConfigError, SpecActionError
 from furusato.governance import Proposal
 from furusato.proposals.actions import BuiltAction, SpecContext, build_action, check_balances
@@ -115,6 +117,31 @@ def build(
     assert isinstance(body, str)
     proposal = Proposal(tuple(b.action for b in built), describe(title, body))
     return BuiltProposal(title.strip(), proposal, tuple(built), tuple(ctx.warnings))
+
+
+def public_test_accounts_in(built: BuiltProposal) -> list[str]:
+    """Every account of the public test mnemonic an action names — as its target or as an address argument
+    (every 32-byte word of the calldata holding one) — as ``actions[i]: 0x…`` lines."""
+    public = public_test_addresses()
+    found = []
+    for i, b in enumerate(built.actions):
+        words = [b.action.calldata[4 + k : 4 + k + 32] for k in range(0, len(b.action.calldata) - 4, 32)]
+        named = [b.action.target] + ["0x" + w[12:].hex() for w in words if len(w) == 32 and not any(w[:12])]
+        found += [f"actions[{i}]: {to_checksum_address(a)}" for a in dict.fromkeys(x.lower() for x in named)
+                  if a in public]  # fmt: skip
+    return found
+
+
+def refuse_public_test_accounts(built: BuiltProposal, network: str) -> None:
+    """On a network other than development, refuse a proposal that hands power, tokens or ETH to an account of the
+    public test mnemonic (its private key is published: anyone could use what the proposal gives it)."""
+    found = public_test_accounts_in(built)
+    if found:
+        raise ConfigError(
+            f"the proposal names accounts of the public test mnemonic ('{PUBLIC_TEST_MNEMONIC}'), whose private "
+            f"keys are published, on '{network}': {'; '.join(found)}. Anyone could act as them: put the town's own "
+            "addresses in the spec."
+        )
 
 
 def build_file(path: Path, dao: Dao) -> BuiltProposal:
