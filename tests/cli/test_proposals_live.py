@@ -70,7 +70,7 @@ def test_governance_commands_on_a_live_network_with_keystores(live_network):
     assert "is a live network: name a keystore" in needs.stderr
 
     spec = live_network.tmp / "spec.yaml"
-    action = {"kind": "governor_setting", "setting": "voting_period", "value": "20 minutes"}
+    action = {"kind": "governor_setting", "setting": "voting_period", "value": "2 hours"}
     spec.write_text(yaml.safe_dump({"title": "ライブ", "description": "live", "actions": [action]}, allow_unicode=True))
     keystore = ["--keystore", str(ks), "--password-file", str(pw)]
     early = gov(live_network, "proposal", "create", str(spec), *net, *keystore, "--yes")

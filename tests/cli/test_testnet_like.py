@@ -49,7 +49,7 @@ def test_deploy_propose_vote_queue_on_a_chain_with_a_block_time(testnet_like):
     assert read_record(records / "furusato-live.json").complete
 
     spec = live.tmp / "spec.yaml"
-    action = {"kind": "governor_setting", "setting": "voting_period", "value": "20 minutes"}
+    action = {"kind": "governor_setting", "setting": "voting_period", "value": "2 hours"}
     spec.write_text(yaml.safe_dump({"title": "ブロック時間", "description": "d", "actions": [action]},
                                    allow_unicode=True), encoding="utf-8")  # fmt: skip
     jump(live, 2)
