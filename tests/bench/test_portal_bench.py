@@ -19,8 +19,9 @@ def _bench(tmp_path: Path, lines: list[str]) -> Bench:
 def test_proposals_page_time(tmp_path: Path) -> None:
     lines: list[str] = []
     results = bench_portal_page(_bench(tmp_path, lines), proposals=6, requests=5)
-    assert set(results) == {"time.portal.proposals_page"}
+    assert set(results) == {"time.portal.proposals_page", "time.portal.proposals_page_new_block"}
     assert 0 < results["time.portal.proposals_page"] < 30
+    assert 0 < results["time.portal.proposals_page_new_block"] < 30
     assert "6 proposals" in lines[-1]
 
 

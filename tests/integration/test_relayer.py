@@ -1,7 +1,8 @@
-"""The gasless-voting relayer over real HTTP (urllib) against Anvil: ballots signed with eth-account from the full
-typed-data JSON a wallet receives are accepted and mined; replays, other chains, contracts and proposals,
-malformed or oversized bodies, and spending past the daily gas cap are refused; it survives a node restart.
-`furusato relayer batch` is tested in tests/cli/test_relayer_commands.py."""
+"""The gasless-voting relayer over real HTTP (urllib) against Anvil, through the portal's relayer endpoints (`/relay`,
+`/ballot`, `/delegation`, `/health`: what `furusato relayer serve` and `furusato portal serve` serve): ballots signed
+with eth-account from the full typed-data JSON a wallet receives are accepted and mined; replays, other chains,
+contracts and proposals, malformed or oversized bodies, and spending past the daily gas cap are refused; it survives
+a node restart. `furusato relayer batch` is tested in tests/cli/test_relayer_commands.py."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ from furusato.chain import UnlockedSender, transact
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, Support, call_action
+from furusato.portal import create_app
+from furusato.portal.server import Running, start_in_thread
 from furusato.proposals import load_dao
-from furusato.relayer import Relayer, RelayerSettings, make_server, start_in_thread
+from furusato.relayer import Relayer, RelayerSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 10**18
@@ -49,10 +52,9 @@ def post(url: str, body: Any, path: str = "/relay") -> tuple[int, dict[str, Any]
         return exc.code, json.loads(exc.read())
 
 
-def serve(relayer: Relayer) -> tuple[str, Any]:
-    server = make_server(relayer, "127.0.0.1", 0)
-    start_in_thread(server)
-    return server.url, server
+def serve(relayer: Relayer) -> tuple[str, Running]:
+    running = start_in_thread(create_app(relayer.dao, relayer))
+    return running.url, running
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
@@ -68,8 +70,7 @@ def relayer(pdao: Any, tmp_path: Path) -> Relayer:
 def url(relayer: Relayer) -> Any:
     address, server = serve(relayer)
     yield address
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 # ------------------------------------------------------------------------------------------------ accepted
@@ -191,9 +192,8 @@ def test_the_daily_gas_cap_is_enforced(pdao, active, voters, relayer, tmp_path):
         status, body = post(address, wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[0].address),
                                                  voters[0]))  # fmt: skip
     finally:
-        server.shutdown()
-        server.server_close()
-    assert status == 429
+        server.stop()
+    assert status == 429, body
     assert "daily gas cap reached: 0 of 10,000 gas spent on" in body["error"]
 
 
@@ -281,7 +281,6 @@ def test_the_relayer_survives_a_node_restart(tmp_path):
             assert d.governor.functions.hasVoted(pid, voters[0].address).call()
             assert d.governor.functions.hasVoted(pid, voters[1].address).call()
         finally:
-            server.shutdown()
-            server.server_close()
+            server.stop()
     finally:
         node.stop()

@@ -35,7 +35,7 @@ from furusato.governance import Support
 from furusato.portal.i18n import MESSAGES, pick_lang, t
 from furusato.portal.markdown import render_markdown
 from furusato.portal.views import Reader
-from furusato.proposals.dao import Dao
+from furusato.proposals.dao import Dao, own_connection
 from furusato.relayer.core import DEFAULT_MAX_BODY, Relayer
 
 __all__ = ["CSP", "PortalSettings", "create_app"]
@@ -121,6 +121,7 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
     settings = settings or PortalSettings()
     if relayer is not None:
         settings.max_body = relayer.settings.max_body
+    dao = own_connection(dao) if relayer is None else relayer.dao  # the chain id asked once, not before each call
     reader = Reader(dao, settings.tz)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -284,13 +285,15 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
     async def body_of(request: Request) -> Any:
         limit = settings.max_body
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            raise SignatureRejected(f"body larger than the limit of {limit} bytes", 413)
+        if length is not None and not length.isdigit():
+            raise SignatureRejected(f"bad Content-Length {length!r}")
+        if length is not None and int(length) > limit:
+            raise SignatureRejected(f"body of {length} bytes exceeds the limit of {limit}", 413)
         data = b""
-        async for chunk in request.stream():
+        async for chunk in request.stream():  # a body without a length (chunked) is capped as it arrives
             data += chunk
             if len(data) > limit:
-                raise SignatureRejected(f"body larger than the limit of {limit} bytes", 413)
+                raise SignatureRejected(f"body exceeds the limit of {limit} bytes", 413)
         try:
             return json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -308,6 +311,10 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
             return _error(503, str(exc))
         except FurusatoError as exc:
             return _error(400, str(exc))
+        except Exception as exc:  # answer every request in JSON; the service keeps running
+            if relayer is not None:
+                relayer.log(f"internal error on {request.url.path}: {type(exc).__name__}: {exc}")
+            return _error(500, f"internal error: {type(exc).__name__}: {exc}")
         return JSONResponse(result)
 
     def _vote_text(lang: str, pid: int, support: Support, reason: str, key: str) -> str:
@@ -448,7 +455,17 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                                      allow_headers=["content-type"]))  # fmt: skip
-    app = Starlette(routes=routes, middleware=middleware)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """Unknown endpoints and methods: JSON for the API and the relayer's endpoints, text for pages."""
+        status = int(getattr(exc, "status_code", 500))
+        path = request.url.path
+        if request.method == "GET" and not path.startswith("/api/") and path not in ("/relay", "/ballot", "/delegation",
+                                                                                     "/health"):  # fmt: skip
+            return PlainTextResponse(str(getattr(exc, "detail", "")), status_code=status)
+        return _error(status, f"no such endpoint: {request.method} {request.url.path}")
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: http_error, 405: http_error})
     app.state.reader = reader
     app.state.relayer = relayer
     return app
