@@ -238,11 +238,17 @@ class Check:
     at the snapshot) and checks the rest."""
 
     kind: str
-    reads: list[ContractFunction]
+    make_reads: Callable[[], list[ContractFunction]]
     call: ContractFunction | None
     finish: Callable[[list[Any], int], Verified]
     needed: list[ContractFunction]
     accept: Callable[[list[Any], int], Verified]
+
+    @property
+    def reads(self) -> list[ContractFunction]:
+        """The reads :attr:`finish` takes (built when asked for: a relayer whose simulation passed never needs
+        them)."""
+        return self.make_reads()
 
 
 def verify(
@@ -291,7 +297,7 @@ def prepare(
         def accepted(_values: list[Any], now: int) -> Verified:
             return delegation([nonce], now)
 
-        return Check("Delegation", [dao.token.functions.nonces(signer)], call, delegation, [], accepted)
+        return Check("Delegation", lambda: [dao.token.functions.nonces(signer)], call, delegation, [], accepted)
     owner, spender = _address(message, "owner"), _address(message, "spender")
     value, nonce, deadline = _uint(message, "value"), _uint(message, "nonce"), _uint(message, "deadline")
     if signer != owner:
@@ -304,7 +310,7 @@ def prepare(
         details = {"spender": spender, "value": value, "deadline": local_time(deadline, tz)}
         return Verified("Permit", signer, nonce, signature, None, details)
 
-    return Check("Permit", [dao.token.functions.nonces(owner)], None, permit, [], permit)
+    return Check("Permit", lambda: [dao.token.functions.nonces(owner)], None, permit, [], permit)
 
 
 def _value(value: Any, what: str) -> int:
@@ -358,7 +364,10 @@ def _prepare_ballot(
     else:
         call = g.castVoteBySig(pid, support, voter, signature)
     # getPastVotes reverts while the snapshot is ahead: finish() refuses a pending proposal before looking at it.
-    reads = [g.state(pid), g.hasVoted(pid, voter), g.nonces(voter), dao.token.functions.getPastVotes(voter, snapshot)]
+    power = [dao.token.functions.getPastVotes(voter, snapshot)]
+
+    def reads() -> list[ContractFunction]:
+        return [g.state(pid), g.hasVoted(pid, voter), g.nonces(voter), *power]
 
     def ballot(values: list[Any], now: int) -> Verified:
         state = ProposalState(_value(values[0], "state"))
@@ -385,4 +394,4 @@ def _prepare_ballot(
             out["reason"] = message["reason"]
         return Verified("Ballot", signer, nonce, signature, call, out)
 
-    return Check("Ballot", reads, call, ballot, reads[3:], accepted)
+    return Check("Ballot", reads, call, ballot, power, accepted)

@@ -2,14 +2,19 @@
 raw signed sends in the same run, and the size of the JS + CSS the portal ships.
 
 ``time.portal.proposals_page``: median seconds of ``GET /`` over ``requests`` requests with ``proposals`` proposals
-(statuses are read once per block), ``time.portal.proposals_page_new_block`` the same with a block mined before each
-request (every status read again);
-``rate.portal.ballots_per_s``: ballots per second through ``POST /api/proposals/<id>/ballot`` (typed data built by
-the server) + ``POST /api/relay`` from ``clients`` members' browsers (kept-alive connections, each signing its
-ballot), first request to the last ballot included in a block; ``rate.web3.send_per_s``: the node's own rate for
-raw signed transactions on the same chain (signed beforehand, sent one by one on one kept-alive connection, until
-the last is included); ``ratio.portal.ballots_vs_raw``;
-``size.portal.assets_kb``. Development chains only (moves the clock). The lead wires these into the suite.
+(statuses are read once per block); ``time.portal.proposals_page_new_block``: the same with a block mined before
+each request (every status read again).
+
+The rates are measured from the same chain state (Anvil snapshots: its cost per block grows with the chain's
+height, so a later run would be slower). ``rate.portal.ballots_per_s``: ballots per second through
+``POST /api/proposals/<id>/ballot`` (typed data built by the server) + ``POST /api/relay`` from ``clients``
+members' browsers (kept-alive connections, each signing its ballot), first request to the last ballot included in a
+block; ``rate.web3.send_per_s``: the node's own rate for raw signed transactions (signed beforehand, sent one by one
+on one kept-alive connection, until the last is included); ``ratio.portal.ballots_vs_raw``;
+``rate.web3.ballot_send_per_s``: the same ballots sent as raw relay transactions signed beforehand (the node's
+ceiling for ballots, no checks and no simulation) and ``ratio.portal.ballots_vs_raw_ballots``.
+
+``size.portal.assets_kb``. Development chains only (moves the clock, takes snapshots).
 """
 
 from __future__ import annotations
@@ -31,10 +36,11 @@ from eth_account.messages import encode_typed_data
 from web3 import Web3
 from web3.types import RPCEndpoint
 
+from furusato.ballots import export_vote
 from furusato.bench.context import TOKEN, Bench
 from furusato.chain import advance_time, rpc_batch, send_eth, transact
 from furusato.constants import ETH
-from furusato.governance import Proposal, call_action
+from furusato.governance import Proposal, Support, call_action
 from furusato.proposals.dao import Dao
 from furusato.relayer.core import Relayer, RelayerSettings
 from furusato.session import session_over
@@ -197,6 +203,8 @@ def bench_portal_ballots(b: Bench, *, ballots: int = 200, clients: int = 4) -> d
     log_path.unlink(missing_ok=True)
     settings = RelayerSettings(log_path=log_path, daily_gas_cap=10**12, per_client_per_minute=0, per_signer_per_hour=0)
     relayer = Relayer(dao, actors.relayer, settings, log=lambda _l: None)
+    # Anvil's cost per block grows with the chain's height: the three runs start from the same chain (snapshots).
+    before = _snapshot(w3)
     with serving(dao, relayer) as url:
         local = threading.local()
 
@@ -221,14 +229,59 @@ def bench_portal_ballots(b: Bench, *, ballots: int = 200, clients: int = 4) -> d
     ):
         raise RuntimeError("portal bench: not every relayed ballot counted")
     rate = ballots / elapsed
+    _revert(w3, before)
+    before = _snapshot(w3)
+    raw_ballots = _raw_ballot_rate(b, dao, pid, voters)
+    _revert(w3, before)
     raw = _raw_send_rate(b, ballots)
     b.log(f"  portal: {ballots} gasless ballots in {elapsed:.2f} s ({rate:.1f}/s); raw sends {raw:.1f}/s "
-          f"(ratio {rate / raw:.2f})")  # fmt: skip
+          f"(ratio {rate / raw:.2f}); the same ballots as raw signed relay transactions {raw_ballots:.1f}/s "
+          f"(ratio {rate / raw_ballots:.2f})")  # fmt: skip
     return {
         "rate.portal.ballots_per_s": round(rate, 2),
         "rate.web3.send_per_s": round(raw, 2),
         "ratio.portal.ballots_vs_raw": round(rate / raw, 3),
+        "rate.web3.ballot_send_per_s": round(raw_ballots, 2),
+        "ratio.portal.ballots_vs_raw_ballots": round(rate / raw_ballots, 3),
     }
+
+
+def _snapshot(w3: Web3) -> str:
+    return str(w3.provider.make_request(RPCEndpoint("evm_snapshot"), [])["result"])
+
+
+def _revert(w3: Web3, snapshot: str) -> None:
+    if w3.provider.make_request(RPCEndpoint("evm_revert"), [snapshot]).get("result") is not True:
+        raise RuntimeError("portal bench: the chain could not go back to its snapshot")
+
+
+def _raw_ballot_rate(b: Bench, dao: Dao, pid: int, voters: list[Any]) -> float:
+    """The node's own rate for what the relayer sends: one ballot per voter (with the same reason), relayed as
+    ``castVoteWithReasonAndParamsBySig`` transactions signed beforehand by a funded sponsor key (fixed gas and
+    nonces), sent raw one by one on one kept-alive connection, until the last is included. No checks, no
+    simulation: the ceiling the relayer's own work is measured against."""
+    w3 = b.w3
+    sponsor = Account.from_key(Web3.keccak(text="bench-portal-raw-sponsor"))
+    send_eth(w3, b.actors.deployer, sponsor.address, 10 * TOKEN, "fund the raw-ballot bench")
+    nonce = w3.eth.get_transaction_count(sponsor.address)
+    chain_id, price = int(w3.eth.chain_id), int(w3.eth.gas_price)
+    raws = []
+    for i, voter in enumerate(voters):
+        typed = export_vote(dao, pid, Support.For, voter.address, "bench")
+        signature = Account.sign_message(encode_typed_data(full_message=typed), private_key=voter.key).signature
+        args = [pid, int(Support.For), voter.address, "bench", b"", bytes(signature)]
+        data = dao.governor.encode_abi("castVoteWithReasonAndParamsBySig", args=args)
+        tx = {"to": dao.governor.address, "data": data, "value": 0, "gas": 300_000, "gasPrice": price,
+              "nonce": nonce + i, "chainId": chain_id}  # fmt: skip
+        raws.append("0x" + sponsor.sign_transaction(tx).raw_transaction.hex())
+    send = w3.provider.make_request
+    start = time.perf_counter()
+    hashes = [str(send(RPCEndpoint("eth_sendRawTransaction"), [raw])["result"]) for raw in raws]
+    receipts = _included(w3, hashes)
+    elapsed = time.perf_counter() - start
+    if any(int(r["status"], 16) != 1 for r in receipts):
+        raise RuntimeError("portal bench: a raw relay transaction failed")
+    return len(voters) / elapsed
 
 
 BENCHES: dict[str, Callable[..., dict[str, float]]] = {

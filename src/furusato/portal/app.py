@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -333,40 +334,44 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
             raise SignatureRejected("reason: expected text")
         return pid, _address(payload.get("voter"), "voter"), _support(payload.get("support")), reason.strip()
 
-    async def api_ballot(request: Request) -> Response:
-        """
+    def vote_endpoint(make: Callable[[int, str, Support, str], dict[str, Any]], explain: str, doc: str) -> Any:
+        """A POST endpoint that takes ``{"voter", "support", "reason"}`` for a proposal and answers what ``make``
+        builds for the wallet, with the plain-language ``explain`` text of the vote."""
+
+        async def endpoint(request: Request) -> Response:
+            lang = lang_of(request)
+
+            def build(payload: Any) -> dict[str, Any]:
+                pid, voter, support, reason = _vote_args(request, payload)
+                return {**make(pid, voter, support, reason), "explanation": _vote_text(lang, pid, support, reason,
+                                                                                      explain)}  # fmt: skip
+
+            return await guarded(request, build)
+
+        endpoint.__doc__ = doc
+        return endpoint
+
+    def ballot_of(pid: int, voter: str, support: Support, reason: str) -> dict[str, Any]:
+        return {"typedData": ballots.export_vote(dao, pid, support, voter, reason)}
+
+    def vote_tx_of(pid: int, voter: str, support: Support, reason: str) -> dict[str, Any]:
+        g = dao.governor
+        data = (g.encode_abi("castVoteWithReason", args=[pid, int(support), reason]) if reason
+                else g.encode_abi("castVote", args=[pid, int(support)]))  # fmt: skip
+        return {"tx": {"from": voter, "to": g.address, "data": data, "value": "0x0", "chainId": hex(reader.chain_id)}}
+
+    api_ballot = vote_endpoint(ballot_of, "vote.explain.gasless", """
         summary: The typed data of a gasless vote for the wallet (ExtendedBallot with a reason, Ballot without).
         requestBody: {description: '{"voter": "0x…", "support": 0|1|2, "reason": "…"}'}
         responses:
           200: {description: '{"typedData": …, "explanation": "…"}'}
-        """
-        lang = lang_of(request)
-
-        def build(payload: Any) -> dict[str, Any]:
-            pid, voter, support, reason = _vote_args(request, payload)
-            typed = ballots.export_vote(dao, pid, support, voter, reason)
-            return {"typedData": typed, "explanation": _vote_text(lang, pid, support, reason, "vote.explain.gasless")}
-
-        return await guarded(request, build)
-
-    async def api_vote_tx(request: Request) -> Response:
-        """
+        """)  # fmt: skip
+    api_vote_tx = vote_endpoint(vote_tx_of, "vote.explain.direct", """
         summary: The transaction of a direct vote (castVote / castVoteWithReason) for eth_sendTransaction.
         requestBody: {description: '{"voter": "0x…", "support": 0|1|2, "reason": "…"}'}
         responses:
           200: {description: '{"tx": {"from", "to", "data", "value", "chainId"}, "explanation": "…"}'}
-        """
-        lang = lang_of(request)
-
-        def build(payload: Any) -> dict[str, Any]:
-            pid, voter, support, reason = _vote_args(request, payload)
-            g = dao.governor
-            data = (g.encode_abi("castVoteWithReason", args=[pid, int(support), reason]) if reason
-                    else g.encode_abi("castVote", args=[pid, int(support)]))  # fmt: skip
-            tx = {"from": voter, "to": g.address, "data": data, "value": "0x0", "chainId": hex(reader.chain_id)}
-            return {"tx": tx, "explanation": _vote_text(lang, pid, support, reason, "vote.explain.direct")}
-
-        return await guarded(request, build)
+        """)  # fmt: skip
 
     async def api_delegation(request: Request) -> Response:
         """
