@@ -24,6 +24,7 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
 from furusato import eip712
+from furusato.chain import Calls, rpc_batch
 from furusato.errors import ChainError, InputError, SignatureRejected
 from furusato.governance import ProposalState, Support
 from furusato.proposals.dao import Dao
@@ -50,7 +51,7 @@ def _wallet_form(typed: dict[str, Any]) -> dict[str, Any]:
 def export_ballot(dao: Dao, proposal_id: int, support: Support, voter: str) -> dict[str, Any]:
     """Typed data of a vote by ``voter`` on ``proposal_id``, with the voter's current governor nonce."""
     voter = Web3.to_checksum_address(voter)
-    nonce = int(dao.governor.functions.nonces(voter).call())
+    nonce = _nonce_of(dao, dao.governor, voter)
     return _wallet_form(eip712.ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce))
 
 
@@ -63,21 +64,41 @@ def export_vote(dao: Dao, proposal_id: int, support: Support, voter: str, reason
     if len(reason.encode("utf-8")) > MAX_REASON_BYTES:
         raise InputError(f"the reason is longer than {MAX_REASON_BYTES} bytes: shorten it")
     voter = Web3.to_checksum_address(voter)
-    nonce = int(dao.governor.functions.nonces(voter).call())
+    nonce = _nonce_of(dao, dao.governor, voter)
     return _wallet_form(eip712.extended_ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce, reason))
+
+
+def _nonce_of(dao: Dao, contract: Contract, owner: str) -> int:
+    """``contract.nonces(owner)``, read without web3.py's per-call machinery where the connection allows (the portal
+    builds a ballot per request): the call's encoding is kept per deployment."""
+    provider = getattr(dao.w3, "provider", None)
+    if provider is None:  # the lean read-only client
+        return int(contract.functions.nonces(owner).call())
+    key = ("calls", contract.address)
+    calls = dao.memo.get(key)
+    if calls is None:
+        calls = dao.memo[key] = Calls(contract.address, contract.abi)
+    (answer,) = rpc_batch(dao.w3, [calls.request("nonces", owner)])
+    return int(calls.decode("nonces", 1, answer))
 
 
 def _governor_domain(dao: Dao) -> dict[str, Any]:
     """The governor's EIP-712 domain: a deployment's chain id and domains never change, so both are read once."""
+    return _domain(dao, dao.governor, _chain_id(dao))
+
+
+def _chain_id(dao: Dao) -> int:
+    """The deployment's chain id (it never changes: read once)."""
     if "chainId" not in dao.memo:
         dao.memo["chainId"] = int(dao.w3.eth.chain_id)
-    return _domain(dao, dao.governor, dao.memo["chainId"])
+    return int(dao.memo["chainId"])
 
 
 def export_delegation(dao: Dao, delegator: str, delegatee: str, expiry: int) -> dict[str, Any]:
     """Typed data of ``delegator`` delegating to ``delegatee`` (nonce: the delegator's token nonce)."""
-    nonce = int(dao.token.functions.nonces(Web3.to_checksum_address(delegator)).call())
-    typed = eip712.delegation(eip712.domain_of(dao.token), Web3.to_checksum_address(delegatee), nonce, expiry)
+    nonce = _nonce_of(dao, dao.token, Web3.to_checksum_address(delegator))
+    typed = eip712.delegation(_domain(dao, dao.token, _chain_id(dao)), Web3.to_checksum_address(delegatee), nonce,
+                              expiry)  # fmt: skip
     return _wallet_form(typed)
 
 

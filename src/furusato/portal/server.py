@@ -16,7 +16,7 @@ __all__ = ["Running", "serve", "start_in_thread"]
 def _bind(host: str, port: int) -> tuple[socket.socket, str]:
     """A listening socket on ``host:port`` (port 0: a free one) and its URL."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets TCP_NODELAY only then
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)
