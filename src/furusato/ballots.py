@@ -256,7 +256,7 @@ class Check:
     ``accept(values, now)`` is the shorter judgement for a caller whose simulation of ``call`` succeeded (which the
     contracts allow only for an active proposal, a voter who has not voted and a signature with the signer's
     current nonce): it takes the values of ``needed`` only (what a successful call does not prove: a voter's power
-    at the snapshot) and checks the rest."""
+    at the snapshot, and the snapshot itself, remembered per proposal and checked in the same round trip)."""
 
     kind: str
     make_reads: Callable[[], list[ContractFunction]]
@@ -287,8 +287,8 @@ def _read(fn: ContractFunction) -> Any:
 
     try:
         return fn.call()
-    except (ContractLogicError, ChainError) as exc:  # a read that reverts: finish() judges it
-        return exc
+    except (ContractLogicError, ChainError, ValueError) as exc:  # a read that reverts (Brownie's provider raises a
+        return exc  # ValueError): finish() judges it
 
 
 def prepare(
@@ -384,17 +384,29 @@ def _prepare_ballot(
         call = g.castVoteWithReasonAndParamsBySig(pid, support, voter, reason, b"", signature)
     else:
         call = g.castVoteBySig(pid, support, voter, signature)
-    # getPastVotes reverts while the snapshot is ahead: finish() refuses a pending proposal before looking at it.
-    power = [dao.token.functions.getPastVotes(voter, snapshot)]
+    # The remembered snapshot is checked in the same round trip (a test chain that went back to a snapshot, a reorg:
+    # a proposal id could come back with another one). getPastVotes reverts while the snapshot is ahead: finish()
+    # refuses a pending proposal before looking at it.
+    needed = [dao.token.functions.getPastVotes(voter, snapshot), g.proposalSnapshot(pid)]
 
     def reads() -> list[ContractFunction]:
-        return [g.state(pid), g.hasVoted(pid, voter), g.nonces(voter), *power]
+        return [g.state(pid), g.hasVoted(pid, voter), g.nonces(voter), *needed]
+
+    def current_snapshot(value: Any) -> int:
+        actual = _value(value, "proposalSnapshot")
+        if actual != snapshot:
+            dao.memo.pop(("proposalSnapshot", dao.governor.address, pid), None)
+            if actual == 0:
+                raise SignatureRejected(f"unknown proposal {pid} on the governor {dao.governor.address}", 404)
+            dao.memo[("proposalSnapshot", dao.governor.address, pid)] = actual
+        return actual
 
     def ballot(values: list[Any], now: int) -> Verified:
+        actual = current_snapshot(values[4])
         state = ProposalState(_value(values[0], "state"))
         if state == ProposalState.Pending:
             raise SignatureRejected(
-                f"proposal {pid} is not active yet: voting starts {local_time(snapshot + 1, tz)}", 409
+                f"proposal {pid} is not active yet: voting starts {local_time(actual + 1, tz)}", 409
             )
         if state != ProposalState.Active:
             deadline = int(g.proposalDeadline(pid).call())
@@ -407,12 +419,16 @@ def _prepare_ballot(
         return accepted(values[3:], now)
 
     def accepted(values: list[Any], _now: int) -> Verified:
-        power = _value(values[0], "getPastVotes")
+        actual = current_snapshot(values[1])
+        if actual == snapshot:
+            power = _value(values[0], "getPastVotes")
+        else:  # read at the remembered snapshot, which was not the proposal's: read again at the right one
+            power = int(dao.token.functions.getPastVotes(voter, actual).call())
         if power == 0:
-            raise SignatureRejected(f"{voter} had no voting power at the snapshot ({local_time(snapshot, tz)})")
+            raise SignatureRejected(f"{voter} had no voting power at the snapshot ({local_time(actual, tz)})")
         out = {**details, "votes": power}
         if typed["primaryType"] == "ExtendedBallot":
             out["reason"] = message["reason"]
         return Verified("Ballot", signer, nonce, signature, call, out)
 
-    return Check("Ballot", reads, call, ballot, power, accepted)
+    return Check("Ballot", reads, call, ballot, needed, accepted)

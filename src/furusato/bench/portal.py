@@ -138,9 +138,7 @@ def _included(w3: Web3, hashes: list[str], timeout: float = 300) -> list[dict[st
 
 def _raw_send_rate(b: Bench, count: int) -> float:
     """Raw signed sends per second, the node's own rate: ``count`` ETH transfers signed locally beforehand (fixed
-    gas and nonces), each sent with ``eth_sendRawTransaction`` on one kept-alive connection with no client-side
-    processing (the provider's ``make_request``), timed until the last is included in a block (receipts polled in
-    batches)."""
+    gas and nonces), sent as :func:`_raw_rate` sends them."""
     w3 = b.w3
     sender = Account.from_key(Web3.keccak(text="bench-portal-raw-sender"))
     send_eth(w3, b.actors.deployer, sender.address, 10 * TOKEN, "fund the raw-send bench")
@@ -160,14 +158,21 @@ def _raw_send_rate(b: Bench, count: int) -> float:
         ).raw_transaction.hex()
         for i in range(count)
     ]
+    return _raw_rate(w3, raws, "transfer")
+
+
+def _raw_rate(w3: Web3, raws: list[str], what: str) -> float:
+    """Transactions per second: ``raws`` (signed, 0x-hex) sent with ``eth_sendRawTransaction`` one by one on one
+    kept-alive connection with no client-side processing (the provider's ``make_request``), until the last is
+    included in a block; each must succeed."""
     send = w3.provider.make_request
     start = time.perf_counter()
     hashes = [str(send(RPCEndpoint("eth_sendRawTransaction"), [raw])["result"]) for raw in raws]
     receipts = _included(w3, hashes)
     elapsed = time.perf_counter() - start
     if any(int(r["status"], 16) != 1 for r in receipts):
-        raise RuntimeError("portal bench: a raw transfer failed")
-    return count / elapsed
+        raise RuntimeError(f"portal bench: a raw {what} failed")
+    return len(raws) / elapsed
 
 
 class _Client:
@@ -270,8 +275,8 @@ def _revert(w3: Web3, snapshot: str) -> None:
 def _raw_ballot_rate(b: Bench, dao: Dao, pid: int, voters: list[Any]) -> float:
     """The node's own rate for what the relayer sends: one ballot per voter (with the same reason), relayed as
     ``castVoteWithReasonAndParamsBySig`` transactions signed beforehand by a funded sponsor key (fixed gas and
-    nonces), sent raw one by one on one kept-alive connection, until the last is included. No checks, no
-    simulation: the ceiling the relayer's own work is measured against."""
+    nonces), sent as :func:`_raw_rate` sends them. No checks, no simulation: the ceiling the relayer's own work is
+    measured against."""
     w3 = b.w3
     sponsor = Account.from_key(Web3.keccak(text="bench-portal-raw-sponsor"))
     send_eth(w3, b.actors.deployer, sponsor.address, 10 * TOKEN, "fund the raw-ballot bench")
@@ -286,14 +291,7 @@ def _raw_ballot_rate(b: Bench, dao: Dao, pid: int, voters: list[Any]) -> float:
         tx = {"to": dao.governor.address, "data": data, "value": 0, "gas": 300_000, "gasPrice": price,
               "nonce": nonce + i, "chainId": chain_id}  # fmt: skip
         raws.append("0x" + sponsor.sign_transaction(tx).raw_transaction.hex())
-    send = w3.provider.make_request
-    start = time.perf_counter()
-    hashes = [str(send(RPCEndpoint("eth_sendRawTransaction"), [raw])["result"]) for raw in raws]
-    receipts = _included(w3, hashes)
-    elapsed = time.perf_counter() - start
-    if any(int(r["status"], 16) != 1 for r in receipts):
-        raise RuntimeError("portal bench: a raw relay transaction failed")
-    return len(voters) / elapsed
+    return _raw_rate(w3, raws, "relay transaction")
 
 
 BENCHES: dict[str, Callable[..., dict[str, float]]] = {
