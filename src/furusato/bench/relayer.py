@@ -63,7 +63,7 @@ def bench_relayer(b: Bench, *, ballots: int = 200, clients: int = 4) -> dict[str
         submissions.append({"typedData": json.loads(text), "signature": "0x" + bytes(signed.signature).hex()})
     log_path = work / "relayer-bench.jsonl"
     log_path.unlink(missing_ok=True)
-    settings = RelayerSettings(log_path=log_path, daily_gas_cap=10**12)
+    settings = RelayerSettings(log_path=log_path, daily_gas_cap=10**12, per_client_per_minute=0, per_signer_per_hour=0)
     relayer = Relayer(dao, actors.relayer, settings, log=lambda _l: None)
     with serving(dao, relayer) as url:
         start = time.perf_counter()
