@@ -117,6 +117,39 @@ def urllib_get(address: str) -> tuple[int, dict[str, Any]]:
         return response.status, json.loads(response.read())
 
 
+def test_a_ballot_costs_one_batch_and_the_send_and_a_stale_nonce_recovers(relayer, pdao, active, voters):
+    """After the first ballot (the proposal's snapshot and the sponsor's nonce are then known), a ballot costs the
+    node two requests: one JSON-RPC batch (simulation, power, snapshot, block, fees) and the send. A transaction the
+    sponsor sent elsewhere makes the kept nonce stale: the node refuses it ("nonce too low") and the relayer retries
+    once with the node's count."""
+    sessions = relayer.dao.w3.provider._request_session_manager  # what goes over the wire (not web3's cache hits)
+    sent: list[str] = []
+    post = sessions.make_post_request
+
+    def counting(uri: str, data: bytes, **kwargs: Any) -> Any:
+        body = json.loads(data)
+        sent.append("batch:" + ",".join(r["method"] for r in body) if isinstance(body, list) else body["method"])
+        return post(uri, data, **kwargs)
+
+    sessions.make_post_request = counting
+    first = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[0].address), voters[0]))
+    web3.eth.wait_for_transaction_receipt(first["tx"])
+    sent.clear()
+    second = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.Against, voters[1].address),
+                                        voters[1]))  # fmt: skip
+    batch = "batch:eth_call,eth_call,eth_estimateGas,eth_getBlockByNumber,eth_maxPriorityFeePerGas,eth_gasPrice"
+    assert sent == [batch, "eth_sendTransaction"]
+    assert web3.eth.wait_for_transaction_receipt(second["tx"])["status"] == 1
+    web3.eth.send_transaction({"from": relayer.sender.address, "to": voters[3].address, "value": 1})  # elsewhere
+    sent.clear()
+    third = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.Abstain, voters[2].address),
+                                       voters[2]))  # fmt: skip
+    assert sent[-3:] == ["eth_sendTransaction", "eth_getTransactionCount", "eth_sendTransaction"]  # refused, recovered
+    receipt = web3.eth.wait_for_transaction_receipt(third["tx"])
+    assert receipt["status"] == 1
+    assert pdao.governor.functions.hasVoted(active, voters[2].address).call()
+
+
 def test_a_delegation_is_relayed(url, pdao, voters, bob, token):
     voter = voters[1]
     token.transfer(voter.address, 5 * TOKEN, {"from": bob})
