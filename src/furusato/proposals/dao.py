@@ -142,7 +142,9 @@ def own_connection(dao: Dao) -> Dao:
         return dao
     # requests reads the environment's proxy settings on every request (most of a local call's client time):
     # read once here instead.
-    session = requests.Session()
+    session = requests.Session()  # shared by the service's threads: a pool as large as its thread pool
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=64))
     session.trust_env = False
     session.proxies.update(requests.utils.get_environ_proxies(str(provider.endpoint_uri)))
     session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
