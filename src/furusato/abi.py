@@ -47,3 +47,40 @@ def selector(item: dict[str, Any]) -> bytes:
 def error_selectors(abis: list[list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Map 4-byte selectors (``0x…``) to the custom-error ABI entries of ``abis``, for decoding reverts."""
     return {"0x" + selector(item).hex(): item for abi in abis for item in abi if item.get("type") == "error"}
+
+
+def normalise(kind: str, value: Any) -> Any:
+    """Decoded values as web3.py returns them: checksummed addresses, tuples for tuples and arrays."""
+    if kind.endswith("]"):
+        inner = kind[: kind.rindex("[")]
+        return [normalise(inner, v) for v in value]
+    if kind.startswith("("):
+        parts = _split_tuple(kind[1:-1])
+        return tuple(normalise(p, v) for p, v in zip(parts, value, strict=True))
+    if kind == "address":
+        return to_checksum_address(value)
+    return value
+
+
+def _split_tuple(inner: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(inner):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    if inner:
+        parts.append(inner[start:])
+    return parts
+
+
+def decode_output(item: dict[str, Any], raw: bytes) -> Any:
+    """A function's return data decoded as web3.py returns it: a single output bare, several as a tuple."""
+    from eth_abi.abi import decode
+
+    outputs = [abi_type(p) for p in item.get("outputs", [])]
+    values = [normalise(t, v) for t, v in zip(outputs, decode(outputs, raw), strict=True)]
+    return values[0] if len(values) == 1 else tuple(values)

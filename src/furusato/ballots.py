@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
 from furusato import eip712
-from furusato.errors import InputError, SignatureRejected
+from furusato.chain import Calls, rpc_batch
+from furusato.errors import ChainError, InputError, SignatureRejected
 from furusato.governance import ProposalState, Support
 from furusato.proposals.dao import Dao
 from furusato.units import local_time
@@ -49,8 +51,8 @@ def _wallet_form(typed: dict[str, Any]) -> dict[str, Any]:
 def export_ballot(dao: Dao, proposal_id: int, support: Support, voter: str) -> dict[str, Any]:
     """Typed data of a vote by ``voter`` on ``proposal_id``, with the voter's current governor nonce."""
     voter = Web3.to_checksum_address(voter)
-    nonce = int(dao.governor.functions.nonces(voter).call())
-    return _wallet_form(eip712.ballot(eip712.domain_of(dao.governor), proposal_id, int(support), voter, nonce))
+    nonce = _nonce_of(dao, dao.governor, voter)
+    return _wallet_form(eip712.ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce))
 
 
 def export_vote(dao: Dao, proposal_id: int, support: Support, voter: str, reason: str = "") -> dict[str, Any]:
@@ -62,17 +64,41 @@ def export_vote(dao: Dao, proposal_id: int, support: Support, voter: str, reason
     if len(reason.encode("utf-8")) > MAX_REASON_BYTES:
         raise InputError(f"the reason is longer than {MAX_REASON_BYTES} bytes: shorten it")
     voter = Web3.to_checksum_address(voter)
-    nonce = int(dao.governor.functions.nonces(voter).call())
-    if "chainId" not in dao.memo:  # a deployment's chain id and domains never change: read once
+    nonce = _nonce_of(dao, dao.governor, voter)
+    return _wallet_form(eip712.extended_ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce, reason))
+
+
+def _nonce_of(dao: Dao, contract: Contract, owner: str) -> int:
+    """``contract.nonces(owner)``, read without web3.py's per-call machinery where the connection allows (the portal
+    builds a ballot per request): the call's encoding is kept per deployment."""
+    provider = getattr(dao.w3, "provider", None)
+    if provider is None:  # the lean read-only client
+        return int(contract.functions.nonces(owner).call())
+    key = ("calls", contract.address)
+    calls = dao.memo.get(key)
+    if calls is None:
+        calls = dao.memo[key] = Calls(contract.address, contract.abi)
+    (answer,) = rpc_batch(dao.w3, [calls.request("nonces", owner)])
+    return int(calls.decode("nonces", 1, answer))
+
+
+def _governor_domain(dao: Dao) -> dict[str, Any]:
+    """The governor's EIP-712 domain: a deployment's chain id and domains never change, so both are read once."""
+    return _domain(dao, dao.governor, _chain_id(dao))
+
+
+def _chain_id(dao: Dao) -> int:
+    """The deployment's chain id (it never changes: read once)."""
+    if "chainId" not in dao.memo:
         dao.memo["chainId"] = int(dao.w3.eth.chain_id)
-    domain = _domain(dao, dao.governor, dao.memo["chainId"])
-    return _wallet_form(eip712.extended_ballot(domain, proposal_id, int(support), voter, nonce, reason))
+    return int(dao.memo["chainId"])
 
 
 def export_delegation(dao: Dao, delegator: str, delegatee: str, expiry: int) -> dict[str, Any]:
     """Typed data of ``delegator`` delegating to ``delegatee`` (nonce: the delegator's token nonce)."""
-    nonce = int(dao.token.functions.nonces(Web3.to_checksum_address(delegator)).call())
-    typed = eip712.delegation(eip712.domain_of(dao.token), Web3.to_checksum_address(delegatee), nonce, expiry)
+    nonce = _nonce_of(dao, dao.token, Web3.to_checksum_address(delegator))
+    typed = eip712.delegation(_domain(dao, dao.token, _chain_id(dao)), Web3.to_checksum_address(delegatee), nonce,
+                              expiry)  # fmt: skip
     return _wallet_form(typed)
 
 
@@ -220,39 +246,99 @@ def _domain(dao: Dao, contract: Contract, chain_id: int) -> dict[str, Any]:
     return domain
 
 
+@dataclass(frozen=True)
+class Check:
+    """A signed message whose offline checks passed (structure, chain id, contract, domain, signer), the reads that
+    finish its checks on chain, and the call that submits it (None for a Permit, which is never relayed).
+
+    ``finish(values, now)`` takes the values of ``reads`` (an exception instance for a read that reverted) and the
+    chain's time, and returns the :class:`Verified` message or raises SignatureRejected naming the problem.
+    ``accept(values, now)`` is the shorter judgement for a caller whose simulation of ``call`` succeeded (which the
+    contracts allow only for an active proposal, a voter who has not voted and a signature with the signer's
+    current nonce): it takes the values of ``needed`` only (what a successful call does not prove: a voter's power
+    at the snapshot, and the snapshot itself, remembered per proposal and checked in the same round trip)."""
+
+    kind: str
+    make_reads: Callable[[], list[ContractFunction]]
+    call: ContractFunction | None
+    finish: Callable[[list[Any], int], Verified]
+    needed: list[ContractFunction]
+    accept: Callable[[list[Any], int], Verified]
+
+    @property
+    def reads(self) -> list[ContractFunction]:
+        """The reads :attr:`finish` takes (built when asked for: a relayer whose simulation passed never needs
+        them)."""
+        return self.make_reads()
+
+
 def verify(
     dao: Dao, typed: dict[str, Any], signature: bytes, tz: dt.tzinfo | None = None, *, chain_id: int | None = None
 ) -> Verified:
     """Check a signed message against the chain: signer, nonce, chain id, verifying contract and, for a ballot,
     the proposal's state and the voter's voting power at the snapshot. Raises SignatureRejected naming the problem.
     """
+    check = prepare(dao, typed, signature, tz, chain_id=chain_id)
+    return check.finish([_read(fn) for fn in check.reads], dao.now())
+
+
+def _read(fn: ContractFunction) -> Any:
+    from web3.exceptions import ContractLogicError
+
+    try:
+        return fn.call()
+    except (ContractLogicError, ChainError, ValueError) as exc:  # a read that reverts (Brownie's provider raises a
+        return exc  # ValueError): finish() judges it
+
+
+def prepare(
+    dao: Dao, typed: dict[str, Any], signature: bytes, tz: dt.tzinfo | None = None, *, chain_id: int | None = None
+) -> Check:
+    """The offline half of :func:`verify` and the reads that finish it, so that a caller (the relayer) can make
+    them in one round trip with whatever else it needs. A proposal's snapshot is read once and remembered."""
     primary = _structure(typed)
     chain_id = int(dao.w3.eth.chain_id) if chain_id is None else chain_id
     message = typed["message"]
     if primary in ("Ballot", "ExtendedBallot"):
-        return _verify_ballot(dao, typed, message, signature, chain_id, tz)
+        return _prepare_ballot(dao, typed, message, signature, chain_id, tz)
     _check_domain(dao, typed, dao.token, "region token", chain_id)
     signer = _recover(typed, signature)
-    now = dao.now()
     if primary == "Delegation":
         delegatee, nonce, expiry = _address(message, "delegatee"), _uint(message, "nonce"), _uint(message, "expiry")
-        _check_nonce(int(dao.token.functions.nonces(signer).call()), nonce, signer)
-        if expiry <= now:
-            raise SignatureRejected(f"the delegation expired at {local_time(expiry, tz)}")
         v, r, s = signature[64], signature[:32], signature[32:64]
         call = dao.token.functions.delegateBySig(delegatee, nonce, expiry, v, r, s)
-        return Verified(
-            "Delegation", signer, nonce, signature, call, {"delegatee": delegatee, "expiry": local_time(expiry, tz)}
-        )
+
+        def delegation(values: list[Any], now: int) -> Verified:
+            _check_nonce(_value(values[0], "nonces"), nonce, signer)
+            if expiry <= now:
+                raise SignatureRejected(f"the delegation expired at {local_time(expiry, tz)}")
+            details = {"delegatee": delegatee, "expiry": local_time(expiry, tz)}
+            return Verified("Delegation", signer, nonce, signature, call, details)
+
+        def accepted(_values: list[Any], now: int) -> Verified:
+            return delegation([nonce], now)
+
+        return Check("Delegation", lambda: [dao.token.functions.nonces(signer)], call, delegation, [], accepted)
     owner, spender = _address(message, "owner"), _address(message, "spender")
     value, nonce, deadline = _uint(message, "value"), _uint(message, "nonce"), _uint(message, "deadline")
     if signer != owner:
         raise SignatureRejected(f"bad signature: it recovers {signer}, not the owner {owner}")
-    _check_nonce(int(dao.token.functions.nonces(owner).call()), nonce, owner)
-    if deadline <= now:
-        raise SignatureRejected(f"the permit expired at {local_time(deadline, tz)}")
-    details = {"spender": spender, "value": value, "deadline": local_time(deadline, tz)}
-    return Verified("Permit", signer, nonce, signature, None, details)
+
+    def permit(values: list[Any], now: int) -> Verified:
+        _check_nonce(_value(values[0], "nonces"), nonce, owner)
+        if deadline <= now:
+            raise SignatureRejected(f"the permit expired at {local_time(deadline, tz)}")
+        details = {"spender": spender, "value": value, "deadline": local_time(deadline, tz)}
+        return Verified("Permit", signer, nonce, signature, None, details)
+
+    return Check("Permit", lambda: [dao.token.functions.nonces(owner)], None, permit, [], permit)
+
+
+def _value(value: Any, what: str) -> int:
+    """A read's value as a number; a read that failed is the node's problem, not the signer's."""
+    if isinstance(value, BaseException) or not isinstance(value, int | bool):
+        raise ChainError(f"reading {what} failed: {value}")
+    return int(value)
 
 
 def _check_nonce(current: int, signed: int, who: str) -> None:
@@ -262,9 +348,20 @@ def _check_nonce(current: int, signed: int, who: str) -> None:
         raise SignatureRejected(f"nonce {signed} of {who} is ahead of the current nonce {current}")
 
 
-def _verify_ballot(
+def _snapshot(dao: Dao, pid: int) -> int:
+    """A proposal's snapshot (fixed once the proposal exists: remembered; 0 for an unknown proposal)."""
+    key = ("proposalSnapshot", dao.governor.address, pid)
+    if key not in dao.memo:
+        snapshot = int(dao.governor.functions.proposalSnapshot(pid).call())
+        if snapshot == 0:
+            return 0
+        dao.memo[key] = snapshot
+    return int(dao.memo[key])
+
+
+def _prepare_ballot(
     dao: Dao, typed: dict[str, Any], message: dict[str, Any], signature: bytes, chain_id: int, tz: dt.tzinfo | None
-) -> Verified:
+) -> Check:
     _check_domain(dao, typed, dao.governor, "governor", chain_id)
     pid, nonce, voter = _uint(message, "proposalId"), _uint(message, "nonce"), _address(message, "voter")
     support = _uint(message, "support")
@@ -274,24 +371,10 @@ def _verify_ballot(
     if signer != voter:
         raise SignatureRejected(f"bad signature: it recovers {signer}, not the voter {voter}")
     g = dao.governor.functions
-    snapshot = int(g.proposalSnapshot(pid).call())
+    snapshot = _snapshot(dao, pid)
     if snapshot == 0:
         raise SignatureRejected(f"unknown proposal {pid} on the governor {dao.governor.address}", 404)
-    state = ProposalState(int(g.state(pid).call()))
-    if state == ProposalState.Pending:
-        raise SignatureRejected(f"proposal {pid} is not active yet: voting starts {local_time(snapshot + 1, tz)}", 409)
-    if state != ProposalState.Active:
-        deadline = int(g.proposalDeadline(pid).call())
-        raise SignatureRejected(
-            f"proposal {pid} is {state.name}, not active: voting ended {local_time(deadline, tz)}", 409
-        )
-    if g.hasVoted(pid, voter).call():
-        raise SignatureRejected(f"replay: {voter} has already voted on proposal {pid}", 409)
-    _check_nonce(int(g.nonces(voter).call()), nonce, voter)
-    power = int(dao.token.functions.getPastVotes(voter, snapshot).call())
-    if power == 0:
-        raise SignatureRejected(f"{voter} had no voting power at the snapshot ({local_time(snapshot, tz)})")
-    details: dict[str, Any] = {"proposal": pid, "support": Support(support).name, "votes": power}
+    details: dict[str, Any] = {"proposal": pid, "support": Support(support).name}
     if typed["primaryType"] == "ExtendedBallot":
         reason, params = message.get("reason"), message.get("params")
         if not isinstance(reason, str) or len(reason.encode("utf-8")) > MAX_REASON_BYTES:
@@ -299,7 +382,53 @@ def _verify_ballot(
         if params not in ("0x", "", b""):
             raise SignatureRejected("message.params: only empty params are relayed")
         call = g.castVoteWithReasonAndParamsBySig(pid, support, voter, reason, b"", signature)
-        details["reason"] = reason
     else:
         call = g.castVoteBySig(pid, support, voter, signature)
-    return Verified("Ballot", signer, nonce, signature, call, details)
+    # The remembered snapshot is checked in the same round trip (a test chain that went back to a snapshot, a reorg:
+    # a proposal id could come back with another one). getPastVotes reverts while the snapshot is ahead: finish()
+    # refuses a pending proposal before looking at it.
+    needed = [dao.token.functions.getPastVotes(voter, snapshot), g.proposalSnapshot(pid)]
+
+    def reads() -> list[ContractFunction]:
+        return [g.state(pid), g.hasVoted(pid, voter), g.nonces(voter), *needed]
+
+    def current_snapshot(value: Any) -> int:
+        actual = _value(value, "proposalSnapshot")
+        if actual != snapshot:
+            dao.memo.pop(("proposalSnapshot", dao.governor.address, pid), None)
+            if actual == 0:
+                raise SignatureRejected(f"unknown proposal {pid} on the governor {dao.governor.address}", 404)
+            dao.memo[("proposalSnapshot", dao.governor.address, pid)] = actual
+        return actual
+
+    def ballot(values: list[Any], now: int) -> Verified:
+        actual = current_snapshot(values[4])
+        state = ProposalState(_value(values[0], "state"))
+        if state == ProposalState.Pending:
+            raise SignatureRejected(
+                f"proposal {pid} is not active yet: voting starts {local_time(actual + 1, tz)}", 409
+            )
+        if state != ProposalState.Active:
+            deadline = int(g.proposalDeadline(pid).call())
+            raise SignatureRejected(
+                f"proposal {pid} is {state.name}, not active: voting ended {local_time(deadline, tz)}", 409
+            )
+        if _value(values[1], "hasVoted"):
+            raise SignatureRejected(f"replay: {voter} has already voted on proposal {pid}", 409)
+        _check_nonce(_value(values[2], "nonces"), nonce, voter)
+        return accepted(values[3:], now)
+
+    def accepted(values: list[Any], _now: int) -> Verified:
+        actual = current_snapshot(values[1])
+        if actual == snapshot:
+            power = _value(values[0], "getPastVotes")
+        else:  # read at the remembered snapshot, which was not the proposal's: read again at the right one
+            power = int(dao.token.functions.getPastVotes(voter, actual).call())
+        if power == 0:
+            raise SignatureRejected(f"{voter} had no voting power at the snapshot ({local_time(actual, tz)})")
+        out = {**details, "votes": power}
+        if typed["primaryType"] == "ExtendedBallot":
+            out["reason"] = message["reason"]
+        return Verified("Ballot", signer, nonce, signature, call, out)
+
+    return Check("Ballot", reads, call, ballot, needed, accepted)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from furusato.abi import abi_type, decode_output, selector
 from furusato.errors import ChainError, UnsupportedChainError
 from furusato.reverts import DEFAULT_DECODER, ErrorDecoder, revert_data
 
@@ -105,15 +106,21 @@ class LocalKeySender:
         from hexbytes import HexBytes
 
         with self._lock:
-            if self._nonce is None:
-                self._nonce = w3.eth.get_transaction_count(self.address, "pending")
             full: dict[str, Any] = dict(tx)
+            if "nonce" in full:  # the caller keeps the nonce (the relayer does)
+                self._nonce = int(full["nonce"])
+            elif self._nonce is None:
+                self._nonce = w3.eth.get_transaction_count(self.address, "pending")
             full.setdefault("chainId", w3.eth.chain_id)
             full["nonce"] = self._nonce
             if "gasPrice" not in full and "maxFeePerGas" not in full:
                 full["maxFeePerGas"], full["maxPriorityFeePerGas"] = fee_caps(w3)
             signed = self.account.sign_transaction(full)
-            tx_hash = HexBytes(w3.eth.send_raw_transaction(signed.raw_transaction))
+            try:
+                tx_hash = HexBytes(w3.eth.send_raw_transaction(signed.raw_transaction))
+            except BaseException:
+                self._nonce = None  # refused or unknown: ask the node again next time
+                raise
             self._nonce += 1
             return tx_hash
 
@@ -205,3 +212,102 @@ def send_eth(w3: Web3, sender: Sender, to: str, amount: int, label: str = "send 
 
     tx: TxParams = {"to": Web3.to_checksum_address(to), "value": Wei(amount)}
     return transact(w3, sender, tx, label=label)
+
+
+# ------------------------------------------------------------------------------------------------ JSON-RPC batches
+
+
+@dataclass(frozen=True)
+class RpcFailure:
+    """A request of a batch the node refused: its message and, for a revert, the revert data."""
+
+    message: str
+    data: bytes | None = None
+
+
+def _outcome(response: Any) -> Any:
+    if not isinstance(response, dict):
+        return RpcFailure(f"unexpected answer {response!r}")
+    error = response.get("error")
+    if error is None:
+        return response.get("result")
+    if not isinstance(error, dict):
+        return RpcFailure(str(error))
+    data = error.get("data")
+    if isinstance(data, dict):  # some nodes nest it: {"data": {"data": "0x…"}}
+        data = data.get("data")
+    raw = bytes.fromhex(data[2:]) if isinstance(data, str) and data.startswith("0x") and len(data) % 2 == 0 else None
+    return RpcFailure(str(error.get("message", error)), raw)
+
+
+def rpc_batch(w3: Web3, requests: list[tuple[str, list[Any]]]) -> list[Any]:
+    """Several JSON-RPC requests in one round trip (a JSON-RPC batch): each item's raw result (hex strings, dicts as
+    the node sends them), or an :class:`RpcFailure` for an item the node refused. A provider or node without batches
+    is asked request by request. A connection error propagates (the caller retries)."""
+    from web3.types import RPCEndpoint
+
+    if not requests:
+        return []
+    provider: Any = w3.provider
+    calls = [(RPCEndpoint(method), params) for method, params in requests]
+    responses: Any = None
+    if hasattr(provider, "make_batch_request"):
+        try:
+            responses = provider.make_batch_request(calls)
+        except NotImplementedError:
+            responses = None
+    if not isinstance(responses, list) or len(responses) != len(calls):  # no batches here: one by one
+        responses = [provider.make_request(method, params) for method, params in calls]
+    return [_outcome(r) for r in responses]
+
+
+def call_request(fn: ContractFunction, sender: str | None = None) -> tuple[str, list[Any]]:
+    """The ``eth_call`` request of a contract function (from ``sender`` when given), for :func:`rpc_batch`."""
+    tx: dict[str, Any] = {"to": fn.address, "data": fn._encode_transaction_data()}
+    if sender is not None:
+        tx["from"] = sender
+    return "eth_call", [tx, "latest"]
+
+
+def decode_call(fn: ContractFunction, result: Any) -> Any:
+    """The value of an ``eth_call`` result of ``fn`` as ``fn.call()`` returns it (an RpcFailure is returned as is)."""
+    if isinstance(result, RpcFailure):
+        return result
+    return decode_output(dict(fn.abi), bytes.fromhex(str(result)[2:]))
+
+
+def read_all(w3: Web3, calls: list[ContractFunction]) -> list[Any]:
+    """``[fn.call() for fn in calls]`` in one round trip; raises ChainError when a read is refused."""
+    values = [decode_call(fn, r) for fn, r in zip(calls, rpc_batch(w3, [call_request(fn) for fn in calls]),
+                                                  strict=True)]  # fmt: skip
+    for fn, value in zip(calls, values, strict=True):
+        if isinstance(value, RpcFailure):
+            raise ChainError(f"reading {fn.fn_name} failed: {value.message}")
+    return values
+
+
+class Calls:
+    """``eth_call`` requests of a contract's functions by name for :func:`rpc_batch`, encoded with eth_abi from the
+    ABI (no web3 ``ContractFunction`` per call: cheap for hundreds), and their answers decoded as ``fn.call()``
+    returns them. Functions are found by name and number of arguments."""
+
+    def __init__(self, address: str, abi: Any) -> None:
+        self.address = address
+        self._items: dict[tuple[str, int], tuple[dict[str, Any], bytes, list[str]]] = {}
+        for item in abi:
+            if item.get("type") == "function":
+                inputs = [abi_type(p) for p in item.get("inputs", [])]
+                self._items.setdefault((item["name"], len(inputs)), (dict(item), selector(item), inputs))
+
+    def request(self, name: str, *args: Any) -> tuple[str, list[Any]]:
+        from eth_abi.abi import encode
+
+        _item, sel, inputs = self._items[(name, len(args))]
+        data = sel + encode(inputs, list(args)) if inputs else sel
+        return "eth_call", [{"to": self.address, "data": "0x" + data.hex()}, "latest"]
+
+    def decode(self, name: str, nargs: int, result: Any) -> Any:
+        """The value of ``name``'s answer; ChainError for a failed call."""
+        if isinstance(result, RpcFailure):
+            raise ChainError(f"reading {name} failed: {result.message}")
+        return decode_output(self._items[(name, nargs)][0], bytes.fromhex(str(result)[2:]))

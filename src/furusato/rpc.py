@@ -18,38 +18,10 @@ import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from furusato.abi import abi_type, keccak, selector, signature, to_checksum_address
+from furusato.abi import abi_type, decode_output, keccak, normalise, selector, signature, to_checksum_address
 from furusato.errors import ChainError
 
 _ids = itertools.count(1)
-
-
-def _normalise(kind: str, value: Any) -> Any:
-    """Decoded values as web3.py returns them: checksummed addresses, tuples for tuples and arrays."""
-    if kind.endswith("]"):
-        inner = kind[: kind.rindex("[")]
-        return [_normalise(inner, v) for v in value]
-    if kind.startswith("("):
-        parts = _split_tuple(kind[1:-1])
-        return tuple(_normalise(p, v) for p, v in zip(parts, value, strict=True))
-    if kind == "address":
-        return to_checksum_address(value)
-    return value
-
-
-def _split_tuple(inner: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, c in enumerate(inner):
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "," and depth == 0:
-            parts.append(inner[start:i])
-            start = i + 1
-    if inner:
-        parts.append(inner[start:])
-    return parts
 
 
 class Rpc:
@@ -151,14 +123,12 @@ class _Call:
         self._contract, self._item, self._args = contract, item, args
 
     def call(self, block_identifier: str | int = "latest") -> Any:
-        from eth_abi.abi import decode, encode
+        from eth_abi.abi import encode
 
         inputs = [abi_type(p) for p in self._item.get("inputs", [])]
-        outputs = [abi_type(p) for p in self._item.get("outputs", [])]
         data = selector(self._item) + encode(inputs, list(self._args))
         raw = self._contract.eth.call({"to": self._contract.address, "data": "0x" + data.hex()}, block_identifier)
-        values = [_normalise(t, v) for t, v in zip(outputs, decode(outputs, raw), strict=True)]
-        return values[0] if len(values) == 1 else tuple(values)
+        return decode_output(self._item, raw)
 
 
 def _fits(item: dict[str, Any], args: tuple[Any, ...]) -> bool:
@@ -214,10 +184,10 @@ class _Event:
             kind = abi_type(param)
             raw = bytes.fromhex(topic[2:])
             dynamic = kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("(")
-            args[param["name"]] = raw if dynamic else _normalise(kind, decode([kind], raw)[0])
+            args[param["name"]] = raw if dynamic else normalise(kind, decode([kind], raw)[0])
         kinds = [abi_type(p) for p in plain]
         for param, kind, value in zip(plain, kinds, decode(kinds, bytes.fromhex(log["data"][2:])), strict=True):
-            args[param["name"]] = _normalise(kind, value)
+            args[param["name"]] = normalise(kind, value)
         return {
             "event": self._item["name"],
             "args": args,

@@ -19,17 +19,22 @@ def _bench(tmp_path: Path, lines: list[str]) -> Bench:
 def test_proposals_page_time(tmp_path: Path) -> None:
     lines: list[str] = []
     results = bench_portal_page(_bench(tmp_path, lines), proposals=6, requests=5)
-    assert set(results) == {"time.portal.proposals_page"}
+    assert set(results) == {"time.portal.proposals_page", "time.portal.proposals_page_new_block"}
     assert 0 < results["time.portal.proposals_page"] < 30
+    assert 0 < results["time.portal.proposals_page_new_block"] < 30
     assert "6 proposals" in lines[-1]
 
 
 def test_ballots_through_the_api_and_raw_sends(tmp_path: Path) -> None:
     lines: list[str] = []
     results = bench_portal_ballots(_bench(tmp_path, lines), ballots=8)
-    assert set(results) == {"rate.portal.ballots_per_s", "rate.web3.send_per_s", "ratio.portal.ballots_vs_raw"}
+    assert set(results) == {"rate.portal.ballots_per_s", "rate.web3.send_per_s", "ratio.portal.ballots_vs_raw",
+                            "rate.web3.ballot_send_per_s", "ratio.portal.ballots_vs_raw_ballots"}  # fmt: skip
     assert results["rate.portal.ballots_per_s"] > 0
     assert results["rate.web3.send_per_s"] > 0
+    assert results["rate.web3.ballot_send_per_s"] > 0
+    ratio = results["rate.portal.ballots_per_s"] / results["rate.web3.ballot_send_per_s"]
+    assert abs(results["ratio.portal.ballots_vs_raw_ballots"] - ratio) < 0.01
     assert len((tmp_path / "portal-bench.jsonl").read_text().splitlines()) == 8
 
 

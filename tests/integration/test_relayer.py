@@ -1,7 +1,8 @@
-"""The gasless-voting relayer over real HTTP (urllib) against Anvil: ballots signed with eth-account from the full
-typed-data JSON a wallet receives are accepted and mined; replays, other chains, contracts and proposals,
-malformed or oversized bodies, and spending past the daily gas cap are refused; it survives a node restart.
-`furusato relayer batch` is tested in tests/cli/test_relayer_commands.py."""
+"""The gasless-voting relayer over real HTTP (urllib) against Anvil, through the portal's relayer endpoints (`/relay`,
+`/ballot`, `/delegation`, `/health`: what `furusato relayer serve` and `furusato portal serve` serve): ballots signed
+with eth-account from the full typed-data JSON a wallet receives are accepted and mined; replays, other chains,
+contracts and proposals, malformed or oversized bodies, and spending past the daily gas cap are refused; it survives
+a node restart. `furusato relayer batch` is tested in tests/cli/test_relayer_commands.py."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ from furusato.chain import UnlockedSender, transact
 from furusato.config import load_config
 from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, Support, call_action
+from furusato.portal import create_app
+from furusato.portal.server import Running, start_in_thread
 from furusato.proposals import load_dao
-from furusato.relayer import Relayer, RelayerSettings, make_server, start_in_thread
+from furusato.relayer import Relayer, RelayerSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 10**18
@@ -49,10 +52,9 @@ def post(url: str, body: Any, path: str = "/relay") -> tuple[int, dict[str, Any]
         return exc.code, json.loads(exc.read())
 
 
-def serve(relayer: Relayer) -> tuple[str, Any]:
-    server = make_server(relayer, "127.0.0.1", 0)
-    start_in_thread(server)
-    return server.url, server
+def serve(relayer: Relayer) -> tuple[str, Running]:
+    running = start_in_thread(create_app(relayer.dao, relayer))
+    return running.url, running
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
@@ -68,8 +70,7 @@ def relayer(pdao: Any, tmp_path: Path) -> Relayer:
 def url(relayer: Relayer) -> Any:
     address, server = serve(relayer)
     yield address
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 # ------------------------------------------------------------------------------------------------ accepted
@@ -114,6 +115,39 @@ def test_a_wallet_signed_ballot_is_relayed_and_mined(url, relayer, pdao, active,
 def urllib_get(address: str) -> tuple[int, dict[str, Any]]:
     with urllib.request.urlopen(address, timeout=10) as response:
         return response.status, json.loads(response.read())
+
+
+def test_a_ballot_costs_one_batch_and_the_send_and_a_stale_nonce_recovers(relayer, pdao, active, voters):
+    """After the first ballot (the proposal's snapshot and the sponsor's nonce are then known), a ballot costs the
+    node two requests: one JSON-RPC batch (simulation, power, snapshot, block, fees) and the send. A transaction the
+    sponsor sent elsewhere makes the kept nonce stale: the node refuses it ("nonce too low") and the relayer retries
+    once with the node's count."""
+    sessions = relayer.dao.w3.provider._request_session_manager  # what goes over the wire (not web3's cache hits)
+    sent: list[str] = []
+    post = sessions.make_post_request
+
+    def counting(uri: str, data: bytes, **kwargs: Any) -> Any:
+        body = json.loads(data)
+        sent.append("batch:" + ",".join(r["method"] for r in body) if isinstance(body, list) else body["method"])
+        return post(uri, data, **kwargs)
+
+    sessions.make_post_request = counting
+    first = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[0].address), voters[0]))
+    web3.eth.wait_for_transaction_receipt(first["tx"])
+    sent.clear()
+    second = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.Against, voters[1].address),
+                                        voters[1]))  # fmt: skip
+    batch = "batch:eth_call,eth_call,eth_estimateGas,eth_getBlockByNumber,eth_maxPriorityFeePerGas,eth_gasPrice"
+    assert sent == [batch, "eth_sendTransaction"]
+    assert web3.eth.wait_for_transaction_receipt(second["tx"])["status"] == 1
+    web3.eth.send_transaction({"from": relayer.sender.address, "to": voters[3].address, "value": 1})  # elsewhere
+    sent.clear()
+    third = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.Abstain, voters[2].address),
+                                       voters[2]))  # fmt: skip
+    assert sent[-3:] == ["eth_sendTransaction", "eth_getTransactionCount", "eth_sendTransaction"]  # refused, recovered
+    receipt = web3.eth.wait_for_transaction_receipt(third["tx"])
+    assert receipt["status"] == 1
+    assert pdao.governor.functions.hasVoted(active, voters[2].address).call()
 
 
 def test_a_delegation_is_relayed(url, pdao, voters, bob, token):
@@ -191,9 +225,8 @@ def test_the_daily_gas_cap_is_enforced(pdao, active, voters, relayer, tmp_path):
         status, body = post(address, wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[0].address),
                                                  voters[0]))  # fmt: skip
     finally:
-        server.shutdown()
-        server.server_close()
-    assert status == 429
+        server.stop()
+    assert status == 429, body
     assert "daily gas cap reached: 0 of 10,000 gas spent on" in body["error"]
 
 
@@ -281,7 +314,6 @@ def test_the_relayer_survives_a_node_restart(tmp_path):
             assert d.governor.functions.hasVoted(pid, voters[0].address).call()
             assert d.governor.functions.hasVoted(pid, voters[1].address).call()
         finally:
-            server.shutdown()
-            server.server_close()
+            server.stop()
     finally:
         node.stop()

@@ -221,3 +221,65 @@ def test_the_transparency_report_is_served_at_report_without_any_script(serve_po
     assert httpx.get(f"{url}/report/../pyproject.toml").status_code == 404
     plain = httpx.get(f"{serve_portal(read_only=True)}/report/")
     assert plain.status_code == 404  # no report folder given: nothing served
+
+
+class FakeRelayer:
+    """Stands in for a Relayer behind the portal's relayer endpoints: the HTTP layer's own checks (body cap, JSON,
+    endpoint, method) happen before it is asked anything; its answers and failures come back as JSON."""
+
+    def __init__(self, dao: Any) -> None:
+        from furusato.relayer import RelayerSettings
+
+        self.dao = dao
+        self.settings = RelayerSettings(log_path=None, max_body=100)  # type: ignore[arg-type]
+        self.seen: list[Any] = []
+        self.logged: list[str] = []
+
+    def log(self, line: str) -> None:
+        self.logged.append(line)
+
+    def submit(self, payload: Any, expect: str | None = None, client: str | None = None) -> dict[str, Any]:
+        from furusato.errors import ChainError
+
+        self.seen.append((payload, expect))
+        if payload == {"boom": 1}:
+            raise ChainError("the node is unreachable (ConnectionError); try again later")
+        if payload == {"crash": 1}:
+            raise RuntimeError("unexpected")
+        return {"status": "submitted", "tx": "0x" + "00" * 32}
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok"}
+
+
+def test_relayer_endpoints_limits_and_errors_in_json(pdao: Any) -> None:
+    """What `relayer serve` (http.server) answered, the portal's endpoints answer (ported from its unit test)."""
+    from starlette.testclient import TestClient
+
+    from furusato.portal import create_app
+
+    fake = FakeRelayer(pdao)
+    client = TestClient(create_app(pdao, fake), raise_server_exceptions=False)  # type: ignore[arg-type]
+    assert client.get("/health").json() == {"status": "ok"}
+    missing = client.get("/api/nothing")
+    assert (missing.status_code, missing.json()["error"]) == (404, "no such endpoint: GET /api/nothing")
+    assert client.post("/nothing", content=b"{}").json() == {"error": "no such endpoint: POST /nothing", "status": 404}
+    assert client.get("/relay").status_code == 405
+    assert client.get("/relay").json()["status"] == 405
+    r = client.post("/relay", content=b"x" * 101)
+    assert (r.status_code, r.json()["error"]) == (413, "body of 101 bytes exceeds the limit of 100")
+    chunked = client.post("/relay", content=iter([b"x" * 60, b"x" * 60]))  # no Content-Length: capped as it arrives
+    assert (chunked.status_code, chunked.json()["error"]) == (413, "body exceeds the limit of 100 bytes")
+    r = client.post("/relay", content=b"\xff\xfe")
+    assert r.status_code == 400
+    assert r.json()["error"].startswith("malformed JSON")
+    assert client.post("/relay", json={"boom": 1}).status_code == 503
+    crash = client.post("/relay", json={"crash": 1})
+    assert (crash.status_code, crash.json()) == (500, {"error": "internal error: RuntimeError: unexpected",
+                                                       "status": 500})  # fmt: skip
+    assert fake.logged == ["internal error on /relay: RuntimeError: unexpected"]
+    assert client.post("/ballot", content=b"{}").json() == {"status": "submitted", "tx": "0x" + "00" * 32}
+    assert fake.seen[-1] == ({}, "Ballot")
+    client.post("/delegation", content=b"{}")
+    client.post("/api/relay", content=b"{}")
+    assert [expect for _payload, expect in fake.seen[-2:]] == ["Delegation", None]

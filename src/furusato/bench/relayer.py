@@ -1,4 +1,5 @@
-"""Relayer benchmark: gas of a relayed ``castVoteBySig`` and ballots per second, HTTP in to receipt out."""
+"""Relayer benchmark: gas of a relayed ``castVoteBySig`` and ballots per second, HTTP in (the portal's ``/ballot``) to
+receipt out."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from web3 import Web3
 
 from furusato.ballots import export_ballot
 from furusato.bench.context import TOKEN, Bench
+from furusato.bench.portal import serving
 from furusato.chain import advance_time, transact
 from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
-from furusato.relayer import Relayer, RelayerSettings, make_server, start_in_thread
+from furusato.relayer import Relayer, RelayerSettings
 from furusato.session import session_over
 
 
@@ -61,19 +63,14 @@ def bench_relayer(b: Bench, *, ballots: int = 200, clients: int = 4) -> dict[str
         submissions.append({"typedData": json.loads(text), "signature": "0x" + bytes(signed.signature).hex()})
     log_path = work / "relayer-bench.jsonl"
     log_path.unlink(missing_ok=True)
-    settings = RelayerSettings(log_path=log_path, daily_gas_cap=10**12)
+    settings = RelayerSettings(log_path=log_path, daily_gas_cap=10**12, per_client_per_minute=0, per_signer_per_hour=0)
     relayer = Relayer(dao, actors.relayer, settings, log=lambda _l: None)
-    server = make_server(relayer, "127.0.0.1", 0)
-    start_in_thread(server)
-    try:
+    with serving(dao, relayer) as url:
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=clients) as pool:
-            sent = list(pool.map(lambda body: _post(server.url + "/ballot", body), submissions))
+            sent = list(pool.map(lambda body: _post(url + "/ballot", body), submissions))
         receipts = [w3.eth.wait_for_transaction_receipt(s["tx"], timeout=300, poll_latency=0.01) for s in sent]
         elapsed = time.perf_counter() - start
-    finally:
-        server.shutdown()
-        server.server_close()
     failed = [r["transactionHash"].to_0x_hex() for r in receipts if r["status"] != 1]
     if failed or len(receipts) != ballots:
         raise RuntimeError(f"relayer bench: {len(failed)} relayed ballot(s) reverted: {failed[:3]}")

@@ -16,8 +16,10 @@ from furusato.cli.options import (
     Sending,
     deployment_options,
     echo_tx,
+    open_relayer,
     reading_options,
     sending_options,
+    serve_portal,
     signer_options,
     tz_option,
 )
@@ -25,8 +27,6 @@ from furusato.cli.options import (
 if TYPE_CHECKING:
     from furusato.chain import Sender
     from furusato.proposals.dao import Dao
-    from furusato.relayer import Relayer
-    from furusato.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -259,20 +259,6 @@ def _relayer_options(fn: F) -> F:
     return deployment_options(fn)
 
 
-def _relayer(s: Session, signer: SignerChoice, log_path: Path | None, daily_gas: int, retry_seconds: float,
-             tz: dt.tzinfo, max_body: int = 16_384) -> Relayer:  # fmt: skip
-    from furusato.relayer import Relayer, RelayerSettings
-
-    settings = RelayerSettings(
-        log_path=log_path or s.root / f"relayer-{s.network}.jsonl",
-        daily_gas_cap=daily_gas,
-        max_body=max_body,
-        retry_seconds=retry_seconds,
-        tz=tz,
-    )
-    return Relayer(s.dao, s.sender(signer), settings, log=click.echo)
-
-
 @relayer.command("serve")
 @_relayer_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
@@ -280,20 +266,15 @@ def _relayer(s: Session, signer: SignerChoice, log_path: Path | None, daily_gas:
 @click.option("--max-body", type=click.IntRange(256), default=16_384, show_default=True, help="Largest body (bytes).")
 def relayer_serve(deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, retry_seconds: float, daily_gas: int,
                   log_path: Path | None, host: str, port: int, max_body: int) -> None:  # fmt: skip
-    """Serve POST /relay (also /ballot, /delegation) and GET /health until interrupted."""
-    from furusato.relayer import make_server
+    """Serve POST /relay (also /ballot, /delegation, /api/relay) and GET /health, /api/relayer/status until
+    interrupted: the member portal's service (`furusato portal serve`), under the relayer's name and options."""
+    from furusato.portal import PortalSettings
 
     s = deployment.session
-    rel = _relayer(s, signer, log_path, daily_gas, retry_seconds, tz, max_body)
-    server = make_server(rel, host, port)
-    click.echo(f"relayer for chain {rel.chain_id} (governor {s.dao.governor.address}) paying from "
-               f"{rel.sender.address}: listening on {server.url}")  # fmt: skip
-    try:
-        server.serve_forever(poll_interval=0.1)
-    except KeyboardInterrupt:
-        click.echo("stopped")
-    finally:
-        server.server_close()
+    rel = open_relayer(s, signer, log_path, daily_gas, tz, retry_seconds=retry_seconds, max_body=max_body)
+    serve_portal(s, rel, host, port, PortalSettings(tz=tz), lambda url: (
+        f"relayer for chain {rel.chain_id} (governor {s.dao.governor.address}) paying from {rel.sender.address}: "
+        f"listening on {url}"))  # fmt: skip
 
 
 @relayer.command("batch")
@@ -305,7 +286,7 @@ def relayer_batch(folder: Path, deployment: Deployment, signer: SignerChoice, tz
     """Submit every signed *.json in FOLDER; report each; exit 1 if any was refused."""
     from furusato.relayer import relay_folder
 
-    rel = _relayer(deployment.session, signer, log_path, daily_gas, retry_seconds, tz)
+    rel = open_relayer(deployment.session, signer, log_path, daily_gas, tz, retry_seconds=retry_seconds)
     count = len(list(folder.glob("*.json")))
     Sending(signer, yes).confirm(f"Relay {count} signed file(s) from {folder} paying from {rel.sender.address}?")
     results = relay_folder(rel, folder)

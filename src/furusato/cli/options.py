@@ -20,6 +20,8 @@ from furusato.accounts import SignerChoice
 
 if TYPE_CHECKING:
     from furusato.chain import Sender
+    from furusato.portal.app import PortalSettings
+    from furusato.relayer.core import Relayer
     from furusato.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -206,6 +208,35 @@ def tz_option(fn: F) -> F:
 def reading_options(fn: F) -> F:
     """A read command's options: ``deployment`` and ``tz``."""
     return deployment_options(tz_option(fn))
+
+
+# ------------------------------------------------------------------------------------------------ relayer and portal
+
+
+def open_relayer(s: Session, signer: SignerChoice, log_path: Path | None, daily_gas: int, tz: dt.tzinfo,
+                 **settings: Any) -> Relayer:  # fmt: skip
+    """The gasless relayer of a command (``relayer batch``, ``relayer serve``, ``portal serve``), paying from
+    ``signer``: its journal at ``log_path`` (default ``relayer-<network>.jsonl`` in the checkout), at most
+    ``daily_gas`` a day in ``tz``, other :class:`~furusato.relayer.core.RelayerSettings` as given; its lines go to
+    the terminal."""
+    from furusato.relayer.core import Relayer, RelayerSettings
+
+    path = log_path or s.root / f"relayer-{s.network}.jsonl"
+    relayer_settings = RelayerSettings(log_path=path, daily_gas_cap=daily_gas, tz=tz, **settings)
+    return Relayer(s.dao, s.sender(signer), relayer_settings, log=click.echo)
+
+
+def serve_portal(s: Session, relayer: Relayer | None, host: str, port: int, settings: PortalSettings,
+                 announce: Callable[[str], str]) -> None:  # fmt: skip
+    """Serve the portal of session ``s`` (read-only when ``relayer`` is None) on ``host:port`` until Ctrl-C;
+    ``announce(url)`` is the line printed once the port is bound. The wallet's RPC URL defaults to the node's."""
+    from furusato.portal import create_app
+    from furusato.portal.server import serve
+
+    settings.rpc_url = settings.rpc_url or s.conn.url
+    settings.chain_name = f"furusato {s.network}"
+    serve(create_app(s.dao, relayer, settings), host, port, lambda url: click.echo(announce(url)))
+    click.echo("stopped")
 
 
 # ------------------------------------------------------------------------------------------------ output

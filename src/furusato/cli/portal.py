@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from furusato.accounts import SignerChoice
-from furusato.cli.options import Deployment, deployment_options, signer_options, tz_option
+from furusato.cli.options import Deployment, deployment_options, open_relayer, serve_portal, signer_options, tz_option
 
 
 @click.group()
@@ -43,30 +43,19 @@ def portal_serve(deployment: Deployment, signer: SignerChoice, tz: dt.tzinfo, re
                  report_dir: Path | None, plans: tuple[Path, ...], host: str, port: int) -> None:  # fmt: skip
     """Serve the portal until interrupted (Ctrl-C). With --read-only nothing is relayed; otherwise the relayer pays
     from --keystore (live networks) or --dev-account (development)."""
-    import uvicorn
-
-    from furusato.portal import PortalSettings, create_app
-    from furusato.relayer.core import Relayer, RelayerSettings
+    from furusato.portal import PortalSettings
 
     s = deployment.session
     relayer = None
     if not read_only:
-        settings = RelayerSettings(
-            log_path=log_path or s.root / f"relayer-{s.network}.jsonl",
-            daily_gas_cap=daily_gas,
-            tz=tz,
-            per_client_per_minute=per_client,
-            per_signer_per_hour=per_signer,
-        )
-        relayer = Relayer(s.dao, s.sender(signer), settings, log=click.echo)
-    app = create_app(s.dao, relayer, PortalSettings(rpc_url=rpc_url or s.conn.url, chain_name=f"furusato {s.network}",
-                                                    cors_origins=list(cors_origins), tz=tz,
-                                                    report_dir=report_dir, plans=list(plans)))  # fmt: skip
+        relayer = open_relayer(s, signer, log_path, daily_gas, tz, per_client_per_minute=per_client,
+                               per_signer_per_hour=per_signer)  # fmt: skip
     who = "read-only" if relayer is None else f"relayer paying from {relayer.sender.address}"
     click.echo(f"portal for '{s.network}' (governor {s.dao.governor.address}), {who}")
-    click.echo(f"open http://{host}:{port}/  (Ctrl-C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
-    click.echo("stopped")
+    settings = PortalSettings(
+        rpc_url=rpc_url, cors_origins=list(cors_origins), tz=tz, report_dir=report_dir, plans=list(plans)
+    )
+    serve_portal(s, relayer, host, port, settings, lambda url: f"open {url}/  (Ctrl-C stops)")
 
 
 COMMANDS: list[click.Command] = [portal]

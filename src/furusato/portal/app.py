@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from furusato.portal.i18n import MESSAGES, pick_lang, t
 from furusato.portal.markdown import render_markdown
 from furusato.portal.rewards import member_reward_rows
 from furusato.portal.views import Reader
-from furusato.proposals.dao import Dao
+from furusato.proposals.dao import Dao, own_connection
 from furusato.relayer.claims import relay_claim
 from furusato.relayer.core import DEFAULT_MAX_BODY, Relayer
 from furusato.rewards.standing import PlanShelf
@@ -127,6 +128,7 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
     settings = settings or PortalSettings()
     if relayer is not None:
         settings.max_body = relayer.settings.max_body
+    dao = own_connection(dao) if relayer is None else relayer.dao  # the chain id asked once, not before each call
     reader = Reader(dao, settings.tz)
     shelf = PlanShelf(settings.plans) if settings.plans else None
     env = jinja2.Environment(
@@ -291,13 +293,15 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
     async def body_of(request: Request) -> Any:
         limit = settings.max_body
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            raise SignatureRejected(f"body larger than the limit of {limit} bytes", 413)
+        if length is not None and not length.isdigit():
+            raise SignatureRejected(f"bad Content-Length {length!r}")
+        if length is not None and int(length) > limit:
+            raise SignatureRejected(f"body of {length} bytes exceeds the limit of {limit}", 413)
         data = b""
-        async for chunk in request.stream():
+        async for chunk in request.stream():  # a body without a length (chunked) is capped as it arrives
             data += chunk
             if len(data) > limit:
-                raise SignatureRejected(f"body larger than the limit of {limit} bytes", 413)
+                raise SignatureRejected(f"body exceeds the limit of {limit} bytes", 413)
         try:
             return json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -315,6 +319,10 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
             return _error(503, str(exc))
         except FurusatoError as exc:
             return _error(400, str(exc))
+        except Exception as exc:  # answer every request in JSON; the service keeps running
+            if relayer is not None:
+                relayer.log(f"internal error on {request.url.path}: {type(exc).__name__}: {exc}")
+            return _error(500, f"internal error: {type(exc).__name__}: {exc}")
         return JSONResponse(result)
 
     def _vote_text(lang: str, pid: int, support: Support, reason: str, key: str) -> str:
@@ -333,40 +341,44 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
             raise SignatureRejected("reason: expected text")
         return pid, _address(payload.get("voter"), "voter"), _support(payload.get("support")), reason.strip()
 
-    async def api_ballot(request: Request) -> Response:
-        """
+    def vote_endpoint(make: Callable[[int, str, Support, str], dict[str, Any]], explain: str, doc: str) -> Any:
+        """A POST endpoint that takes ``{"voter", "support", "reason"}`` for a proposal and answers what ``make``
+        builds for the wallet, with the plain-language ``explain`` text of the vote."""
+
+        async def endpoint(request: Request) -> Response:
+            lang = lang_of(request)
+
+            def build(payload: Any) -> dict[str, Any]:
+                pid, voter, support, reason = _vote_args(request, payload)
+                return {**make(pid, voter, support, reason), "explanation": _vote_text(lang, pid, support, reason,
+                                                                                      explain)}  # fmt: skip
+
+            return await guarded(request, build)
+
+        endpoint.__doc__ = doc
+        return endpoint
+
+    def ballot_of(pid: int, voter: str, support: Support, reason: str) -> dict[str, Any]:
+        return {"typedData": ballots.export_vote(dao, pid, support, voter, reason)}
+
+    def vote_tx_of(pid: int, voter: str, support: Support, reason: str) -> dict[str, Any]:
+        g = dao.governor
+        data = (g.encode_abi("castVoteWithReason", args=[pid, int(support), reason]) if reason
+                else g.encode_abi("castVote", args=[pid, int(support)]))  # fmt: skip
+        return {"tx": {"from": voter, "to": g.address, "data": data, "value": "0x0", "chainId": hex(reader.chain_id)}}
+
+    api_ballot = vote_endpoint(ballot_of, "vote.explain.gasless", """
         summary: The typed data of a gasless vote for the wallet (ExtendedBallot with a reason, Ballot without).
         requestBody: {description: '{"voter": "0x…", "support": 0|1|2, "reason": "…"}'}
         responses:
           200: {description: '{"typedData": …, "explanation": "…"}'}
-        """
-        lang = lang_of(request)
-
-        def build(payload: Any) -> dict[str, Any]:
-            pid, voter, support, reason = _vote_args(request, payload)
-            typed = ballots.export_vote(dao, pid, support, voter, reason)
-            return {"typedData": typed, "explanation": _vote_text(lang, pid, support, reason, "vote.explain.gasless")}
-
-        return await guarded(request, build)
-
-    async def api_vote_tx(request: Request) -> Response:
-        """
+        """)  # fmt: skip
+    api_vote_tx = vote_endpoint(vote_tx_of, "vote.explain.direct", """
         summary: The transaction of a direct vote (castVote / castVoteWithReason) for eth_sendTransaction.
         requestBody: {description: '{"voter": "0x…", "support": 0|1|2, "reason": "…"}'}
         responses:
           200: {description: '{"tx": {"from", "to", "data", "value", "chainId"}, "explanation": "…"}'}
-        """
-        lang = lang_of(request)
-
-        def build(payload: Any) -> dict[str, Any]:
-            pid, voter, support, reason = _vote_args(request, payload)
-            g = dao.governor
-            data = (g.encode_abi("castVoteWithReason", args=[pid, int(support), reason]) if reason
-                    else g.encode_abi("castVote", args=[pid, int(support)]))  # fmt: skip
-            tx = {"from": voter, "to": g.address, "data": data, "value": "0x0", "chainId": hex(reader.chain_id)}
-            return {"tx": tx, "explanation": _vote_text(lang, pid, support, reason, "vote.explain.direct")}
-
-        return await guarded(request, build)
+        """)  # fmt: skip
 
     async def api_delegation(request: Request) -> Response:
         """
@@ -505,7 +517,17 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                                      allow_headers=["content-type"]))  # fmt: skip
-    app = Starlette(routes=routes, middleware=middleware)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """Unknown endpoints and methods: JSON for the API and the relayer's endpoints, text for pages."""
+        status = int(getattr(exc, "status_code", 500))
+        path = request.url.path
+        if request.method == "GET" and not path.startswith("/api/") and path not in ("/relay", "/ballot", "/delegation",
+                                                                                     "/health"):  # fmt: skip
+            return PlainTextResponse(str(getattr(exc, "detail", "")), status_code=status)
+        return _error(status, f"no such endpoint: {request.method} {request.url.path}")
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: http_error, 405: http_error})
     app.state.reader = reader
     app.state.relayer = relayer
     return app

@@ -18,6 +18,7 @@ from typing import Any
 
 from web3 import Web3
 
+from furusato.chain import Calls, rpc_batch
 from furusato.constants import ETH, JST, ROLE_MINTER, ZERO_ADDRESS
 from furusato.governance import ProposalState, Tally
 from furusato.portal.i18n import t
@@ -74,6 +75,10 @@ class Reader:
         self._infos: list[ProposalInfo] = []
         self._final: dict[int, Status] = {}  # proposals in a final state: read once
         self._fixed: dict[int, tuple[int, int, int, float]] = {}  # snapshot, quorum, supply, quorum % once past
+        self._block = -1  # the block whose statuses are in _by_block
+        self._by_block: dict[int, Status] = {}
+        self._governor = Calls(dao.governor.address, dao.governor.abi)
+        self._token = Calls(dao.token.address, dao.token.abi)
         self.chain_id = int(dao.w3.eth.chain_id)
         self.symbol = str(dao.token.functions.symbol().call())
 
@@ -91,6 +96,7 @@ class Reader:
         """Drop the caches (after a vote the page wants the new tally at once)."""
         with self._lock:
             self._cache.clear()
+            self._block = -1
 
     # ------------------------------------------------------------------------------------------ proposals
 
@@ -105,32 +111,38 @@ class Reader:
             return self._infos
 
     def info(self, proposal_id: int) -> ProposalInfo | None:
-        return next((i for i in self.infos() if i.proposal_id == proposal_id), None)
+        """A proposal by id: a known one without asking the node (proposals never disappear), else after a scan."""
+        known = next((i for i in self._infos if i.proposal_id == proposal_id), None)
+        return known or next((i for i in self.infos() if i.proposal_id == proposal_id), None)
 
     def statuses(self, infos: list[ProposalInfo]) -> list[Status]:
-        """Where each proposal stands. What cannot change is read once (a final state's whole status; the snapshot,
-        quorum and supply once the snapshot is past); the rest (state, tally, deadline) is read for all proposals in
-        one JSON-RPC batch when the node takes batches, else call by call."""
-        now = self.dao.now()
+        """Where each proposal stands. Read once per block (nothing changes between blocks); what cannot change is
+        read once (a final state's whole status; the quorum and supply once the snapshot is past); the rest (state,
+        tally, deadline, eta) for all proposals in one JSON-RPC batch, encoded and decoded without web3.py's
+        per-call machinery."""
+        block = self.dao.w3.eth.get_block("latest")
+        number, now = int(block["number"]), int(block["timestamp"])
+        with self._lock:
+            if self._block != number:
+                self._block, self._by_block = number, {}
+            known = dict(self._by_block)
         out: dict[int, Status] = {}
         todo: list[ProposalInfo] = []
         for info in infos:
-            done = self._final.get(info.proposal_id)
+            done = self._final.get(info.proposal_id) or known.get(info.proposal_id)
             if done is not None:
                 out[info.proposal_id] = done
-            elif info.vote_start >= now or (info.proposal_id not in self._fixed and not self._fix(info, now)):
+            elif info.vote_start >= now:
                 out[info.proposal_id] = read_status(self.dao, info)  # snapshot still ahead: read it all
             else:
                 todo.append(info)
-        g = self.dao.governor.functions
-        calls = [
-            fn
-            for pid in (i.proposal_id for i in todo)
-            for fn in (g.state(pid), g.proposalVotes(pid), g.proposalDeadline(pid), g.proposalEta(pid))
-        ]
-        values = self._batch(calls)
+        self._fix([i for i in todo if i.proposal_id not in self._fixed])
+        g = self._governor
+        names = ("state", "proposalVotes", "proposalDeadline", "proposalEta")
+        answers = rpc_batch(self.dao.w3, [g.request(name, i.proposal_id) for i in todo for name in names])
         for k, info in enumerate(todo):
-            state, votes, deadline, eta = values[4 * k : 4 * k + 4]
+            state, votes, deadline, eta = (g.decode(n, 1, a) for n, a in zip(names, answers[4 * k : 4 * k + 4],
+                                                                               strict=True))  # fmt: skip
             snapshot, quorum, supply, percent = self._fixed[info.proposal_id]
             against, for_, abstain = votes
             status = Status(info=info, state=ProposalState(int(state)), tally=Tally(int(against), int(for_),
@@ -139,32 +151,32 @@ class Reader:
             if status.state in FINAL:
                 self._final[info.proposal_id] = status
             out[info.proposal_id] = status
+        with self._lock:
+            if self._block == number:
+                self._by_block.update(out)
         return [out[i.proposal_id] for i in infos]
 
-    def _fix(self, info: ProposalInfo, now: int) -> bool:
-        g = self.dao.governor.functions
-        snapshot = int(g.proposalSnapshot(info.proposal_id).call())
-        if snapshot >= now:
-            return False
-        quorum = int(g.quorum(snapshot).call())
-        supply = int(self.dao.token.functions.getPastTotalSupply(snapshot).call())
-        percent = 100 * int(g.quorumNumerator(snapshot).call()) / int(g.quorumDenominator().call())
-        self._fixed[info.proposal_id] = (snapshot, quorum, supply, percent)
-        return True
-
-    def _batch(self, calls: list[Any]) -> list[Any]:
-        if not calls:
-            return []
-        try:
-            with self.dao.w3.batch_requests() as batch:
-                for call in calls:
-                    batch.add(call)
-                values = list(batch.execute())
-            if len(values) == len(calls):
-                return values
-        except Exception:  # noqa: S110 - a node or client without batches: read call by call below
-            pass
-        return [call.call() for call in calls]
+    def _fix(self, infos: list[ProposalInfo]) -> None:
+        """Read what stays fixed once a proposal's snapshot (its ``voteStart``) is past, for all of ``infos`` in one
+        batch: quorum, voting supply and quorum fraction at the snapshot."""
+        if not infos:
+            return
+        g, token = self._governor, self._token
+        requests = [g.request("quorumDenominator")]
+        for info in infos:
+            snapshot = info.vote_start
+            requests += [g.request("quorum", snapshot), token.request("getPastTotalSupply", snapshot),
+                         g.request("quorumNumerator", snapshot)]  # fmt: skip
+        answers = rpc_batch(self.dao.w3, requests)
+        denominator = int(g.decode("quorumDenominator", 0, answers[0]))
+        for k, info in enumerate(infos):
+            quorum, supply, numerator = answers[1 + 3 * k : 4 + 3 * k]
+            self._fixed[info.proposal_id] = (
+                info.vote_start,
+                int(g.decode("quorum", 1, quorum)),
+                int(token.decode("getPastTotalSupply", 1, supply)),
+                100 * int(g.decode("quorumNumerator", 1, numerator)) / denominator,
+            )
 
     def summary(self, status: Status, lang: str, now: int | None = None) -> dict[str, Any]:
         """A proposal as the list and the API show it (times relative to ``now``, default the status's)."""
@@ -208,9 +220,7 @@ class Reader:
 
     def proposals(self, lang: str) -> list[dict[str, Any]]:
         """Every proposal, newest first."""
-        statuses = self.statuses(list(reversed(self.infos())))
-        now = self.dao.now()
-        return [self.summary(s, lang, now) for s in statuses]
+        return [self.summary(s, lang) for s in self.statuses(list(reversed(self.infos())))]
 
     def proposal(self, proposal_id: int, lang: str) -> dict[str, Any] | None:
         info = self.info(proposal_id)

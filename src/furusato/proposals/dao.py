@@ -122,3 +122,40 @@ def rebind(dao: Dao, w3: Web3) -> Dao:
         rewards=again(dao.rewards) if dao.rewards is not None else None,
         registry=again(dao.registry) if dao.registry is not None else None,
     )
+
+
+def own_connection(dao: Dao) -> Dao:
+    """``dao`` over a connection of its own for a service (the relayer, the portal) that remembers the chain id:
+    web3.py's validation asks the node for it before and after every call and transaction otherwise, most of a
+    service's round trips. It also leaves out the middleware that reads the latest block before every
+    ``eth_sendTransaction`` (the relayer sets fees itself) and the one that looks for ENS names (addresses only).
+    Non-HTTP providers are kept as they are."""
+    import os
+
+    import requests
+    from web3 import HTTPProvider, Web3
+    from web3.middleware import ExtraDataToPOAMiddleware
+    from web3.types import RPCEndpoint
+
+    provider = dao.w3.provider
+    if not isinstance(provider, HTTPProvider) or provider.endpoint_uri is None:
+        return dao
+    # requests reads the environment's proxy settings on every request (most of a local call's client time):
+    # read once here instead.
+    session = requests.Session()  # shared by the service's threads: a pool as large as its thread pool
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=64))
+    session.trust_env = False
+    session.proxies.update(requests.utils.get_environ_proxies(str(provider.endpoint_uri)))
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    own = HTTPProvider(
+        provider.endpoint_uri,
+        session=session,
+        cache_allowed_requests=True,
+        cacheable_requests={RPCEndpoint("eth_chainId")},
+    )
+    w3 = Web3(own)
+    w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)  # POA chains' long extraData in get_block
+    w3.middleware_onion.remove("gas_price_strategy")
+    w3.middleware_onion.remove("ens_name_to_address")
+    return rebind(dao, w3)

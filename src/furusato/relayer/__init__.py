@@ -1,19 +1,11 @@
-"""Gasless voting: an HTTP relayer for signed ballots and delegations, and its batch mode."""
+"""Gasless voting: the relayer's core (checks, simulation, sending), its journal and rate limits, and batch mode.
+Its HTTP face is the member portal's (:mod:`furusato.portal`: ``/api/relay``, ``/relay``, ``/ballot``,
+``/delegation``, ``/health``, ``/api/relayer/status``)."""
 
 from __future__ import annotations
 
 from furusato.relayer.batch import BatchResult, relay_folder
 from furusato.relayer.core import Relayer, RelayerSettings
-from furusato.relayer.http import RelayerServer, make_server, start_in_thread
 from furusato.relayer.journal import Journal
 
-__all__ = [
-    "BatchResult",
-    "Journal",
-    "Relayer",
-    "RelayerServer",
-    "RelayerSettings",
-    "make_server",
-    "relay_folder",
-    "start_in_thread",
-]
+__all__ = ["BatchResult", "Journal", "Relayer", "RelayerSettings", "relay_folder"]

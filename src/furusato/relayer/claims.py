@@ -22,7 +22,7 @@ from web3.exceptions import (
     TransactionNotFound,
     Web3RPCError,
 )
-from web3.types import TxParams, Wei
+from web3.types import Wei
 
 from furusato.chain import with_margin
 from furusato.errors import ClaimRefused
@@ -65,14 +65,14 @@ def relay_claim(relayer: Relayer, folders: Sequence[PlanFolder], epoch: int, acc
     with relayer._lock:  # again: another request may have sent the same claim meanwhile
         _refuse_sent(relayer, rewards.address, claim)
         day = relayer.check_gas_cap(estimate)
-        tx: TxParams = {
+        tx: dict[str, Any] = {
             "from": relayer.sender.address,
             "to": rewards.address,
             "data": claim.function._encode_transaction_data(),
             "gas": with_margin(estimate),
             "value": Wei(0),
         }
-        tx_hash = relayer._retry(lambda: relayer.sender.send(dao.w3, tx)).to_0x_hex()
+        tx_hash = relayer._retry(lambda: relayer._send(tx))  # the sponsor's nonce, kept by the relayer
         relayer.journal.append({
             "time": dt.datetime.now(relayer.settings.tz).isoformat(timespec="seconds"),
             "day": day,

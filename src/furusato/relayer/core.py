@@ -6,33 +6,32 @@ proposal state, voting power), then its gas is estimated (a revert is refused, n
 checked, and the transaction is sent. Every submission is appended to the relayer's
 :class:`~furusato.relayer.journal.Journal`, read back on start so that replays and the day's gas stay refused across
 restarts. Connection errors to the node are retried for ``retry_seconds`` (a node restart is survived); past that
-the request fails with 503. The HTTP face is :mod:`furusato.relayer.http`, batch mode :mod:`furusato.relayer.batch`.
+the request fails with 503. The HTTP face is the portal's (:mod:`furusato.portal.app`), batch mode
+:mod:`furusato.relayer.batch`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import requests
-from web3 import HTTPProvider, Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError
-from web3.middleware import ExtraDataToPOAMiddleware
-from web3.types import RPCEndpoint, TxParams, Wei
+from web3.exceptions import Web3RPCError
+from web3.types import TxParams, Wei
 
-from furusato.ballots import parse_signed, verify
-from furusato.chain import Sender, with_margin
+from furusato.ballots import parse_signed, prepare
+from furusato.chain import RpcFailure, Sender, call_request, decode_call, rpc_batch, with_margin
 from furusato.constants import JST
 from furusato.errors import ChainError, SignatureRejected
-from furusato.proposals.dao import Dao, rebind
+from furusato.proposals.dao import Dao, own_connection
 from furusato.relayer.journal import Journal
 from furusato.relayer.limits import RateLimiter
-from furusato.reverts import revert_data
 
 __all__ = ["BALLOT_GAS", "DEFAULT_PORT", "Relayer", "RelayerSettings"]
 
@@ -68,25 +67,33 @@ class RelayerSettings:
     per_signer_per_hour: int = 20
 
 
-def _own_connection(dao: Dao) -> Dao:
-    """``dao`` over a connection of the relayer's own that remembers the chain id (web3 asks the node for it before
-    every call otherwise: most of a ballot's round trips). Non-HTTP providers are kept as they are."""
-    provider = dao.w3.provider
-    if not isinstance(provider, HTTPProvider) or provider.endpoint_uri is None:
-        return dao
-    own = HTTPProvider(
-        provider.endpoint_uri, cache_allowed_requests=True, cacheable_requests={RPCEndpoint("eth_chainId")}
-    )
-    w3 = Web3(own)
-    w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)  # POA chains' long extraData in get_block
-    return rebind(dao, w3)
+_NONCE_REFUSED = re.compile(r"nonce too low|nonce too high|already known|replacement transaction underpriced", re.I)
+
+
+def _decoded(calls: list[Any], answers: list[Any]) -> list[Any]:
+    """The values of ``calls`` from their batch answers; a failed read as the exception ``Check.finish`` expects."""
+    values = [decode_call(fn, a) for fn, a in zip(calls, answers, strict=True)]
+    return [ChainError(v.message) if isinstance(v, RpcFailure) else v for v in values]
+
+
+def _fees(block: dict[str, Any], tip: Any, gas_price: Any) -> dict[str, Any]:
+    """Fee fields from the latest block: EIP-1559 (twice the base fee plus the tip, the rule of
+    :class:`~furusato.chain.LocalKeySender`) where the chain has a base fee, else the node's gas price."""
+    base = block.get("baseFeePerGas")
+    if base is not None:
+        base_fee = int(base, 16)
+        priority = int(tip, 16) if base_fee and not isinstance(tip, RpcFailure) else 0
+        return {"maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * base_fee + priority}
+    if isinstance(gas_price, RpcFailure):
+        raise ChainError(f"the node did not say its gas price: {gas_price.message}")
+    return {"gasPrice": int(gas_price, 16)}
 
 
 class Relayer:
     """Validates and submits signed messages; thread-safe (checks run concurrently, sending one at a time)."""
 
     def __init__(self, dao: Dao, sender: Sender, settings: RelayerSettings, log: Log = print) -> None:
-        self.dao = _own_connection(dao)
+        self.dao = own_connection(dao)
         self.sender = sender
         self.settings = settings
         self.log = log
@@ -95,6 +102,7 @@ class Relayer:
         self.journal = Journal(settings.log_path, self.chain_id)
         self.client_limit = RateLimiter(settings.per_client_per_minute, 60.0)
         self.signer_limit = RateLimiter(settings.per_signer_per_hour, 3600.0)
+        self._nonce: int | None = None  # the sponsor's next nonce, once known
 
     # ---------------------------------------------------------------- state
 
@@ -135,29 +143,50 @@ class Relayer:
 
     def submit_signed(self, typed: dict[str, Any], signature: bytes, expect: str | None = None) -> dict[str, Any]:
         """:meth:`submit` for typed data and a signature already parsed (a batch file, see ``read_signed``);
-        ``expect`` is the primary type the caller accepts (None: any; ``Ballot`` takes an ExtendedBallot too)."""
+        ``expect`` is the primary type the caller accepts (None: any; ``Ballot`` takes an ExtendedBallot too).
+
+        Node round trips: one JSON-RPC batch with the simulation (``eth_estimateGas``, which succeeds only for an
+        active proposal, a voter who has not voted and the signer's current nonce), the voter's power at the
+        snapshot, the latest block and the fees; then the send. Once per proposal its snapshot is read, the
+        sponsor's nonce at start and after a refused send; a refused simulation costs one more batch, the reads
+        that say why in words. The receipt is not waited for: the journal holds the transaction, and
+        ``GET /api/tx/<hash>`` says when it is mined."""
         primary = typed.get("primaryType")
         accepted = ("Ballot", "ExtendedBallot") if expect == "Ballot" else (expect,)
         if expect is not None and primary not in accepted:
             raise SignatureRejected(f"this endpoint takes a {expect}, got primaryType {primary!r}")
         with self._lock:
             self._refuse_known(signature)
-        verified = self._retry(lambda: verify(self.dao, typed, signature, self.settings.tz, chain_id=self.chain_id))
-        if verified.call is None:
-            raise SignatureRejected(f"{verified.kind} signatures are not relayed (only Ballot and Delegation)")
-        call = verified.call
+        check = self._retry(lambda: prepare(self.dao, typed, signature, self.settings.tz, chain_id=self.chain_id))
+        call = check.call
+        if call is None:
+            raise SignatureRejected(f"{check.kind} signatures are not relayed (only Ballot and Delegation)")
+        data = call._encode_transaction_data()
+        simulate = {"from": self.sender.address, "to": call.address, "data": data}
+        requests = [call_request(fn) for fn in check.needed]
+        requests += [("eth_estimateGas", [simulate]), ("eth_getBlockByNumber", ["latest", False]),
+                     ("eth_maxPriorityFeePerGas", []), ("eth_gasPrice", [])]  # fmt: skip
+        answers = self._retry(lambda: rpc_batch(self.dao.w3, requests))
+        n = len(check.needed)
+        estimated, block, tip, gas_price = answers[n:]
+        if isinstance(block, RpcFailure):
+            raise ChainError(f"the node did not answer for its latest block: {block.message}")
+        now = int(block["timestamp"], 16)
+        if isinstance(estimated, RpcFailure):  # refused: the full checks say why in words, else the revert does
+            reads = self._retry(lambda: rpc_batch(self.dao.w3, [call_request(fn) for fn in check.reads]))
+            verified = self._retry(lambda: check.finish(_decoded(check.reads, reads), now))
+        else:
+            verified = check.accept(_decoded(check.needed, answers[:n]), now)
         if self.settings.per_signer_per_hour:
             wait = self.signer_limit.hit(verified.signer)
             if wait:
                 raise SignatureRejected(
                     f"too many submissions signed by {verified.signer}: try again in {wait / 60:.0f} min", 429
                 )
-        try:
-            estimate = self._retry(lambda: int(call.estimate_gas({"from": self.sender.address})))
-        except (ContractCustomError, ContractLogicError, ContractPanicError, Web3RPCError) as exc:
-            data = revert_data(exc)
-            reason = self.dao.decoder.decode(data) if data else str(exc)
-            raise SignatureRejected(f"the transaction would revert: {reason}") from exc
+        if isinstance(estimated, RpcFailure):
+            reason = self.dao.decoder.decode(estimated.data) if estimated.data else estimated.message
+            raise SignatureRejected(f"the transaction would revert: {reason}")
+        estimate = int(estimated, 16)
         # Checked again under the lock: another request may have sent the same signature or nonce meanwhile.
         with self._lock:
             self._refuse_known(signature)
@@ -167,14 +196,16 @@ class Relayer:
                     f"replay: nonce {verified.nonce} of {verified.signer} was already submitted (tx {earlier})", 409
                 )
             day = self.check_gas_cap(estimate)
-            tx: TxParams = {
+            tx: dict[str, Any] = {
                 "from": self.sender.address,
                 "to": call.address,
-                "data": call._encode_transaction_data(),
+                "data": data,
                 "gas": max(with_margin(estimate), MIN_GAS_LIMIT.get(verified.kind, 0)),
                 "value": Wei(0),
+                "chainId": self.chain_id,
+                **_fees(block, tip, gas_price),
             }
-            tx_hash = self._retry(lambda: self.sender.send(self.dao.w3, tx)).to_0x_hex()
+            tx_hash = self._retry(lambda: self._send(tx))
             entry = {
                 "time": dt.datetime.now(self.settings.tz).isoformat(timespec="seconds"),
                 "day": day,
@@ -205,6 +236,27 @@ class Relayer:
             )
         return day
 
+    def _send(self, tx: dict[str, Any]) -> str:
+        """Send ``tx`` with the sponsor's next nonce, kept here (the lock is held). The nonce is read from the node
+        at start and whenever a send fails (a node restart, a transaction sent from the same account elsewhere);
+        a send refused for its nonce is retried once with the node's count."""
+        for attempt in (0, 1):
+            if self._nonce is None:
+                self._nonce = int(self.dao.w3.eth.get_transaction_count(self.sender.address, "pending"))
+            try:
+                tx_hash = self.sender.send(self.dao.w3, cast(TxParams, {**tx, "nonce": self._nonce})).to_0x_hex()
+            except Web3RPCError as exc:
+                self._nonce = None
+                if attempt or not _NONCE_REFUSED.search(str(exc)):
+                    raise ChainError(f"the node refused the transaction: {exc}") from exc
+                continue
+            except BaseException:
+                self._nonce = None  # unknown whether the node took it: ask it again
+                raise
+            self._nonce += 1
+            return tx_hash
+        raise AssertionError("unreachable")
+
     def _refuse_known(self, signature: bytes) -> None:
         earlier = self.journal.tx_of_signature(signature)
         if earlier is not None:
@@ -224,9 +276,11 @@ class Relayer:
     def status(self) -> dict[str, Any]:
         """What the public may know about the sponsor: its balance, today's remaining gas budget and about how many
         votes that pays for (the smaller of what the budget and the balance allow, at today's gas price)."""
-        w3 = self.dao.w3
-        balance = int(self._retry(lambda: w3.eth.get_balance(self.sender.address)))
-        gas_price = int(self._retry(lambda: w3.eth.gas_price))
+        answers = self._retry(lambda: rpc_batch(self.dao.w3, [("eth_getBalance", [self.sender.address, "latest"]),
+                                                             ("eth_gasPrice", [])]))  # fmt: skip
+        if any(isinstance(a, RpcFailure) for a in answers):
+            raise ChainError(f"the node did not answer for the sponsor's balance: {answers}")
+        balance, gas_price = (int(a, 16) for a in answers)
         remaining = max(self.settings.daily_gas_cap - self.gas_today(), 0)
         by_budget = remaining // BALLOT_GAS
         by_balance = balance // (gas_price * BALLOT_GAS) if gas_price else by_budget

@@ -1,13 +1,10 @@
-"""Pure parts of the proposals package, ballots and relayer: parsing, formatting, state explanations, HTTP limits."""
+"""Pure parts of the proposals package and ballots: parsing, formatting, state explanations. (The relayer's HTTP
+limits and errors are tested through the portal's endpoints, tests/portal/test_api.py.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 from brownie.test import given
@@ -30,7 +27,6 @@ from furusato.proposals.status import (
     summary_line,
 )
 from furusato.proposals.steps import parse_support
-from furusato.relayer.http import RelayerServer, start_in_thread
 from furusato.units import parse_time, parse_tz
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -236,68 +232,3 @@ def test_wallet_form_copies_and_stringifies_large_numbers():
     assert typed["message"] == {"proposalId": str(2**200), "support": 1, "voter": "0x" + "22" * 20, "nonce": "3"}
     typed["types"]["Ballot"].pop()
     assert len(eip712.BALLOT) == 4
-
-
-# ------------------------------------------------------------------------------------------------ HTTP limits
-
-
-class FakeRelayer:
-    """Stands in for a Relayer: the HTTP layer's own checks happen before it is asked anything."""
-
-    def __init__(self) -> None:
-        self.settings = type("S", (), {"max_body": 100})()
-        self.seen: list[Any] = []
-        self.logged: list[str] = []
-
-    def log(self, line: str) -> None:
-        self.logged.append(line)
-
-    def submit(self, payload: Any, expect: str | None = None) -> dict[str, Any]:
-        self.seen.append((payload, expect))
-        if payload == {"boom": 1}:
-            raise ChainError("the node is unreachable (ConnectionError); try again later")
-        if payload == {"crash": 1}:
-            raise RuntimeError("unexpected")
-        return {"status": "submitted", "tx": "0x" + "00" * 32}
-
-    def health(self) -> dict[str, Any]:
-        return {"status": "ok"}
-
-
-@pytest.fixture
-def server() -> Any:
-    fake = FakeRelayer()
-    srv = RelayerServer(("127.0.0.1", 0), fake)  # type: ignore[arg-type]
-    start_in_thread(srv)
-    yield srv, fake
-    srv.shutdown()
-    srv.server_close()
-
-
-def request(url: str, data: bytes | None, method: str = "POST") -> tuple[int, dict[str, Any]]:
-    req = urllib.request.Request(url, data=data, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
-def test_http_layer_limits_and_errors(server):
-    srv, fake = server
-    assert request(srv.url + "/health", None, "GET") == (200, {"status": "ok"})
-    assert request(srv.url + "/nothing", None, "GET")[0] == 404
-    status, body = request(srv.url + "/relay", b"x" * 101)
-    assert (status, body["error"]) == (413, "body of 101 bytes exceeds the limit of 100")
-    status, body = request(srv.url + "/relay", b"\xff\xfe")
-    assert status == 400
-    assert body["error"].startswith("malformed JSON")
-    assert request(srv.url + "/relay", json.dumps({"boom": 1}).encode())[0] == 503
-    assert request(srv.url + "/relay", json.dumps({"crash": 1}).encode()) == (
-        500,
-        {"error": "internal error: RuntimeError: unexpected", "status": 500},
-    )
-    assert fake.logged == ["internal error on /relay: RuntimeError: unexpected"]
-    assert request(srv.url + "/ballot", b"{}") == (200, {"status": "submitted", "tx": "0x" + "00" * 32})
-    assert fake.seen[-1] == ({}, "Ballot")
-    assert srv.url.startswith("http://127.0.0.1:")
