@@ -277,7 +277,7 @@ def withheld_rewards(dao: Any, staff: Any, coordinator: Any, epochs_started: Any
     from furusato.chain import advance_time
     from furusato.reverts import ErrorDecoder
     from furusato.rewards import plan
-    from furusato.rewards.onchain import distribute, epoch_state, load_plan_folder, publish
+    from furusato.rewards.onchain import RewardsDesk, distribute, epoch_state, load_plan_folder, publish
 
     newcomer, stranger, paid = Account.create(), Account.create(), accounts[1].address
     log = tmp_path / "activity-2026-12.csv"
@@ -291,14 +291,15 @@ def withheld_rewards(dao: Any, staff: Any, coordinator: Any, epochs_started: Any
     plan(log, ROOT / "examples" / "rewards-policy.yaml", "2026-12", tmp_path / "out" / "2026-12")
     folder = load_plan_folder(tmp_path / "out" / "2026-12")
     rewards = w3c(dao.rewards)
-    env: dict[str, Any] = {"network": "development", "decoder": ErrorDecoder(), "log": lambda _line: None}
-    sender = UnlockedSender(coordinator.address)
-    publish(web3, sender, rewards, folder, **env)  # rewards pay anyone at publishing (the local preset)
+    desk = RewardsDesk(
+        web3, UnlockedSender(coordinator.address), rewards, "development", ErrorDecoder(), lambda _l: None
+    )
+    publish(desk, folder)  # rewards pay anyone at publishing (the local preset)
     registry = ResidentRegistry.at(dao.record.address("ResidentRegistry"))
     dao.rewards.setMemberRegistry(registry.address, {"from": accounts.at(dao.timelock.address, force=True)})
     registry.register(paid, 0, b"\x00" * 32, {"from": staff})
     advance_time(web3, epoch_state(rewards, folder.epoch).payable_at - web3.eth.get_block("latest")["timestamp"] + 1)
-    result = distribute(web3, sender, rewards, folder, **env)
+    result = distribute(desk, folder)
     assert sorted(account for _i, account, _a in result.withheld) == sorted([newcomer.address, stranger.address])
     advance_time(web3, 86_400)
     registry.register(newcomer.address, 1, b"\x00" * 32, {"from": staff})  # registered a day after the push
