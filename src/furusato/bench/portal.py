@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -42,7 +45,8 @@ from furusato.chain import advance_time, rpc_batch, send_eth, transact
 from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
 from furusato.proposals.dao import Dao
-from furusato.relayer.core import Relayer, RelayerSettings
+from furusato.records import DeploymentRecord, write_record
+from furusato.relayer.core import Relayer
 from furusato.session import session_over
 
 __all__ = ["assets_kb", "bench_portal_ballots", "bench_portal_page", "serving"]
@@ -53,6 +57,37 @@ def assets_kb() -> dict[str, float]:
     static = Path(__file__).resolve().parent.parent / "portal" / "static"
     size = sum(p.stat().st_size for p in static.iterdir() if p.suffix in (".js", ".css"))
     return {"size.portal.assets_kb": round(size / 1024, 1)}
+
+
+@contextmanager
+def serving_process(b: Bench, record: DeploymentRecord, log_path: Path, timeout: float = 120) -> Iterator[str]:
+    """``furusato portal serve`` for ``record`` (development chain) in a child process, relaying from the
+    development account of ``b.actors.relayer`` with no daily cap or rate limit; yields its base URL."""
+    records = b.work / "portal-records"
+    write_record(records / "development.json", record)
+    index = [a.lower() for a in b.w3.eth.accounts].index(b.actors.relayer.address.lower())
+    command = [sys.executable, "-m", "furusato.cli", "portal", "serve", "--network", "development",
+               "--deployments", str(records), "--dev-account", str(index), "--log", str(log_path),
+               "--daily-gas", str(10**12), "--per-client", "0", "--per-signer", "0", "--port", "0"]  # fmt: skip
+    child = subprocess.Popen(command, cwd=b.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # noqa: S603 - our own CLI
+    try:
+        assert child.stdout is not None
+        said: list[str] = []
+        deadline = time.monotonic() + timeout
+        while not any(line.startswith("open http://") for line in said):
+            ready, _, _ = select.select([child.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            line = child.stdout.readline() if ready else ""
+            if not line:
+                raise RuntimeError("the portal did not start: " + "".join(said))
+            said.append(line)
+        yield said[-1].split()[1].rstrip("/")
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 @contextmanager
@@ -216,7 +251,7 @@ def bench_portal_ballots(b: Bench, *, ballots: int = 200, clients: int = 4, repe
             _revert(w3, before)
         return float(statistics.median(rates))
 
-    rate = median_of(lambda: _relayed_rate(b, dao, pid, voters, clients))
+    rate = median_of(lambda: _relayed_rate(b, record, dao, pid, voters, clients))
     raw_ballots = median_of(lambda: _raw_ballot_rate(b, dao, pid, voters))
     raw = median_of(lambda: _raw_send_rate(b, ballots))
     b.log(f"  portal: {ballots} gasless ballots at {rate:.1f}/s; raw sends {raw:.1f}/s (ratio {rate / raw:.2f}); "
@@ -231,14 +266,14 @@ def bench_portal_ballots(b: Bench, *, ballots: int = 200, clients: int = 4, repe
     }
 
 
-def _relayed_rate(b: Bench, dao: Dao, pid: int, voters: list[Any], clients: int) -> float:
+def _relayed_rate(b: Bench, record: DeploymentRecord, dao: Dao, pid: int, voters: list[Any], clients: int) -> float:
     """One ballot per voter through the portal's HTTP API from ``clients`` browsers, first request to the last
-    ballot included; checks that every one counted. The relayer's journal starts empty."""
+    ballot included; checks that every one counted. The portal runs as a town runs it — `furusato portal serve`
+    in its own process, development account of ``b.actors.relayer`` paying — so its Python never waits on the
+    bench's browsers (threads of this process). The relayer's journal starts empty."""
     log_path = b.work / "portal-bench.jsonl"
     log_path.unlink(missing_ok=True)
-    settings = RelayerSettings(log_path=log_path, daily_gas_cap=10**12, per_client_per_minute=0, per_signer_per_hour=0)
-    relayer = Relayer(dao, b.actors.relayer, settings, log=lambda _l: None)
-    with serving(dao, relayer) as url:
+    with serving_process(b, record, log_path) as url:
         local = threading.local()
 
         def vote(voter: Any) -> str:
