@@ -35,6 +35,7 @@ from furusato.chain import UnlockedSender
 from furusato.config import DeployConfig, load_config
 from furusato.deploy import deploy_dao
 from furusato.governance import Proposal, call_action
+from furusato.networks import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 #: 2027-02-01 00:00 JST. ActivityRewards publishes an epoch (a calendar month) only once it has started: modules that
@@ -462,12 +463,7 @@ def start_anvil() -> Any:
 
     yield start
     for proc in started:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 # ------------------------------------------------------------------------------------------------ stateful depth

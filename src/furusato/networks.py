@@ -146,6 +146,16 @@ def find_network(name: str, root: Path) -> Network:
     )
 
 
+def stop_process(process: subprocess.Popen[Any], timeout: float = 5) -> None:
+    """Ask ``process`` to stop (SIGTERM), and kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
 class Connection:
     """An open connection: the web3 object, the network's name, whether it is a development chain, and the chain
@@ -161,12 +171,7 @@ class Connection:
     def close(self) -> None:
         """Stop the chain this connection started, if any."""
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process)
             self.process = None
 
     def __enter__(self) -> Connection:

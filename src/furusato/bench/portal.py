@@ -44,6 +44,7 @@ from furusato.bench.context import TOKEN, Bench
 from furusato.chain import advance_time, rpc_batch, send_eth, transact
 from furusato.constants import ETH
 from furusato.governance import Proposal, Support, call_action
+from furusato.networks import stop_process
 from furusato.proposals.dao import Dao
 from furusato.records import DeploymentRecord, write_record
 from furusato.relayer.core import Relayer
@@ -82,12 +83,7 @@ def serving_process(b: Bench, record: DeploymentRecord, log_path: Path, timeout:
             said.append(line)
         yield said[-1].split()[1].rstrip("/")
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        stop_process(child, timeout=10)
 
 
 @contextmanager
