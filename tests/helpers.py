@@ -186,3 +186,15 @@ def to_stage(governor: Any, proposal: Proposal, stage: ProposalState, proposer: 
         return pid
     governor.queue(*proposal.args(), proposal.description_hash, {"from": proposer})
     return pid
+
+
+def stateful_settings(examples: int, steps: int) -> dict[str, Any]:
+    """Hypothesis settings of the contracts' state machines: ``examples`` runs of ``steps`` steps, without the target
+    phase (its Pareto optimisation re-runs passing examples for no gain here)."""
+    from hypothesis import Phase
+
+    return {
+        "max_examples": examples,
+        "stateful_step_count": steps,
+        "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    }

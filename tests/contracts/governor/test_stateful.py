@@ -10,8 +10,7 @@ from typing import Any
 from brownie import web3
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from helpers import w3c
-from hypothesis import Phase
+from helpers import stateful_settings, w3c
 
 from furusato.governance import Proposal, ProposalState, call_action
 
@@ -168,9 +167,5 @@ def test_governor_stateful(state_machine: Any, governor: Any, token: Any, member
         members[:5],
         guardian,
         carol,
-        settings={
-            "max_examples": 30,
-            "stateful_step_count": 20,
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
+        settings=stateful_settings(30, 20),
     )

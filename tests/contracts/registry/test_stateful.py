@@ -8,8 +8,7 @@ from typing import Any
 from brownie import accounts
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from helpers import reverts
-from hypothesis import Phase
+from helpers import reverts, stateful_settings
 from web3 import Web3
 
 RESIDENT, RELATIONSHIP, SUPPORTER = 0, 1, 2
@@ -115,9 +114,5 @@ def test_counts_always_equal_existing_cards(state_machine, registry, registrar, 
         registry,
         registrar,
         [*members, outsider, project],
-        settings={
-            "max_examples": 12,
-            "stateful_step_count": 15,
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
+        settings=stateful_settings(12, 15),
     )

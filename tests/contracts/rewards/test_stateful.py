@@ -13,7 +13,7 @@ from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from hypothesis import Phase
+from helpers import stateful_settings
 from web3 import Web3
 
 from furusato.merkle import StandardMerkleTree
@@ -177,9 +177,5 @@ def test_rewards_stateful(state_machine: Any, system: tuple[Any, Any], coordinat
         coordinator,
         guardian,
         outsider,
-        settings={
-            "max_examples": 30,
-            "stateful_step_count": 15,
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
+        settings=stateful_settings(30, 15),
     )

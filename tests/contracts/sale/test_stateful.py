@@ -13,8 +13,7 @@ from typing import Any
 
 from brownie import MockERC20, TokenSale, chain
 from brownie.test import strategy
-from helpers import advance, reverts
-from hypothesis import Phase
+from helpers import advance, reverts, stateful_settings
 from web3 import Web3
 
 TOKEN = 10**18
@@ -201,9 +200,5 @@ def test_every_sale_ends_in_exactly_one_outcome(state_machine, token, treasury, 
         admin,
         members,
         yen,
-        settings={
-            "max_examples": 12,
-            "stateful_step_count": 20,
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
+        settings=stateful_settings(12, 20),
     )

@@ -13,7 +13,7 @@ import pytest
 from brownie import RegionToken, ResidentRegistry
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from hypothesis import Phase
+from helpers import stateful_settings
 from web3 import Web3
 
 TOKEN = 10**18
@@ -137,9 +137,5 @@ def test_restriction_suspension_exclusion_stateful(
         registry,
         deployer,
         [*members[:5], outsider],
-        settings={
-            "max_examples": 12,
-            "stateful_step_count": 20,
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
+        settings=stateful_settings(12, 20),
     )

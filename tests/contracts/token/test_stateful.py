@@ -20,8 +20,7 @@ import pytest
 from brownie import accounts, web3
 from brownie.exceptions import VirtualMachineError
 from brownie.test import strategy
-from helpers import govern, reverts
-from hypothesis import Phase
+from helpers import govern, reverts, stateful_settings
 from web3 import Web3
 
 TOKEN = 10**18
@@ -204,12 +203,7 @@ def test_token_matches_model(state_machine, token, members, outsider, project, t
         project,
         treasury,
         admin,
-        settings={
-            "max_examples": 20,
-            "stateful_step_count": 15,
-            # no target phase: its Pareto optimisation re-runs passing examples for no gain here
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
+        settings=stateful_settings(20, 15),
     )
 
 
@@ -347,9 +341,5 @@ def test_no_transfer_escapes_restricted_mode(state_machine, rtoken, registry, de
         deployer,
         pool,
         protocol,
-        settings={
-            "max_examples": 12,
-            "stateful_step_count": 15,
-            "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-        },
+        settings=stateful_settings(12, 15),
     )
