@@ -104,17 +104,23 @@ def test_dry_run_sends_nothing(local_config, artifacts, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("crash_after", [2, 6, 11, TOTAL_TXS - 1])
-def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifacts, tmp_path, crash_after):
-    local_config = private_roles(local_config)  # a network other than development: no public account in any role
+def _stopped_deploy(local_config, artifacts, tmp_path, after):
+    """A deployment to a network other than development (no public account in any role), from a fresh key, killed
+    after ``after`` transactions: (config, sender, deploy_dao's keyword arguments, the unfinished record)."""
+    config = private_roles(local_config)
     sender = fresh_key_sender()
     kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
     with pytest.raises(KeyboardInterrupt):
-        deploy_dao(web3, CrashingSender(sender, crash_after), local_config, artifacts, **kwargs)
+        deploy_dao(web3, CrashingSender(sender, after), config, artifacts, **kwargs)
+    return config, sender, kwargs, read_record(record_path(tmp_path, "testnet", partial=True))
+
+
+@pytest.mark.parametrize("crash_after", [2, 6, 11, TOTAL_TXS - 1])
+def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifacts, tmp_path, crash_after):
+    local_config, sender, kwargs, half = _stopped_deploy(local_config, artifacts, tmp_path, crash_after)
     journal = record_path(tmp_path, "testnet", partial=True)
     assert journal.exists()
     assert not record_path(tmp_path, "testnet").exists()
-    half = read_record(journal)
 
     record = deploy_dao(web3, sender, local_config, artifacts, **kwargs)
 
@@ -129,12 +135,7 @@ def test_interrupted_deploy_resumes_and_sends_nothing_twice(local_config, artifa
 def test_a_retry_with_a_corrected_config_continues_when_what_was_deployed_still_fits(local_config, artifacts, tmp_path):
     """Token, registry and timelock deployed, then a stop; the retry changes only the governor (not deployed yet):
     it continues with the same three contracts instead of refusing and orphaning them."""
-    config = private_roles(local_config)
-    sender = fresh_key_sender()
-    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
-    with pytest.raises(KeyboardInterrupt):
-        deploy_dao(web3, CrashingSender(sender, 3), config, artifacts, **kwargs)
-    half = read_record(record_path(tmp_path, "testnet", partial=True))
+    config, sender, kwargs, half = _stopped_deploy(local_config, artifacts, tmp_path, 3)
     assert set(half.contracts) == {"RegionToken", "ResidentRegistry", "TimelockController"}
     corrected = replace(config, governor_name="Yamakoshi Council", quorum_percent=10)
     lines: list[str] = []
@@ -148,12 +149,7 @@ def test_a_retry_with_a_corrected_config_continues_when_what_was_deployed_still_
 
 
 def test_a_retry_that_no_longer_fits_names_the_orphans_and_restart_starts_over(local_config, artifacts, tmp_path):
-    config = private_roles(local_config)
-    sender = fresh_key_sender()
-    kwargs = dict(network="testnet", development=False, records_dir=tmp_path, log=lambda _l: None)
-    with pytest.raises(KeyboardInterrupt):
-        deploy_dao(web3, CrashingSender(sender, 4), config, artifacts, **kwargs)
-    half = read_record(record_path(tmp_path, "testnet", partial=True))
+    config, sender, kwargs, half = _stopped_deploy(local_config, artifacts, tmp_path, 4)
     other = replace(config, quorum_percent=10)  # the governor was deployed with 4 %
     nonce = web3.eth.get_transaction_count(sender.address)
     with pytest.raises(DeployError) as info:
