@@ -10,7 +10,6 @@ member), and journaled; a second claim of a leaf while the first is pending or a
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -64,7 +63,6 @@ def relay_claim(relayer: Relayer, folders: Sequence[PlanFolder], epoch: int, acc
         raise ClaimRefused(f"the claim would revert: {reason}", "revert") from exc
     with relayer._lock:  # again: another request may have sent the same claim meanwhile
         _refuse_sent(relayer, rewards.address, claim)
-        day = relayer.check_gas_cap(estimate)
         tx: dict[str, Any] = {
             "from": relayer.sender.address,
             "to": rewards.address,
@@ -72,19 +70,13 @@ def relay_claim(relayer: Relayer, folders: Sequence[PlanFolder], epoch: int, acc
             "gas": with_margin(estimate),
             "value": Wei(0),
         }
-        tx_hash = relayer._retry(lambda: relayer._send(tx))  # the sponsor's nonce, kept by the relayer
-        relayer.journal.append({
-            "time": dt.datetime.now(relayer.settings.tz).isoformat(timespec="seconds"),
-            "day": day,
-            "chainId": relayer.chain_id,
+        tx_hash = relayer.send_journaled(tx, estimate, {
             "kind": CLAIM,
             "signer": account,
             "contract": rewards.address,
             "epoch": claim.epoch,
             "index": claim.index,
             "amount": str(claim.amount),
-            "tx": tx_hash,
-            "gas": estimate,
         })  # fmt: skip
     relayer.log(f"relayed the claim of {account}'s epoch {claim.epoch} reward: {tx_hash}")
     return {"status": "submitted", "tx": tx_hash, "kind": CLAIM, "account": account, "epoch": claim.epoch,

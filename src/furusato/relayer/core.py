@@ -195,7 +195,6 @@ class Relayer:
                 raise SignatureRejected(
                     f"replay: nonce {verified.nonce} of {verified.signer} was already submitted (tx {earlier})", 409
                 )
-            day = self.check_gas_cap(estimate)
             tx: dict[str, Any] = {
                 "from": self.sender.address,
                 "to": call.address,
@@ -205,24 +204,32 @@ class Relayer:
                 "chainId": self.chain_id,
                 **_fees(block, tip, gas_price),
             }
-            tx_hash = self._retry(lambda: self._send(tx))
-            entry = {
-                "time": dt.datetime.now(self.settings.tz).isoformat(timespec="seconds"),
-                "day": day,
-                "chainId": self.chain_id,
+            tx_hash = self.send_journaled(tx, estimate, {
                 "kind": verified.kind,
                 "signer": verified.signer,
                 "nonce": verified.nonce,
                 "signature": "0x" + signature.hex(),
-                "tx": tx_hash,
-                "gas": estimate,
                 **{k: v for k, v in verified.details.items() if k in ("proposal", "support", "delegatee")},
-            }
-            self.journal.append(entry)
+            })  # fmt: skip
         self.log(f"relayed {verified.kind} of {verified.signer}: {tx_hash}")
         return {"status": "submitted", "tx": tx_hash, "kind": verified.kind, "signer": verified.signer}
 
-    def check_gas_cap(self, estimate: int) -> str:
+    def send_journaled(self, tx: dict[str, Any], estimate: int, fields: dict[str, Any]) -> str:
+        """Send ``tx`` (simulated at ``estimate`` gas) once the daily gas cap allows it, and journal it with
+        ``fields``; returns its hash. Call it holding the lock, after the replay checks."""
+        day = self._check_gas_cap(estimate)
+        tx_hash = self._retry(lambda: self._send(tx))
+        self.journal.append({
+            "time": dt.datetime.now(self.settings.tz).isoformat(timespec="seconds"),
+            "day": day,
+            "chainId": self.chain_id,
+            **fields,
+            "tx": tx_hash,
+            "gas": estimate,
+        })  # fmt: skip
+        return tx_hash
+
+    def _check_gas_cap(self, estimate: int) -> str:
         """Today (ISO date) when ``estimate`` more gas fits under the daily cap, else refused (429). Call it holding
         the lock, then journal the transaction before releasing it."""
         day = self._day()
