@@ -144,6 +144,12 @@ class CrashingSender:
         self.sent += 1
         return self.inner.send(w3, tx)
 
+    def send_request(self, tx: Any) -> Any:
+        if self.sent >= self.limit:
+            raise KeyboardInterrupt("simulated crash")
+        self.sent += 1
+        return self.inner.send_request(tx)
+
 
 def private_roles(config: Any) -> Any:
     """``config`` with every role of a public test account (guardian, coordinators, registrars, genesis) moved to

@@ -6,7 +6,11 @@ These few functions are all a read command needs besides ``eth_abi``; keeping th
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
+
+_HEX_ADDRESS = re.compile(r"(0[xX])?[0-9a-fA-F]{40}")
 
 
 def keccak(data: bytes) -> bytes:
@@ -23,6 +27,20 @@ def to_checksum_address(value: str | bytes) -> str:
         raise ValueError(f"not a 20-byte address: {value!r}")
     digest = keccak(raw.encode("ascii")).hex()
     return "0x" + "".join(c.upper() if int(digest[i], 16) >= 8 else c for i, c in enumerate(raw))
+
+
+@functools.lru_cache(maxsize=4096)
+def checked_address(value: str) -> str | None:
+    """``value`` in its EIP-55 checksum form when it is an address as ``Web3.is_address`` takes one (40 hex digits,
+    0x, 0X or no prefix; in mixed case only with a correct checksum), else None. Remembered (a server sees the same few
+    contract addresses in every request)."""
+    if not _HEX_ADDRESS.fullmatch(value):
+        return None
+    checksummed = to_checksum_address(value)
+    digits = value[-40:]
+    if digits != digits.lower() and digits != digits.upper() and "0x" + digits != checksummed:
+        return None
+    return checksummed
 
 
 def abi_type(param: dict[str, Any]) -> str:

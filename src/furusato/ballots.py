@@ -7,24 +7,22 @@ strings (wallets and JavaScript lose precision on large numbers); eth-account an
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 
 from furusato import eip712
-from furusato.chain import Calls, rpc_batch
+from furusato.abi import checked_address
+from furusato.chain import Calls, EncodedCall, rpc_batch
 from furusato.errors import ChainError, InputError, SignatureRejected
 from furusato.governance import ProposalState, Support
 from furusato.proposals.dao import Dao
@@ -42,15 +40,19 @@ SECP256K1_HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681
 
 
 def _wallet_form(typed: dict[str, Any]) -> dict[str, Any]:
-    """uint256 message fields as decimal strings, as wallets take them."""
-    out = copy.deepcopy(typed)  # never hand out the module's type lists
-    out["message"] = {k: (str(v) if isinstance(v, int) and k != "support" else v) for k, v in out["message"].items()}
-    return out
+    """uint256 message fields as decimal strings, as wallets take them (a copy: never hand out the module's type
+    lists or a remembered domain)."""
+    return {
+        "types": {name: [dict(member) for member in members] for name, members in typed["types"].items()},
+        "domain": dict(typed["domain"]),
+        "primaryType": typed["primaryType"],
+        "message": {k: (str(v) if isinstance(v, int) and k != "support" else v) for k, v in typed["message"].items()},
+    }
 
 
 def export_ballot(dao: Dao, proposal_id: int, support: Support, voter: str) -> dict[str, Any]:
     """Typed data of a vote by ``voter`` on ``proposal_id``, with the voter's current governor nonce."""
-    voter = Web3.to_checksum_address(voter)
+    voter = _checksummed(voter)
     nonce = _nonce_of(dao, dao.governor, voter)
     return _wallet_form(eip712.ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce))
 
@@ -63,9 +65,16 @@ def export_vote(dao: Dao, proposal_id: int, support: Support, voter: str, reason
         return export_ballot(dao, proposal_id, support, voter)
     if len(reason.encode("utf-8")) > MAX_REASON_BYTES:
         raise InputError(f"the reason is longer than {MAX_REASON_BYTES} bytes: shorten it")
-    voter = Web3.to_checksum_address(voter)
+    voter = _checksummed(voter)
     nonce = _nonce_of(dao, dao.governor, voter)
     return _wallet_form(eip712.extended_ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce, reason))
+
+
+def _checksummed(address: str) -> str:
+    found = checked_address(address)
+    if found is None:
+        raise InputError(f"{address!r} is not an address")
+    return found
 
 
 def _nonce_of(dao: Dao, contract: Contract, owner: str) -> int:
@@ -74,12 +83,18 @@ def _nonce_of(dao: Dao, contract: Contract, owner: str) -> int:
     provider = getattr(dao.w3, "provider", None)
     if provider is None:  # the lean read-only client
         return int(contract.functions.nonces(owner).call())
+    calls = _calls(dao, contract)
+    (answer,) = rpc_batch(dao.w3, [calls.request("nonces", owner)])
+    return int(calls.decode("nonces", 1, answer))
+
+
+def _calls(dao: Dao, contract: Contract) -> Calls:
+    """A contract's calls encoded with eth_abi, kept per deployment."""
     key = ("calls", contract.address)
     calls = dao.memo.get(key)
     if calls is None:
         calls = dao.memo[key] = Calls(contract.address, contract.abi)
-    (answer,) = rpc_batch(dao.w3, [calls.request("nonces", owner)])
-    return int(calls.decode("nonces", 1, answer))
+    return cast(Calls, calls)
 
 
 def _governor_domain(dao: Dao) -> dict[str, Any]:
@@ -118,7 +133,7 @@ class Verified:
     signer: str
     nonce: int
     signature: bytes
-    call: ContractFunction | None  # None for a Permit (the relayer does not submit those)
+    call: EncodedCall | None  # None for a Permit (the relayer does not submit those)
     details: dict[str, Any]
 
     def lines(self) -> list[str]:
@@ -181,9 +196,12 @@ def _uint(message: dict[str, Any], key: str) -> int:
 
 def _address(message: dict[str, Any], key: str) -> str:
     value = message.get(key)
-    if not isinstance(value, str) or not Web3.is_address(value):
-        raise SignatureRejected(f"message.{key}: {value!r} is not an address")
-    return Web3.to_checksum_address(value)
+    address = checked_address(value) if isinstance(value, str) else None
+    if address is None:
+        raise SignatureRejected(
+            f"message.{key}: {value!r} is not an address (40 hex digits; in mixed case, with its EIP-55 checksum)"
+        )
+    return address
 
 
 def _structure(typed: dict[str, Any]) -> str:
@@ -212,12 +230,11 @@ def _check_domain(dao: Dao, typed: dict[str, Any], contract: Contract, what: str
     if signed_chain != chain_id:
         raise SignatureRejected(f"signed for chain id {signed_chain}, but this is chain {chain_id}")
     verifying = domain.get("verifyingContract")
-    if not isinstance(verifying, str) or not Web3.is_address(verifying):
+    address = checked_address(verifying) if isinstance(verifying, str) else None
+    if address is None:
         raise SignatureRejected(f"domain.verifyingContract: {verifying!r} is not an address")
-    if Web3.to_checksum_address(verifying) != contract.address:
-        raise SignatureRejected(
-            f"signed for contract {Web3.to_checksum_address(verifying)}, but the {what} is {contract.address}"
-        )
+    if address != contract.address:
+        raise SignatureRejected(f"signed for contract {address}, but the {what} is {contract.address}")
     expected = _domain(dao, contract, chain_id)
     if (domain.get("name"), domain.get("version")) != (expected["name"], expected["version"]):
         raise SignatureRejected(
@@ -226,13 +243,13 @@ def _check_domain(dao: Dao, typed: dict[str, Any], contract: Contract, what: str
         )
 
 
-def _recover(typed: dict[str, Any], signature: bytes) -> str:
+def _recover(domain: dict[str, Any], primary: str, values: dict[str, Any], signature: bytes) -> str:
+    """The signer of ``values`` (the message's fields as checked, which are what the contract verifies) under the
+    contract's ``domain``."""
     if int.from_bytes(signature[32:64], "big") > SECP256K1_HALF_N:
         raise SignatureRejected("bad signature: malleable s value (high s), which the contracts refuse")
     try:
-        return Web3.to_checksum_address(
-            Account.recover_message(encode_typed_data(full_message=typed), signature=signature)
-        )
+        return eip712.recover_digest(eip712.digest(domain, primary, values), signature)
     except Exception as exc:
         raise SignatureRejected(f"bad signature: cannot recover a signer ({exc})") from None
 
@@ -260,9 +277,9 @@ class Check:
 
     kind: str
     make_reads: Callable[[], list[ContractFunction]]
-    call: ContractFunction | None
+    call: EncodedCall | None
     finish: Callable[[list[Any], int], Verified]
-    needed: list[ContractFunction]
+    needed: list[EncodedCall]
     accept: Callable[[list[Any], int], Verified]
 
     @property
@@ -302,11 +319,12 @@ def prepare(
     if primary in ("Ballot", "ExtendedBallot"):
         return _prepare_ballot(dao, typed, message, signature, chain_id, tz)
     _check_domain(dao, typed, dao.token, "region token", chain_id)
-    signer = _recover(typed, signature)
+    domain = _domain(dao, dao.token, chain_id)
     if primary == "Delegation":
         delegatee, nonce, expiry = _address(message, "delegatee"), _uint(message, "nonce"), _uint(message, "expiry")
+        signer = _recover(domain, primary, {"delegatee": delegatee, "nonce": nonce, "expiry": expiry}, signature)
         v, r, s = signature[64], signature[:32], signature[32:64]
-        call = dao.token.functions.delegateBySig(delegatee, nonce, expiry, v, r, s)
+        call = _calls(dao, dao.token).call("delegateBySig", delegatee, nonce, expiry, v, r, s)
 
         def delegation(values: list[Any], now: int) -> Verified:
             _check_nonce(_value(values[0], "nonces"), nonce, signer)
@@ -321,6 +339,8 @@ def prepare(
         return Check("Delegation", lambda: [dao.token.functions.nonces(signer)], call, delegation, [], accepted)
     owner, spender = _address(message, "owner"), _address(message, "spender")
     value, nonce, deadline = _uint(message, "value"), _uint(message, "nonce"), _uint(message, "deadline")
+    values = {"owner": owner, "spender": spender, "value": value, "nonce": nonce, "deadline": deadline}
+    signer = _recover(domain, primary, values, signature)
     if signer != owner:
         raise SignatureRejected(f"bad signature: it recovers {signer}, not the owner {owner}")
 
@@ -367,30 +387,37 @@ def _prepare_ballot(
     support = _uint(message, "support")
     if support not in (0, 1, 2):
         raise SignatureRejected(f"message.support: {support} is not 0 (against), 1 (for) or 2 (abstain)")
-    signer = _recover(typed, signature)
+    primary = str(typed["primaryType"])
+    values: dict[str, Any] = {"proposalId": pid, "support": support, "voter": voter, "nonce": nonce}
+    reason = ""
+    if primary == "ExtendedBallot":
+        text, params = message.get("reason"), message.get("params")
+        if not isinstance(text, str) or len(text.encode("utf-8")) > MAX_REASON_BYTES:
+            raise SignatureRejected(f"message.reason: expected text of at most {MAX_REASON_BYTES} bytes")
+        if params not in ("0x", "", b""):
+            raise SignatureRejected("message.params: only empty params are relayed")
+        reason = text
+        values.update(reason=reason, params=b"")
+    signer = _recover(_domain(dao, dao.governor, chain_id), primary, values, signature)
     if signer != voter:
         raise SignatureRejected(f"bad signature: it recovers {signer}, not the voter {voter}")
-    g = dao.governor.functions
+    g, calls = dao.governor.functions, _calls(dao, dao.governor)
     snapshot = _snapshot(dao, pid)
     if snapshot == 0:
         raise SignatureRejected(f"unknown proposal {pid} on the governor {dao.governor.address}", 404)
     details: dict[str, Any] = {"proposal": pid, "support": Support(support).name}
-    if typed["primaryType"] == "ExtendedBallot":
-        reason, params = message.get("reason"), message.get("params")
-        if not isinstance(reason, str) or len(reason.encode("utf-8")) > MAX_REASON_BYTES:
-            raise SignatureRejected(f"message.reason: expected text of at most {MAX_REASON_BYTES} bytes")
-        if params not in ("0x", "", b""):
-            raise SignatureRejected("message.params: only empty params are relayed")
-        call = g.castVoteWithReasonAndParamsBySig(pid, support, voter, reason, b"", signature)
+    if primary == "ExtendedBallot":
+        call = calls.call("castVoteWithReasonAndParamsBySig", pid, support, voter, reason, b"", signature)
     else:
-        call = g.castVoteBySig(pid, support, voter, signature)
+        call = calls.call("castVoteBySig", pid, support, voter, signature)
     # The remembered snapshot is checked in the same round trip (a test chain that went back to a snapshot, a reorg:
     # a proposal id could come back with another one). getPastVotes reverts while the snapshot is ahead: finish()
     # refuses a pending proposal before looking at it.
-    needed = [dao.token.functions.getPastVotes(voter, snapshot), g.proposalSnapshot(pid)]
+    needed = [_calls(dao, dao.token).call("getPastVotes", voter, snapshot), calls.call("proposalSnapshot", pid)]
 
     def reads() -> list[ContractFunction]:
-        return [g.state(pid), g.hasVoted(pid, voter), g.nonces(voter), *needed]
+        power = dao.token.functions.getPastVotes(voter, snapshot)
+        return [g.state(pid), g.hasVoted(pid, voter), g.nonces(voter), power, g.proposalSnapshot(pid)]
 
     def current_snapshot(value: Any) -> int:
         actual = _value(value, "proposalSnapshot")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from furusato.abi import abi_type, decode_output, selector
 from furusato.errors import ChainError, UnsupportedChainError
 from furusato.reverts import DEFAULT_DECODER, ErrorDecoder, revert_data
+from furusato.rpc import RpcFailure, outcome, thread_rpc
 
 if TYPE_CHECKING:  # web3.py loads inside the functions that send: a read command never pays for its import
     from eth_account.signers.local import LocalAccount
@@ -75,6 +76,17 @@ class Sender(Protocol):
         """Sign (or have the node sign) and broadcast ``tx``; return its hash."""
         ...
 
+    def send_request(self, tx: dict[str, Any]) -> tuple[str, list[Any]]:
+        """The JSON-RPC request that broadcasts ``tx`` (for :func:`rpc_call`), which names every field: ``from``,
+        ``to``, ``data``, ``value``, ``gas``, ``nonce``, ``chainId`` and the fees. Used by a caller that keeps the
+        nonce itself (the relayer)."""
+        ...
+
+
+def _quantities(tx: dict[str, Any]) -> dict[str, Any]:
+    """``tx`` as JSON-RPC takes it: numbers as 0x-hex quantities."""
+    return {k: hex(v) if isinstance(v, int) else v for k, v in tx.items()}
+
 
 @dataclass
 class UnlockedSender:
@@ -86,6 +98,9 @@ class UnlockedSender:
         from hexbytes import HexBytes
 
         return HexBytes(w3.eth.send_transaction(tx))
+
+    def send_request(self, tx: dict[str, Any]) -> tuple[str, list[Any]]:
+        return "eth_sendTransaction", [_quantities({**tx, "from": self.address})]
 
 
 @dataclass
@@ -123,6 +138,10 @@ class LocalKeySender:
                 raise
             self._nonce += 1
             return tx_hash
+
+    def send_request(self, tx: dict[str, Any]) -> tuple[str, list[Any]]:
+        signed = self.account.sign_transaction({k: v for k, v in tx.items() if k != "from"})
+        return "eth_sendRawTransaction", ["0x" + bytes(signed.raw_transaction).hex()]
 
 
 def with_margin(estimate: int) -> int:
@@ -217,38 +236,22 @@ def send_eth(w3: Web3, sender: Sender, to: str, amount: int, label: str = "send 
 # ------------------------------------------------------------------------------------------------ JSON-RPC batches
 
 
-@dataclass(frozen=True)
-class RpcFailure:
-    """A request of a batch the node refused: its message and, for a revert, the revert data."""
-
-    message: str
-    data: bytes | None = None
-
-
-def _outcome(response: Any) -> Any:
-    if not isinstance(response, dict):
-        return RpcFailure(f"unexpected answer {response!r}")
-    error = response.get("error")
-    if error is None:
-        return response.get("result")
-    if not isinstance(error, dict):
-        return RpcFailure(str(error))
-    data = error.get("data")
-    if isinstance(data, dict):  # some nodes nest it: {"data": {"data": "0x…"}}
-        data = data.get("data")
-    raw = bytes.fromhex(data[2:]) if isinstance(data, str) and data.startswith("0x") and len(data) % 2 == 0 else None
-    return RpcFailure(str(error.get("message", error)), raw)
-
-
 def rpc_batch(w3: Web3, requests: list[tuple[str, list[Any]]]) -> list[Any]:
     """Several JSON-RPC requests in one round trip (a JSON-RPC batch): each item's raw result (hex strings, dicts as
     the node sends them), or an :class:`RpcFailure` for an item the node refused. A provider or node without batches
-    is asked request by request. A connection error propagates (the caller retries)."""
+    is asked request by request. A connection error propagates (the caller retries).
+
+    Over a plain HTTP provider the batch goes through this thread's kept-alive :func:`~furusato.rpc.thread_rpc`
+    connection rather than web3.py's request stack (a relayed ballot makes two of these: web3.py's formatting and
+    ``requests`` cost more than the node's answer)."""
     from web3.types import RPCEndpoint
 
     if not requests:
         return []
     provider: Any = w3.provider
+    lean = _lean_endpoint(provider)
+    if lean is not None:
+        return thread_rpc(*lean).batch(requests)
     calls = [(RPCEndpoint(method), params) for method, params in requests]
     responses: Any = None
     if hasattr(provider, "make_batch_request"):
@@ -258,18 +261,66 @@ def rpc_batch(w3: Web3, requests: list[tuple[str, list[Any]]]) -> list[Any]:
             responses = None
     if not isinstance(responses, list) or len(responses) != len(calls):  # no batches here: one by one
         responses = [provider.make_request(method, params) for method, params in calls]
-    return [_outcome(r) for r in responses]
+    return [outcome(r) for r in responses]
 
 
-def call_request(fn: ContractFunction, sender: str | None = None) -> tuple[str, list[Any]]:
+def _lean_endpoint(provider: Any) -> tuple[str, float] | None:
+    """``(url, timeout)`` when ``provider`` is web3.py's plain HTTPProvider to an http(s) URL that needs nothing
+    ``requests`` would add (no credentials in the URL, no headers, proxy or auth settings, no proxy from the
+    environment): :func:`rpc_batch` may then talk to the node itself. None otherwise. Remembered per provider."""
+    cached = getattr(provider, "_furusato_lean", False)
+    if cached is not False:
+        return cast("tuple[str, float] | None", cached)
+    import urllib.parse
+    import urllib.request
+
+    from web3 import HTTPProvider
+
+    found: tuple[str, float] | None = None
+    if type(provider) is HTTPProvider:
+        url = str(provider.endpoint_uri)
+        parts = urllib.parse.urlsplit(url)
+        kwargs = dict(provider._request_kwargs or {})
+        timeout = kwargs.pop("timeout", 30)
+        proxied = parts.scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(parts.hostname or "")
+        if (parts.scheme in ("http", "https") and parts.hostname and not parts.username and not kwargs
+                and isinstance(timeout, int | float) and not proxied):  # fmt: skip
+            found = (url, float(timeout))
+    provider._furusato_lean = found
+    return found
+
+
+def rpc_call(w3: Web3, method: str, params: list[Any]) -> Any:
+    """One JSON-RPC request through :func:`rpc_batch`'s path; ChainError naming the method when the node refuses
+    it (a connection error propagates)."""
+    (answer,) = rpc_batch(w3, [(method, params)])
+    if isinstance(answer, RpcFailure):
+        raise ChainError(f"{method} failed: {answer.message}")
+    return answer
+
+
+@dataclass(frozen=True)
+class EncodedCall:
+    """A contract function call encoded with eth_abi (see :meth:`Calls.call`): what :func:`call_request`,
+    :func:`decode_call` and a transaction need of a web3 ``ContractFunction`` (``address``, ``fn_name``, ``abi``),
+    without building one (a relayer encodes several per ballot)."""
+
+    address: str
+    fn_name: str
+    abi: dict[str, Any]
+    data: str  # the calldata, 0x-hex
+
+
+def call_request(fn: ContractFunction | EncodedCall, sender: str | None = None) -> tuple[str, list[Any]]:
     """The ``eth_call`` request of a contract function (from ``sender`` when given), for :func:`rpc_batch`."""
-    tx: dict[str, Any] = {"to": fn.address, "data": fn._encode_transaction_data()}
+    data = fn.data if isinstance(fn, EncodedCall) else fn._encode_transaction_data()
+    tx: dict[str, Any] = {"to": fn.address, "data": data}
     if sender is not None:
         tx["from"] = sender
     return "eth_call", [tx, "latest"]
 
 
-def decode_call(fn: ContractFunction, result: Any) -> Any:
+def decode_call(fn: ContractFunction | EncodedCall, result: Any) -> Any:
     """The value of an ``eth_call`` result of ``fn`` as ``fn.call()`` returns it (an RpcFailure is returned as is)."""
     if isinstance(result, RpcFailure):
         return result
@@ -299,12 +350,16 @@ class Calls:
                 inputs = [abi_type(p) for p in item.get("inputs", [])]
                 self._items.setdefault((item["name"], len(inputs)), (dict(item), selector(item), inputs))
 
-    def request(self, name: str, *args: Any) -> tuple[str, list[Any]]:
+    def call(self, name: str, *args: Any) -> EncodedCall:
+        """``name(*args)`` encoded (the function of that name taking that many arguments)."""
         from eth_abi.abi import encode
 
-        _item, sel, inputs = self._items[(name, len(args))]
+        item, sel, inputs = self._items[(name, len(args))]
         data = sel + encode(inputs, list(args)) if inputs else sel
-        return "eth_call", [{"to": self.address, "data": "0x" + data.hex()}, "latest"]
+        return EncodedCall(self.address, name, item, "0x" + data.hex())
+
+    def request(self, name: str, *args: Any) -> tuple[str, list[Any]]:
+        return call_request(self.call(name, *args))
 
     def decode(self, name: str, nargs: int, result: Any) -> Any:
         """The value of ``name``'s answer; ChainError for a failed call."""

@@ -14,8 +14,10 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from furusato.abi import abi_type, decode_output, keccak, normalise, selector, signature, to_checksum_address
@@ -24,8 +26,35 @@ from furusato.errors import ChainError
 _ids = itertools.count(1)
 
 
+@dataclass(frozen=True)
+class RpcFailure:
+    """A request of a batch the node refused: its message, for a revert the revert data, and the JSON-RPC error
+    code when the node gave one (-32601: no such method)."""
+
+    message: str
+    data: bytes | None = None
+    code: int | None = None
+
+
+def outcome(response: Any) -> Any:
+    """One JSON-RPC response's result, or an :class:`RpcFailure` for an error (with its revert data, if any)."""
+    if not isinstance(response, dict):
+        return RpcFailure(f"unexpected answer {response!r}")
+    error = response.get("error")
+    if error is None:
+        return response.get("result")
+    if not isinstance(error, dict):
+        return RpcFailure(str(error))
+    data = error.get("data")
+    if isinstance(data, dict):  # some nodes nest it: {"data": {"data": "0x…"}}
+        data = data.get("data")
+    raw = bytes.fromhex(data[2:]) if isinstance(data, str) and data.startswith("0x") and len(data) % 2 == 0 else None
+    code = error.get("code")
+    return RpcFailure(str(error.get("message", error)), raw, code if isinstance(code, int) else None)
+
+
 class Rpc:
-    """JSON-RPC over HTTP(S), one connection kept alive."""
+    """JSON-RPC over HTTP(S), one connection kept alive (not thread-safe: see :func:`thread_rpc`)."""
 
     def __init__(self, url: str, timeout: float = 60) -> None:
         parsed = urllib.parse.urlsplit(url)
@@ -36,8 +65,8 @@ class Rpc:
         factory = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
         self._conn = factory(parsed.hostname, parsed.port, timeout=timeout)
 
-    def request(self, method: str, params: Sequence[Any] = ()) -> Any:
-        body = json.dumps({"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": list(params)})
+    def _post(self, body: str, what: str) -> Any:
+        """POST ``body`` and the decoded JSON answer; ConnectionError when the node cannot be reached."""
         for attempt in (0, 1):  # a kept-alive connection the node closed is reopened once
             try:
                 self._conn.request("POST", self._target, body, {"Content-Type": "application/json"})
@@ -49,18 +78,59 @@ class Rpc:
                 if attempt:
                     raise ConnectionError(f"cannot reach the node at {self.url}: {exc}") from exc
         if response.status != 200:
-            raise ChainError(f"the node at {self.url} answered HTTP {response.status} to {method}")
+            raise ChainError(f"the node at {self.url} answered HTTP {response.status} to {what}")
         try:
-            reply = json.loads(raw)
+            return json.loads(raw)
         except ValueError as exc:
-            raise ChainError(f"the node at {self.url} answered {method} with something that is not JSON") from exc
+            raise ChainError(f"the node at {self.url} answered {what} with something that is not JSON") from exc
+
+    def request(self, method: str, params: Sequence[Any] = ()) -> Any:
+        body = json.dumps({"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": list(params)})
+        reply = self._post(body, method)
+        if not isinstance(reply, dict):
+            raise ChainError(f"the node at {self.url} answered {method} with {reply!r}")
         if "error" in reply:
             error = reply["error"]
             raise ChainError(f"{method} failed at {self.url}: {error.get('message', error)}")
         return reply.get("result")
 
+    def batch(self, requests: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+        """Several requests in one JSON-RPC batch: each one's result, or an :class:`RpcFailure` for one the node
+        refused. A node that answers a batch with anything but one response per request is asked one by one."""
+        if not requests:
+            return []
+        if len(requests) == 1:  # one request goes alone (not every node or proxy takes batches)
+            method, params = requests[0]
+            return [outcome(self._post(json.dumps({"jsonrpc": "2.0", "id": next(_ids), "method": method,
+                                                   "params": list(params)}), method))]  # fmt: skip
+        ids = [next(_ids) for _ in requests]
+        body = json.dumps([{"jsonrpc": "2.0", "id": i, "method": m, "params": list(p)}
+                           for i, (m, p) in zip(ids, requests, strict=True)])  # fmt: skip
+        reply = self._post(body, "a batch")
+        if isinstance(reply, list) and len(reply) == len(requests):
+            by_id = {r.get("id"): r for r in reply if isinstance(r, dict)}
+            if all(i in by_id for i in ids):
+                return [outcome(by_id[i]) for i in ids]
+        return [outcome(self._post(json.dumps({"jsonrpc": "2.0", "id": i, "method": m, "params": list(p)}), m))
+                for i, (m, p) in zip(ids, requests, strict=True)]  # fmt: skip
+
     def close(self) -> None:
         self._conn.close()
+
+
+_local = threading.local()
+
+
+def thread_rpc(url: str, timeout: float = 60) -> Rpc:
+    """This thread's kept-alive :class:`Rpc` to ``url`` (one per thread and address: a server's worker threads
+    each keep their own connection)."""
+    clients: dict[tuple[str, float], Rpc] | None = getattr(_local, "clients", None)
+    if clients is None:
+        clients = _local.clients = {}
+    client = clients.get((url, timeout))
+    if client is None:
+        client = clients[(url, timeout)] = Rpc(url, timeout)
+    return client
 
 
 class _Eth:

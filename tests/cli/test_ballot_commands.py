@@ -60,10 +60,11 @@ def test_delegation_and_permit_exports_verify_and_work_on_chain(cli, pdao, signe
     assert f"Delegation signed by {signer.address} (nonce 0): OK" in cli("ballot", "verify", str(signed)).output
     verified = ballots.verify(pdao, typed, bytes.fromhex(sig[2:]))
     before = token.getVotes(bob)
-    from furusato.chain import UnlockedSender, transact
-
     assert verified.call is not None
-    transact(web3, UnlockedSender(web3.eth.accounts[7]), verified.call)
+    assert verified.call.address == token.address
+    assert verified.call.fn_name == "delegateBySig"
+    relay = {"from": web3.eth.accounts[7], "to": verified.call.address, "data": verified.call.data}
+    web3.eth.wait_for_transaction_receipt(web3.eth.send_transaction(relay))
     assert token.delegates(signer.address) == bob.address
     assert token.getVotes(bob) == before + 10 * TOKEN
 

@@ -33,6 +33,7 @@ from furusato.portal import create_app
 from furusato.portal.server import Running, start_in_thread
 from furusato.proposals import load_dao
 from furusato.relayer import Relayer, RelayerSettings
+from furusato.rpc import Rpc
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 10**18
@@ -117,28 +118,38 @@ def urllib_get(address: str) -> tuple[int, dict[str, Any]]:
         return response.status, json.loads(response.read())
 
 
-def test_a_ballot_costs_one_batch_and_the_send_and_a_stale_nonce_recovers(relayer, pdao, active, voters):
-    """After the first ballot (the proposal's snapshot and the sponsor's nonce are then known), a ballot costs the
-    node two requests: one JSON-RPC batch (simulation, power, snapshot, block, fees) and the send. A transaction the
-    sponsor sent elsewhere makes the kept nonce stale: the node refuses it ("nonce too low") and the relayer retries
-    once with the node's count."""
-    sessions = relayer.dao.w3.provider._request_session_manager  # what goes over the wire (not web3's cache hits)
+def test_a_ballot_costs_one_batch_and_the_send_and_a_stale_nonce_recovers(relayer, pdao, active, voters, monkeypatch):
+    """After the first ballot (the proposal's snapshot, the sponsor's nonce and the chain's kind of fees are then
+    known), a ballot costs the node two requests: one JSON-RPC batch (power, snapshot, simulation, block; no tip on
+    a chain whose base fee is zero) and the send. A transaction the sponsor sent elsewhere makes the kept nonce
+    stale: the node refuses it ("nonce too low") and the relayer retries once with the node's count."""
     sent: list[str] = []
+
+    def method_names(data: str | bytes) -> str:
+        body = json.loads(data)
+        return "batch:" + ",".join(r["method"] for r in body) if isinstance(body, list) else body["method"]
+
+    lean_post = Rpc._post  # what goes over the wire: the relayer's own connections ...
+
+    def counting_lean(self: Rpc, body: str, what: str) -> Any:
+        sent.append(method_names(body))
+        return lean_post(self, body, what)
+
+    monkeypatch.setattr(Rpc, "_post", counting_lean)
+    sessions = relayer.dao.w3.provider._request_session_manager  # ... and web3.py's (not its cache hits)
     post = sessions.make_post_request
 
     def counting(uri: str, data: bytes, **kwargs: Any) -> Any:
-        body = json.loads(data)
-        sent.append("batch:" + ",".join(r["method"] for r in body) if isinstance(body, list) else body["method"])
+        sent.append(method_names(data))
         return post(uri, data, **kwargs)
 
-    sessions.make_post_request = counting
+    monkeypatch.setattr(sessions, "make_post_request", counting)
     first = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[0].address), voters[0]))
     web3.eth.wait_for_transaction_receipt(first["tx"])
+    signed = wallet_sign(ballots.export_ballot(pdao, active, Support.Against, voters[1].address), voters[1])
     sent.clear()
-    second = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.Against, voters[1].address),
-                                        voters[1]))  # fmt: skip
-    batch = "batch:eth_call,eth_call,eth_estimateGas,eth_getBlockByNumber,eth_maxPriorityFeePerGas,eth_gasPrice"
-    assert sent == [batch, "eth_sendTransaction"]
+    second = relayer.submit(signed)
+    assert sent == ["batch:eth_call,eth_call,eth_simulateV1,eth_getBlockByNumber", "eth_sendTransaction"]
     assert web3.eth.wait_for_transaction_receipt(second["tx"])["status"] == 1
     web3.eth.send_transaction({"from": relayer.sender.address, "to": voters[3].address, "value": 1})  # elsewhere
     sent.clear()

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web3 import Web3
 
 from furusato import ballots
+from furusato.abi import checked_address
 from furusato.constants import JST
 from furusato.errors import ChainError, ClaimRefused, FurusatoError, SignatureRejected
 from furusato.governance import Support
@@ -112,9 +113,12 @@ def _pid(text: str) -> int | None:
 
 
 def _address(value: Any, name: str) -> str:
-    if not isinstance(value, str) or not Web3.is_address(value):
-        raise SignatureRejected(f"{name}: {value!r} is not an address")
-    return Web3.to_checksum_address(value)
+    address = checked_address(value) if isinstance(value, str) else None
+    if address is None:
+        raise SignatureRejected(
+            f"{name}: {value!r} is not an address (40 hex digits; in mixed case, with its EIP-55 checksum)"
+        )
+    return address
 
 
 def _support(value: Any) -> Support:

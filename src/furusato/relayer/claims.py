@@ -21,7 +21,6 @@ from web3.exceptions import (
     TransactionNotFound,
     Web3RPCError,
 )
-from web3.types import Wei
 
 from furusato.chain import with_margin
 from furusato.errors import ClaimRefused
@@ -61,6 +60,7 @@ def relay_claim(relayer: Relayer, folders: Sequence[PlanFolder], epoch: int, acc
         data = revert_data(exc)
         reason = dao.decoder.decode(data) if data else str(exc)
         raise ClaimRefused(f"the claim would revert: {reason}", "revert") from exc
+    fees = relayer.fees()
     with relayer._lock:  # again: another request may have sent the same claim meanwhile
         _refuse_sent(relayer, rewards.address, claim)
         tx: dict[str, Any] = {
@@ -68,7 +68,8 @@ def relay_claim(relayer: Relayer, folders: Sequence[PlanFolder], epoch: int, acc
             "to": rewards.address,
             "data": claim.function._encode_transaction_data(),
             "gas": with_margin(estimate),
-            "value": Wei(0),
+            "value": 0,
+            **fees,
         }
         tx_hash = relayer.send_journaled(tx, estimate, {
             "kind": CLAIM,

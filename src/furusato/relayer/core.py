@@ -13,25 +13,26 @@ the request fails with 503. The HTTP face is the portal's (:mod:`furusato.portal
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import requests
-from web3.exceptions import Web3RPCError
-from web3.types import TxParams, Wei
 
 from furusato.ballots import parse_signed, prepare
-from furusato.chain import RpcFailure, Sender, call_request, decode_call, rpc_batch, with_margin
+from furusato.chain import Sender, call_request, decode_call, rpc_batch, rpc_call, with_margin
 from furusato.constants import JST
 from furusato.errors import ChainError, SignatureRejected
 from furusato.proposals.dao import Dao, own_connection
+from furusato.relayer.fees import FeeReads
 from furusato.relayer.journal import Journal
 from furusato.relayer.limits import RateLimiter
+from furusato.rpc import RpcFailure
 
 __all__ = ["BALLOT_GAS", "DEFAULT_PORT", "Relayer", "RelayerSettings"]
 
@@ -67,6 +68,7 @@ class RelayerSettings:
     per_signer_per_hour: int = 20
 
 
+_NO_METHOD = re.compile(r"method not found|not supported|does not exist|not available|unsupported", re.I)
 _NONCE_REFUSED = re.compile(r"nonce too low|nonce too high|already known|replacement transaction underpriced", re.I)
 
 
@@ -74,19 +76,6 @@ def _decoded(calls: list[Any], answers: list[Any]) -> list[Any]:
     """The values of ``calls`` from their batch answers; a failed read as the exception ``Check.finish`` expects."""
     values = [decode_call(fn, a) for fn, a in zip(calls, answers, strict=True)]
     return [ChainError(v.message) if isinstance(v, RpcFailure) else v for v in values]
-
-
-def _fees(block: dict[str, Any], tip: Any, gas_price: Any) -> dict[str, Any]:
-    """Fee fields from the latest block: EIP-1559 (twice the base fee plus the tip, the rule of
-    :class:`~furusato.chain.LocalKeySender`) where the chain has a base fee, else the node's gas price."""
-    base = block.get("baseFeePerGas")
-    if base is not None:
-        base_fee = int(base, 16)
-        priority = int(tip, 16) if base_fee and not isinstance(tip, RpcFailure) else 0
-        return {"maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * base_fee + priority}
-    if isinstance(gas_price, RpcFailure):
-        raise ChainError(f"the node did not say its gas price: {gas_price.message}")
-    return {"gasPrice": int(gas_price, 16)}
 
 
 class Relayer:
@@ -103,6 +92,8 @@ class Relayer:
         self.client_limit = RateLimiter(settings.per_client_per_minute, 60.0)
         self.signer_limit = RateLimiter(settings.per_signer_per_hour, 3600.0)
         self._nonce: int | None = None  # the sponsor's next nonce, once known
+        self._simulate_v1 = True  # until the node says it has no eth_simulateV1
+        self._fee_reads = FeeReads()
 
     # ---------------------------------------------------------------- state
 
@@ -145,8 +136,9 @@ class Relayer:
         """:meth:`submit` for typed data and a signature already parsed (a batch file, see ``read_signed``);
         ``expect`` is the primary type the caller accepts (None: any; ``Ballot`` takes an ExtendedBallot too).
 
-        Node round trips: one JSON-RPC batch with the simulation (``eth_estimateGas``, which succeeds only for an
-        active proposal, a voter who has not voted and the signer's current nonce), the voter's power at the
+        Node round trips: one JSON-RPC batch with the simulation (``eth_simulateV1``, or ``eth_estimateGas`` on a
+        node without it; it succeeds only for an active proposal, a voter who has not voted and the signer's
+        current nonce, and says the gas used, which the daily cap is charged), the voter's power at the
         snapshot, the latest block and the fees; then the send. Once per proposal its snapshot is read, the
         sponsor's nonce at start and after a refused send; a refused simulation costs one more batch, the reads
         that say why in words. The receipt is not waited for: the journal holds the transaction, and
@@ -161,22 +153,15 @@ class Relayer:
         call = check.call
         if call is None:
             raise SignatureRejected(f"{check.kind} signatures are not relayed (only Ballot and Delegation)")
-        data = call._encode_transaction_data()
+        data = call.data
         simulate = {"from": self.sender.address, "to": call.address, "data": data}
-        requests = [call_request(fn) for fn in check.needed]
-        requests += [("eth_estimateGas", [simulate]), ("eth_getBlockByNumber", ["latest", False]),
-                     ("eth_maxPriorityFeePerGas", []), ("eth_gasPrice", [])]  # fmt: skip
-        answers = self._retry(lambda: rpc_batch(self.dao.w3, requests))
-        n = len(check.needed)
-        estimated, block, tip, gas_price = answers[n:]
-        if isinstance(block, RpcFailure):
-            raise ChainError(f"the node did not answer for its latest block: {block.message}")
-        now = int(block["timestamp"], 16)
+        reads = [call_request(fn) for fn in check.needed]
+        needed, estimated, now, fees = self._simulated(reads, simulate)
         if isinstance(estimated, RpcFailure):  # refused: the full checks say why in words, else the revert does
             reads = self._retry(lambda: rpc_batch(self.dao.w3, [call_request(fn) for fn in check.reads]))
             verified = self._retry(lambda: check.finish(_decoded(check.reads, reads), now))
         else:
-            verified = check.accept(_decoded(check.needed, answers[:n]), now)
+            verified = check.accept(_decoded(check.needed, needed), now)
         if self.settings.per_signer_per_hour:
             wait = self.signer_limit.hit(verified.signer)
             if wait:
@@ -186,7 +171,7 @@ class Relayer:
         if isinstance(estimated, RpcFailure):
             reason = self.dao.decoder.decode(estimated.data) if estimated.data else estimated.message
             raise SignatureRejected(f"the transaction would revert: {reason}")
-        estimate = int(estimated, 16)
+        estimate = estimated
         # Checked again under the lock: another request may have sent the same signature or nonce meanwhile.
         with self._lock:
             self._refuse_known(signature)
@@ -200,9 +185,8 @@ class Relayer:
                 "to": call.address,
                 "data": data,
                 "gas": max(with_margin(estimate), MIN_GAS_LIMIT.get(verified.kind, 0)),
-                "value": Wei(0),
-                "chainId": self.chain_id,
-                **_fees(block, tip, gas_price),
+                "value": 0,
+                **fees,
             }
             tx_hash = self.send_journaled(tx, estimate, {
                 "kind": verified.kind,
@@ -214,8 +198,64 @@ class Relayer:
         self.log(f"relayed {verified.kind} of {verified.signer}: {tx_hash}")
         return {"status": "submitted", "tx": tx_hash, "kind": verified.kind, "signer": verified.signer}
 
+    def _simulated(
+        self, reads: list[tuple[str, list[Any]]], tx: dict[str, Any]
+    ) -> tuple[list[Any], int | RpcFailure, int, dict[str, Any]]:
+        """One round trip: ``reads``, the simulation of ``tx``, the latest block and what the fees need. Returns
+        the reads' answers, the gas the call uses (or an :class:`RpcFailure` with the revert), the latest block's
+        time and the transaction's chain id and fee fields. A node without ``eth_simulateV1`` is asked again with
+        ``eth_estimateGas``, and from then on."""
+        while True:
+            fee_reads = self._fee_reads.requests()
+            batch = [*reads, self._simulation_request(tx), *fee_reads]
+            answers = self._retry(functools.partial(rpc_batch, self.dao.w3, batch))
+            gas = self._gas_of(answers[len(reads)])
+            if gas is not None:
+                break
+            self._simulate_v1 = False
+        fee_answers = answers[len(reads) + 1 :]
+        fees = self._fee_reads.fees(fee_reads, fee_answers, self._read_one)
+        return answers[: len(reads)], gas, int(fee_answers[0]["timestamp"], 16), {"chainId": self.chain_id, **fees}
+
+    def _read_one(self, request: tuple[str, list[Any]]) -> Any:
+        (answer,) = self._retry(functools.partial(rpc_batch, self.dao.w3, [request]))
+        return answer
+
+    def _simulation_request(self, tx: dict[str, Any]) -> tuple[str, list[Any]]:
+        """The request that simulates ``tx`` on the latest state: ``eth_simulateV1`` (one execution, which says
+        the gas used and the revert data), or ``eth_estimateGas`` (a search of several executions) on a node
+        without it."""
+        if self._simulate_v1:
+            return "eth_simulateV1", [{"blockStateCalls": [{"calls": [tx]}]}, "latest"]
+        return "eth_estimateGas", [tx]
+
+    def _gas_of(self, answer: Any) -> int | RpcFailure | None:
+        """The gas a simulation says the call uses, an :class:`RpcFailure` with the revert data for a call that
+        would revert, or None when the node has no ``eth_simulateV1`` (or answers it in an unknown shape)."""
+        if not self._simulate_v1:
+            return answer if isinstance(answer, RpcFailure) else int(answer, 16)
+        if isinstance(answer, RpcFailure):
+            return None if answer.code == -32601 or _NO_METHOD.search(answer.message) else answer
+        try:
+            result = answer[0]["calls"][0]
+            if int(result["status"], 16) == 1:
+                return int(result["gasUsed"], 16)
+            error = result.get("error") or {}
+            revert = result.get("returnData") or "0x"
+            return RpcFailure(str(error.get("message", "execution reverted")), bytes.fromhex(revert[2:]) or None)
+        except (LookupError, TypeError, ValueError, AttributeError):
+            return None
+
+    def fees(self) -> dict[str, Any]:
+        """The fee fields of a transaction sent now (one round trip), with the chain id: what
+        :meth:`send_journaled` needs besides the call and its gas."""
+        requests = self._fee_reads.requests()
+        answers = self._retry(functools.partial(rpc_batch, self.dao.w3, requests))
+        return {"chainId": self.chain_id, **self._fee_reads.fees(requests, answers, self._read_one)}
+
     def send_journaled(self, tx: dict[str, Any], estimate: int, fields: dict[str, Any]) -> str:
-        """Send ``tx`` (simulated at ``estimate`` gas) once the daily gas cap allows it, and journal it with
+        """Send ``tx`` (simulated at ``estimate`` gas; every field but the nonce given: ``to``, ``data``, ``value``,
+        ``gas``, ``chainId`` and the fees, see :meth:`fees`) once the daily gas cap allows it, and journal it with
         ``fields``; returns its hash. Call it holding the lock, after the replay checks."""
         day = self._check_gas_cap(estimate)
         tx_hash = self._retry(lambda: self._send(tx))
@@ -251,8 +291,8 @@ class Relayer:
             if self._nonce is None:
                 self._nonce = int(self.dao.w3.eth.get_transaction_count(self.sender.address, "pending"))
             try:
-                tx_hash = self.sender.send(self.dao.w3, cast(TxParams, {**tx, "nonce": self._nonce})).to_0x_hex()
-            except Web3RPCError as exc:
+                tx_hash = str(rpc_call(self.dao.w3, *self.sender.send_request({**tx, "nonce": self._nonce})))
+            except ChainError as exc:
                 self._nonce = None
                 if attempt or not _NONCE_REFUSED.search(str(exc)):
                     raise ChainError(f"the node refused the transaction: {exc}") from exc
