@@ -3,10 +3,15 @@
 Importing web3.py costs most of a command's start-up (it loads eth-account, aiohttp and pydantic); a command that
 only reads — ``proposal list``, ``proposal show``, ``registry stats`` — answers in well under a second through this
 client instead. It speaks plain JSON-RPC over one kept-alive HTTP connection and leaves the ABI to ``eth_abi``; it
-sends no transactions and signs nothing. The shapes match web3.py's for what it offers (``w3.eth.chain_id``,
+signs nothing. The shapes match web3.py's for what it offers (``w3.eth.chain_id``,
 ``w3.eth.get_block``, ``contract.functions.name(*args).call()``, ``contract.events.Name().get_logs(...)``: a single
 output is returned bare, several as a tuple, addresses checksummed, ``bytesN`` as bytes), so the core reads through
 either without knowing which.
+
+:class:`Rpc` is also the wire under :func:`furusato.chain.rpc_batch` where web3.py's provider is plain HTTP (one
+connection per thread, :func:`thread_rpc`): the relayer's batches and sends go through it. Over ``http://`` the
+answer is read by llhttp (``httptools``, the parser uvicorn serves the portal with) from a socket written in one
+call; ``https://`` goes through ``http.client``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import socket
 import threading
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -53,6 +59,60 @@ def outcome(response: Any) -> Any:
     return RpcFailure(str(error.get("message", error)), raw, code if isinstance(code, int) else None)
 
 
+class Wire:
+    """One kept-alive HTTP/1.1 connection that POSTs JSON: the request is written in one call, the answer read by
+    llhttp (``httptools``), which deals with Content-Length, chunked bodies and ``Connection: close``. Any failure
+    closes the connection (the next post opens a new one) and raises an OSError."""
+
+    def __init__(self, host: str, port: int, target: str, timeout: float) -> None:
+        self._address = (host, port)
+        self._timeout = timeout
+        name = f"[{host}]" if ":" in host else host
+        self._head = (f"POST {target} HTTP/1.1\r\nHost: {name}:{port}\r\nContent-Type: application/json\r\n"
+                      "Accept: application/json\r\nContent-Length: ").encode("ascii")  # fmt: skip
+        self._sock: socket.socket | None = None
+        self._chunks: list[bytes] = []
+        self._complete = False
+
+    # llhttp's callbacks
+    def on_body(self, body: bytes) -> None:
+        self._chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        self._complete = True
+
+    def post(self, body: bytes) -> tuple[int, bytes]:
+        """The status and the body of the answer to ``body``."""
+        import httptools
+
+        self._chunks, self._complete = [], False
+        parser = httptools.HttpResponseParser(self)
+        try:
+            if self._sock is None:
+                self._sock = socket.create_connection(self._address, self._timeout)
+                self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._sock.sendall(self._head + str(len(body)).encode("ascii") + b"\r\n\r\n" + body)
+            while not self._complete:
+                data = self._sock.recv(262_144)
+                if not data:
+                    raise ConnectionResetError("the node closed the connection before it answered")
+                parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self.close()
+            raise ConnectionResetError(f"the node's answer is not HTTP ({exc})") from exc
+        except BaseException:
+            self.close()
+            raise
+        if not parser.should_keep_alive():
+            self.close()
+        return int(parser.get_status_code()), b"".join(self._chunks)
+
+    def close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+
 class Rpc:
     """JSON-RPC over HTTP(S), one connection kept alive (not thread-safe: see :func:`thread_rpc`)."""
 
@@ -62,23 +122,39 @@ class Rpc:
             raise ChainError(f"the node address {url!r} is not an http(s) URL")
         self.url = url
         self._target = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
-        factory = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
-        self._conn = factory(parsed.hostname, parsed.port, timeout=timeout)
+        self._wire: Wire | None = None
+        self._conn: http.client.HTTPConnection | None = None
+        if parsed.scheme == "http":
+            self._wire = Wire(parsed.hostname, parsed.port or 80, self._target, timeout)
+        else:
+            self._conn = http.client.HTTPSConnection(parsed.hostname, parsed.port, timeout=timeout)
+
+    def _exchange(self, body: str) -> tuple[int, bytes]:
+        if self._wire is not None:
+            return self._wire.post(body.encode("utf-8"))
+        assert self._conn is not None
+        try:
+            self._conn.request("POST", self._target, body, {"Content-Type": "application/json"})
+            response = self._conn.getresponse()
+            return response.status, response.read()
+        except http.client.HTTPException as exc:
+            self._conn.close()
+            raise ConnectionResetError(str(exc)) from exc
+        except OSError:
+            self._conn.close()
+            raise
 
     def _post(self, body: str, what: str) -> Any:
         """POST ``body`` and the decoded JSON answer; ConnectionError when the node cannot be reached."""
         for attempt in (0, 1):  # a kept-alive connection the node closed is reopened once
             try:
-                self._conn.request("POST", self._target, body, {"Content-Type": "application/json"})
-                response = self._conn.getresponse()
-                raw = response.read()
+                status, raw = self._exchange(body)
                 break
-            except (http.client.HTTPException, OSError) as exc:
-                self._conn.close()
+            except OSError as exc:
                 if attempt:
                     raise ConnectionError(f"cannot reach the node at {self.url}: {exc}") from exc
-        if response.status != 200:
-            raise ChainError(f"the node at {self.url} answered HTTP {response.status} to {what}")
+        if status != 200:
+            raise ChainError(f"the node at {self.url} answered HTTP {status} to {what}")
         try:
             return json.loads(raw)
         except ValueError as exc:
@@ -115,7 +191,10 @@ class Rpc:
                 for i, (m, p) in zip(ids, requests, strict=True)]  # fmt: skip
 
     def close(self) -> None:
-        self._conn.close()
+        if self._wire is not None:
+            self._wire.close()
+        if self._conn is not None:
+            self._conn.close()
 
 
 _local = threading.local()

@@ -9,10 +9,12 @@ are capped at the relayer's ``max_body``.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,8 @@ class PortalSettings:
     #: The coordinator's reward plan folders (``furusato rewards plan --out DIR``) or folders holding them: my page
     #: then lists the member's rewards per epoch and offers a gasless claim of a withheld one.
     plans: list[Path] = field(default_factory=list)
+    #: Threads for the JSON endpoints' work (each keeps its own connection to the node).
+    workers: int = 16
 
 
 class _Headers:
@@ -311,12 +315,14 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise SignatureRejected(f"malformed JSON: {exc}") from None
 
-    async def guarded(request: Request, fn: Any) -> Response:
-        from starlette.concurrency import run_in_threadpool
+    # The JSON endpoints' work (node round trips, signature checks) runs on these threads: asyncio's executor hand-off
+    # costs a fraction of anyio's, and their number bounds the node connections (one per thread).
+    workers = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="portal-api")
 
+    async def guarded(request: Request, fn: Any) -> Response:
         try:
             payload = await body_of(request)
-            result = await run_in_threadpool(fn, payload)
+            result = await asyncio.get_running_loop().run_in_executor(workers, fn, payload)
         except SignatureRejected as exc:
             return _error(exc.status, str(exc))
         except ChainError as exc:

@@ -28,7 +28,7 @@ def _bind(host: str, port: int) -> tuple[socket.socket, str]:
 def _server(app: Any) -> Any:
     import uvicorn
 
-    return uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    return uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
 
 
 def serve(app: Any, host: str, port: int, announce: Callable[[str], None]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from furusato.errors import ChainError
 
@@ -30,6 +30,7 @@ class Journal:
         self._nonces: dict[tuple[str, str, int], str] = {}  # (kind, signer, nonce) -> tx hash
         self._gas: dict[str, int] = {}  # day -> gas reserved (estimates)
         self._claims: dict[tuple[str, int, int], str] = {}  # (rewards contract, epoch, leaf index) -> tx hash
+        self._file: TextIO | None = None
         self._load()
 
     def _load(self) -> None:
@@ -73,8 +74,15 @@ class Journal:
         return self._gas.get(day, 0)
 
     def append(self, entry: dict[str, Any]) -> None:
-        """Index ``entry`` and append it to the file."""
+        """Index ``entry`` and append it to the file (kept open for appending; every line is flushed to the
+        operating system before this returns, so a killed relayer loses nothing it answered for)."""
         self._index(entry)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        if self._file is None or self._file.closed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+        self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
