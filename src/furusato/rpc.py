@@ -72,9 +72,14 @@ class Wire:
                       "Accept: application/json\r\nContent-Length: ").encode("ascii")  # fmt: skip
         self._sock: socket.socket | None = None
         self._chunks: list[bytes] = []
-        self._complete = False
+        self._complete = self._keep_alive = False
+        self._parser: Any = None
 
-    # llhttp's callbacks
+    # llhttp's callbacks (whether to keep the connection is known once the headers are: llhttp forgets it when the
+    # message completes)
+    def on_headers_complete(self) -> None:
+        self._keep_alive = bool(self._parser.should_keep_alive())
+
     def on_body(self, body: bytes) -> None:
         self._chunks.append(body)
 
@@ -85,8 +90,8 @@ class Wire:
         """The status and the body of the answer to ``body``."""
         import httptools
 
-        self._chunks, self._complete = [], False
-        parser = httptools.HttpResponseParser(self)
+        self._chunks, self._complete, self._keep_alive = [], False, False
+        parser = self._parser = httptools.HttpResponseParser(self)
         try:
             if self._sock is None:
                 self._sock = socket.create_connection(self._address, self._timeout)
@@ -103,7 +108,7 @@ class Wire:
         except BaseException:
             self.close()
             raise
-        if not parser.should_keep_alive():
+        if not self._keep_alive:
             self.close()
         return int(parser.get_status_code()), b"".join(self._chunks)
 

@@ -32,8 +32,8 @@ from furusato.governance import Proposal, Support, call_action
 from furusato.portal import create_app
 from furusato.portal.server import Running, start_in_thread
 from furusato.proposals import load_dao
-from furusato.relayer import Relayer, RelayerSettings
-from furusato.rpc import Rpc
+from furusato.relayer import Relayer, RelayerSettings, core
+from furusato.rpc import Rpc, RpcFailure
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = 10**18
@@ -159,6 +159,35 @@ def test_a_ballot_costs_one_batch_and_the_send_and_a_stale_nonce_recovers(relaye
     receipt = web3.eth.wait_for_transaction_receipt(third["tx"])
     assert receipt["status"] == 1
     assert pdao.governor.functions.hasVoted(active, voters[2].address).call()
+
+
+def test_a_node_without_eth_simulate_v1_is_asked_to_estimate_from_then_on(relayer, pdao, active, voters, monkeypatch):
+    """eth_simulateV1 (one execution, the gas used) is tried first; a node that answers "method not found" gets the
+    same batch again with eth_estimateGas, and only that afterwards. The daily cap is charged what it said."""
+    real = core.rpc_batch
+    asked: list[list[str]] = []
+
+    def without_simulate(w3: Any, requests: list[tuple[str, list[Any]]]) -> list[Any]:
+        asked.append([method for method, _ in requests])
+        answers = real(w3, [("eth_chainId", []) if m == "eth_simulateV1" else (m, p) for m, p in requests])
+        refused = RpcFailure("the method eth_simulateV1 does not exist/is not available", None, -32601)
+        return [refused if m == "eth_simulateV1" else a for (m, _), a in zip(requests, answers, strict=True)]
+
+    monkeypatch.setattr(core, "rpc_batch", without_simulate)
+    for voter, support in zip(voters[:2], (Support.For, Support.Against), strict=True):
+        sent = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, support, voter.address), voter))
+        assert web3.eth.wait_for_transaction_receipt(sent["tx"])["status"] == 1
+    simulations = [[m for m in batch if m in ("eth_simulateV1", "eth_estimateGas")] for batch in asked]
+    assert [s for s in simulations if s] == [["eth_simulateV1"], ["eth_estimateGas"], ["eth_estimateGas"]]
+    entries = [json.loads(line) for line in relayer.settings.log_path.read_text().splitlines()]
+    assert relayer.gas_today() == sum(e["gas"] for e in entries) > 0
+
+
+def test_a_simulation_says_the_gas_the_daily_cap_is_charged(relayer, pdao, active, voters):
+    sent = relayer.submit(wallet_sign(ballots.export_ballot(pdao, active, Support.For, voters[0].address), voters[0]))
+    used = web3.eth.wait_for_transaction_receipt(sent["tx"])["gasUsed"]
+    (entry,) = [json.loads(line) for line in relayer.settings.log_path.read_text().splitlines()]
+    assert abs(entry["gas"] - used) <= 25_000  # simulated on the latest block, mined in the next: close, not equal
 
 
 def test_a_delegation_is_relayed(url, pdao, voters, bob, token):

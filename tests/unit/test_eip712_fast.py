@@ -113,9 +113,7 @@ def test_checked_address_agrees_with_web3(raw, pattern, prefix, style):
     assert checked_address(value) == (Web3.to_checksum_address(value) if valid else None)
 
 
-@pytest.mark.parametrize(
-    "value", ["", "0x", "0x123", "0x" + "g" * 40, "0x" + "a" * 41, " 0x" + "a" * 40]
-)
+@pytest.mark.parametrize("value", ["", "0x", "0x123", "0x" + "g" * 40, "0x" + "a" * 41, " 0x" + "a" * 40])
 def test_checked_address_refuses_what_is_not_an_address(value):
     """Not 40 hex digits (with 0x, 0X or nothing before them)."""
     assert checked_address(value) is None
