@@ -161,17 +161,27 @@ def test_a_ballot_costs_one_batch_and_the_send_and_a_stale_nonce_recovers(relaye
     assert pdao.governor.functions.hasVoted(active, voters[2].address).call()
 
 
-def test_a_node_without_eth_simulate_v1_is_asked_to_estimate_from_then_on(relayer, pdao, active, voters, monkeypatch):
-    """eth_simulateV1 (one execution, the gas used) is tried first; a node that answers "method not found" gets the
-    same batch again with eth_estimateGas, and only that afterwards. The daily cap is charged what it said."""
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        RpcFailure("the method eth_simulateV1 does not exist/is not available", None, -32601),
+        RpcFailure("invalid params: unknown field `blockStateCalls`", None, -32602),
+    ],
+    ids=["no-such-method", "other-params"],
+)
+def test_a_node_that_cannot_simulate_is_asked_to_estimate_from_then_on(
+    relayer, pdao, active, voters, monkeypatch, refusal
+):
+    """eth_simulateV1 (one execution, the gas used) is tried first; a node that refuses it for anything but a revert
+    gets the same batch again with eth_estimateGas, and only that afterwards. The daily cap is charged what it
+    said."""
     real = core.rpc_batch
     asked: list[list[str]] = []
 
     def without_simulate(w3: Any, requests: list[tuple[str, list[Any]]]) -> list[Any]:
         asked.append([method for method, _ in requests])
         answers = real(w3, [("eth_chainId", []) if m == "eth_simulateV1" else (m, p) for m, p in requests])
-        refused = RpcFailure("the method eth_simulateV1 does not exist/is not available", None, -32601)
-        return [refused if m == "eth_simulateV1" else a for (m, _), a in zip(requests, answers, strict=True)]
+        return [refusal if m == "eth_simulateV1" else a for (m, _), a in zip(requests, answers, strict=True)]
 
     monkeypatch.setattr(core, "rpc_batch", without_simulate)
     for voter, support in zip(voters[:2], (Support.For, Support.Against), strict=True):

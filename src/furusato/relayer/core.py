@@ -68,7 +68,6 @@ class RelayerSettings:
     per_signer_per_hour: int = 20
 
 
-_NO_METHOD = re.compile(r"method not found|not supported|does not exist|not available|unsupported", re.I)
 _NONCE_REFUSED = re.compile(r"nonce too low|nonce too high|already known|replacement transaction underpriced", re.I)
 
 
@@ -231,11 +230,12 @@ class Relayer:
 
     def _gas_of(self, answer: Any) -> int | RpcFailure | None:
         """The gas a simulation says the call uses, an :class:`RpcFailure` with the revert data for a call that
-        would revert, or None when the node has no ``eth_simulateV1`` (or answers it in an unknown shape)."""
+        would revert, or None when the node cannot answer ``eth_simulateV1`` (no such method, another shape of
+        parameters or of answer): :meth:`_simulated` then estimates instead, which works everywhere."""
         if not self._simulate_v1:
             return answer if isinstance(answer, RpcFailure) else int(answer, 16)
-        if isinstance(answer, RpcFailure):
-            return None if answer.code == -32601 or _NO_METHOD.search(answer.message) else answer
+        if isinstance(answer, RpcFailure):  # a revert, or a node that cannot simulate (no such method, other params)
+            return answer if answer.data is not None or "revert" in answer.message.lower() else None
         try:
             result = answer[0]["calls"][0]
             if int(result["status"], 16) == 1:
