@@ -52,7 +52,7 @@ def _wallet_form(typed: dict[str, Any]) -> dict[str, Any]:
 
 def export_ballot(dao: Dao, proposal_id: int, support: Support, voter: str) -> dict[str, Any]:
     """Typed data of a vote by ``voter`` on ``proposal_id``, with the voter's current governor nonce."""
-    voter = _checksummed(voter)
+    voter = address_of(voter, "voter")
     nonce = _nonce_of(dao, dao.governor, voter)
     return _wallet_form(eip712.ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce))
 
@@ -65,16 +65,20 @@ def export_vote(dao: Dao, proposal_id: int, support: Support, voter: str, reason
         return export_ballot(dao, proposal_id, support, voter)
     if len(reason.encode("utf-8")) > MAX_REASON_BYTES:
         raise InputError(f"the reason is longer than {MAX_REASON_BYTES} bytes: shorten it")
-    voter = _checksummed(voter)
+    voter = address_of(voter, "voter")
     nonce = _nonce_of(dao, dao.governor, voter)
     return _wallet_form(eip712.extended_ballot(_governor_domain(dao), proposal_id, int(support), voter, nonce, reason))
 
 
-def _checksummed(address: str) -> str:
-    found = checked_address(address)
-    if found is None:
-        raise InputError(f"{address!r} is not an address")
-    return found
+def address_of(value: Any, what: str) -> str:
+    """``value`` as a checksummed address, or SignatureRejected naming ``what`` (the portal's fields and the
+    signed messages' share this check)."""
+    address = checked_address(value) if isinstance(value, str) else None
+    if address is None:
+        raise SignatureRejected(
+            f"{what}: {value!r} is not an address (40 hex digits; in mixed case, with its EIP-55 checksum)"
+        )
+    return address
 
 
 def _nonce_of(dao: Dao, contract: Contract, owner: str) -> int:
@@ -195,13 +199,7 @@ def _uint(message: dict[str, Any], key: str) -> int:
 
 
 def _address(message: dict[str, Any], key: str) -> str:
-    value = message.get(key)
-    address = checked_address(value) if isinstance(value, str) else None
-    if address is None:
-        raise SignatureRejected(
-            f"message.{key}: {value!r} is not an address (40 hex digits; in mixed case, with its EIP-55 checksum)"
-        )
-    return address
+    return address_of(message.get(key), f"message.{key}")
 
 
 def _structure(typed: dict[str, Any]) -> str:
@@ -229,10 +227,7 @@ def _check_domain(dao: Dao, typed: dict[str, Any], contract: Contract, what: str
         raise SignatureRejected(f"domain.chainId: {domain.get('chainId')!r} is not a number") from None
     if signed_chain != chain_id:
         raise SignatureRejected(f"signed for chain id {signed_chain}, but this is chain {chain_id}")
-    verifying = domain.get("verifyingContract")
-    address = checked_address(verifying) if isinstance(verifying, str) else None
-    if address is None:
-        raise SignatureRejected(f"domain.verifyingContract: {verifying!r} is not an address")
+    address = address_of(domain.get("verifyingContract"), "domain.verifyingContract")
     if address != contract.address:
         raise SignatureRejected(f"signed for contract {address}, but the {what} is {contract.address}")
     expected = _domain(dao, contract, chain_id)

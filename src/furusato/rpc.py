@@ -32,14 +32,17 @@ from furusato.errors import ChainError
 _ids = itertools.count(1)
 
 
+def _call(method: str, params: Sequence[Any]) -> dict[str, Any]:
+    """One JSON-RPC request object, with a fresh id."""
+    return {"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": list(params)}
+
+
 @dataclass(frozen=True)
 class RpcFailure:
-    """A request of a batch the node refused: its message, for a revert the revert data, and the JSON-RPC error
-    code when the node gave one (-32601: no such method)."""
+    """A request of a batch the node refused: its message and, for a revert, the revert data."""
 
     message: str
     data: bytes | None = None
-    code: int | None = None
 
 
 def outcome(response: Any) -> Any:
@@ -55,8 +58,7 @@ def outcome(response: Any) -> Any:
     if isinstance(data, dict):  # some nodes nest it: {"data": {"data": "0x…"}}
         data = data.get("data")
     raw = bytes.fromhex(data[2:]) if isinstance(data, str) and data.startswith("0x") and len(data) % 2 == 0 else None
-    code = error.get("code")
-    return RpcFailure(str(error.get("message", error)), raw, code if isinstance(code, int) else None)
+    return RpcFailure(str(error.get("message", error)), raw)
 
 
 class Wire:
@@ -166,8 +168,7 @@ class Rpc:
             raise ChainError(f"the node at {self.url} answered {what} with something that is not JSON") from exc
 
     def request(self, method: str, params: Sequence[Any] = ()) -> Any:
-        body = json.dumps({"jsonrpc": "2.0", "id": next(_ids), "method": method, "params": list(params)})
-        reply = self._post(body, method)
+        reply = self._post(json.dumps(_call(method, params)), method)
         if not isinstance(reply, dict):
             raise ChainError(f"the node at {self.url} answered {method} with {reply!r}")
         if "error" in reply:
@@ -182,18 +183,15 @@ class Rpc:
             return []
         if len(requests) == 1:  # one request goes alone (not every node or proxy takes batches)
             method, params = requests[0]
-            return [outcome(self._post(json.dumps({"jsonrpc": "2.0", "id": next(_ids), "method": method,
-                                                   "params": list(params)}), method))]  # fmt: skip
-        ids = [next(_ids) for _ in requests]
-        body = json.dumps([{"jsonrpc": "2.0", "id": i, "method": m, "params": list(p)}
-                           for i, (m, p) in zip(ids, requests, strict=True)])  # fmt: skip
-        reply = self._post(body, "a batch")
+            return [outcome(self._post(json.dumps(_call(method, params)), method))]
+        calls = [_call(method, params) for method, params in requests]
+        ids = [c["id"] for c in calls]
+        reply = self._post(json.dumps(calls), "a batch")
         if isinstance(reply, list) and len(reply) == len(requests):
             by_id = {r.get("id"): r for r in reply if isinstance(r, dict)}
             if all(i in by_id for i in ids):
                 return [outcome(by_id[i]) for i in ids]
-        return [outcome(self._post(json.dumps({"jsonrpc": "2.0", "id": i, "method": m, "params": list(p)}), m))
-                for i, (m, p) in zip(ids, requests, strict=True)]  # fmt: skip
+        return [outcome(self._post(json.dumps(c), c["method"])) for c in calls]
 
     def close(self) -> None:
         if self._wire is not None:

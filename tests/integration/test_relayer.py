@@ -164,8 +164,8 @@ def test_a_ballot_costs_one_batch_and_the_send_and_a_stale_nonce_recovers(relaye
 @pytest.mark.parametrize(
     "refusal",
     [
-        RpcFailure("the method eth_simulateV1 does not exist/is not available", None, -32601),
-        RpcFailure("invalid params: unknown field `blockStateCalls`", None, -32602),
+        RpcFailure("the method eth_simulateV1 does not exist/is not available"),
+        RpcFailure("invalid params: unknown field `blockStateCalls`"),
     ],
     ids=["no-such-method", "other-params"],
 )

@@ -150,7 +150,7 @@ def test_a_batch_answered_out_of_order_comes_back_in_order_with_failures_kept(no
 
     node.answer = reversed_batch
     got = _rpc(node).batch([("eth_chainId", []), ("eth_call", [{}, "latest"]), ("eth_gasPrice", [])])
-    assert got == ["eth_chainId", RpcFailure("execution reverted", bytes.fromhex("94ab6c07"), 3), "eth_gasPrice"]
+    assert got == ["eth_chainId", RpcFailure("execution reverted", bytes.fromhex("94ab6c07")), "eth_gasPrice"]
     assert isinstance(json.loads(node.requests[0]), list)
 
 

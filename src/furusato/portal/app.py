@@ -32,7 +32,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from web3 import Web3
 
 from furusato import ballots
-from furusato.abi import checked_address
 from furusato.constants import JST
 from furusato.errors import ChainError, ClaimRefused, FurusatoError, SignatureRejected
 from furusato.governance import Support
@@ -114,15 +113,6 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def _pid(text: str) -> int | None:
     return int(text) if _DECIMAL.match(text) else None
-
-
-def _address(value: Any, name: str) -> str:
-    address = checked_address(value) if isinstance(value, str) else None
-    if address is None:
-        raise SignatureRejected(
-            f"{name}: {value!r} is not an address (40 hex digits; in mixed case, with its EIP-55 checksum)"
-        )
-    return address
 
 
 def _support(value: Any) -> Support:
@@ -349,7 +339,7 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         reason = payload.get("reason") or ""
         if not isinstance(reason, str):
             raise SignatureRejected("reason: expected text")
-        return pid, _address(payload.get("voter"), "voter"), _support(payload.get("support")), reason.strip()
+        return pid, ballots.address_of(payload.get("voter"), "voter"), _support(payload.get("support")), reason.strip()
 
     def vote_endpoint(make: Callable[[int, str, Support, str], dict[str, Any]], explain: str, doc: str) -> Any:
         """A POST endpoint that takes ``{"voter", "support", "reason"}`` for a proposal and answers what ``make``
@@ -402,8 +392,8 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         def build(payload: Any) -> dict[str, Any]:
             if not isinstance(payload, dict):
                 raise SignatureRejected('expected {"delegator": "0x…", "delegatee": "0x…"}')
-            delegator = _address(payload.get("delegator"), "delegator")
-            delegatee = _address(payload.get("delegatee"), "delegatee")
+            delegator = ballots.address_of(payload.get("delegator"), "delegator")
+            delegatee = ballots.address_of(payload.get("delegatee"), "delegatee")
             typed = ballots.export_delegation(dao, delegator, delegatee, dao.now() + DELEGATION_SECONDS)
             return {"typedData": typed, "explanation": t(lang, "me.delegate.explain", to=delegatee)}
 
@@ -467,7 +457,7 @@ def create_app(dao: Dao, relayer: Relayer | None, settings: PortalSettings | Non
         def claim(payload: Any) -> dict[str, Any]:
             if not isinstance(payload, dict) or not isinstance(payload.get("epoch"), int):
                 raise SignatureRejected('expected {"account": "0x…", "epoch": 202612}')
-            account = _address(payload.get("account"), "account")
+            account = ballots.address_of(payload.get("account"), "account")
             try:
                 result = relay_claim(relayer, shelf.folders(), payload["epoch"], account, client=client)
             except ClaimRefused as exc:  # the reason in the page's language first, then the details
