@@ -338,8 +338,11 @@ def test_the_relayer_survives_a_node_restart(tmp_path):
         transact(w3, accts[1], d.governor.functions.propose(*proposal.args(), proposal.description))
         pid = proposal.proposal_id
         snapshot = int(d.governor.functions.proposalSnapshot(pid).call())
-        time.sleep(max(snapshot + 1.2 - time.time(), 0))
-        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        # The chain's clock runs ahead of the wall clock when the deploy mined more blocks than seconds passed
+        # (each block is at least a second after its parent): wait on the chain's time, not the wall clock's.
+        while int(w3.eth.get_block("latest")["timestamp"]) <= snapshot:
+            time.sleep(max(snapshot + 1.2 - time.time(), 0.2))
+            w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
         rel = Relayer(d, accts[7], RelayerSettings(log_path=tmp_path / "r.jsonl", retry_seconds=0.5),
                       log=lambda _l: None)  # fmt: skip
         address, server = serve(rel)
