@@ -43,6 +43,17 @@ def checked_address(value: str) -> str | None:
     return checksummed
 
 
+def address_problem(value: Any) -> str | None:
+    """Why ``value`` is not an address to act on, in words that follow it (None when it is one): not 40 hex digits,
+    or mixed case whose EIP-55 checksum is wrong (a typo the checksum caught)."""
+    text = str(value)
+    if not _HEX_ADDRESS.fullmatch(text):
+        return "is not an address (0x followed by 40 hex digits)"
+    if checked_address(text) is None:
+        return "has a wrong EIP-55 checksum (a typo?)"
+    return None
+
+
 def abi_type(param: dict[str, Any]) -> str:
     """The canonical type of an ABI parameter, tuples spelled out as ``(t1,t2)`` (and ``(t1,t2)[]``)."""
     kind = str(param["type"])

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from eth_utils.address import is_checksum_address, is_hex_address, to_checksum_address
 
+from furusato.abi import address_problem, to_checksum_address
 from furusato.constants import MEMBER_KINDS
 from furusato.errors import ConfigError
 from furusato.textio import load_yaml_mapping
@@ -50,12 +50,10 @@ def parse_address(value: Any, field: str, *, allow_none: bool = False) -> str | 
     """A checksummed address; mixed-case input must carry a valid EIP-55 checksum."""
     if value is None and allow_none:
         return None
-    text = str(value)
-    if not is_hex_address(text):
-        raise ConfigError(f"{field}: {value!r} is not an address")
-    if text != text.lower() and text != text.upper().replace("0X", "0x") and not is_checksum_address(text):
-        raise ConfigError(f"{field}: {value!r} has a wrong EIP-55 checksum (a typo?)")
-    return to_checksum_address(text)
+    problem = address_problem(value)
+    if problem:
+        raise ConfigError(f"{field}: {value!r} {problem}")
+    return to_checksum_address(str(value))
 
 
 @dataclass(frozen=True)

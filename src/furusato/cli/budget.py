@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from furusato.cli.options import Deployment, Sending, echo_tx, project_root, reading_options, sending_options
+from furusato.cli.options import ADDRESS, Deployment, Sending, echo_tx, project_root, reading_options, sending_options
 
 
 @click.group()
@@ -43,7 +43,7 @@ def round_create(plans: Path, deployment: Deployment, sending: Sending) -> None:
 
 
 @round_group.command("status")
-@click.argument("round_address", metavar="ROUND")
+@click.argument("round_address", metavar="ROUND", type=ADDRESS)
 @reading_options
 def round_status(round_address: str, deployment: Deployment, tz: dt.tzinfo) -> None:
     """Show ROUND (an address): phase, window, plans with approvals, and the winners as the rule picks them now."""
@@ -72,11 +72,11 @@ def round_status(round_address: str, deployment: Deployment, tz: dt.tzinfo) -> N
 
 
 @round_group.command("vote")
-@click.argument("round_address", metavar="ROUND")
+@click.argument("round_address", metavar="ROUND", type=ADDRESS)
 @click.option("--plans", "plan_numbers", help="Plan numbers to approve, as shown by `status` (e.g. 1,3).")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the EIP-712 ballot for --voter to sign in a wallet (gasless); send nothing.")  # fmt: skip
-@click.option("--voter", help="With --export: the member who will sign.")
+@click.option("--voter", type=ADDRESS, help="With --export: the member who will sign.")
 @click.option("--relay", "relay_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Send a signed ballot ({typedData, signature}); the signing account pays the gas.")  # fmt: skip
 @sending_options(dry_run=False)
@@ -117,7 +117,7 @@ def round_vote(round_address: str, plan_numbers: str | None, export_path: Path |
 
 
 @round_group.command("finalize")
-@click.argument("round_address", metavar="ROUND")
+@click.argument("round_address", metavar="ROUND", type=ADDRESS)
 @sending_options(dry_run=True)
 def round_finalize(round_address: str, deployment: Deployment, sending: Sending) -> None:
     """After the vote: recompute the result from the round's events, refuse if the contract disagrees, then

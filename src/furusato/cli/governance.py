@@ -12,6 +12,7 @@ import click
 
 from furusato.accounts import SignerChoice
 from furusato.cli.options import (
+    ADDRESS,
     Deployment,
     Sending,
     deployment_options,
@@ -176,11 +177,11 @@ def ballot() -> None:
 @click.argument("kind", type=click.Choice(["ballot", "delegation", "permit"]))
 @click.option("--proposal", "proposal_id", help="ballot: the proposal id.")
 @click.option("--support", type=click.Choice(["for", "against", "abstain"]), help="ballot: the vote.")
-@click.option("--voter", help="ballot: who votes (whose nonce is used).")
-@click.option("--delegator", help="delegation: whose votes are delegated (whose nonce is used).")
-@click.option("--delegatee", help="delegation: who receives them (an address).")
-@click.option("--owner", help="permit: token owner.")
-@click.option("--spender", help="permit: who may spend.")
+@click.option("--voter", type=ADDRESS, help="ballot: who votes (whose nonce is used).")
+@click.option("--delegator", type=ADDRESS, help="delegation: whose votes are delegated (whose nonce is used).")
+@click.option("--delegatee", type=ADDRESS, help="delegation: who receives them (an address).")
+@click.option("--owner", type=ADDRESS, help="permit: token owner.")
+@click.option("--spender", type=ADDRESS, help="permit: who may spend.")
 @click.option("--amount", help="permit: whole tokens (e.g. 12.5).")
 @click.option("--expires", default="7 days", show_default=True,
               help="delegation expiry / permit deadline: duration from now, ISO date/time or timestamp.")  # fmt: skip
@@ -192,7 +193,6 @@ def ballot_export(kind: str, proposal_id: str | None, support: str | None, voter
                   tz: dt.tzinfo) -> None:  # fmt: skip
     """Print the typed data a wallet signs with eth_signTypedData_v4 (types, domain, primaryType, message)."""
     from furusato import ballots
-    from furusato.config import parse_address
     from furusato.errors import InputError
     from furusato.proposals import steps
     from furusato.proposals.status import resolve_proposal_id
@@ -203,20 +203,17 @@ def ballot_export(kind: str, proposal_id: str | None, support: str | None, voter
             raise InputError(f"{kind} needs --{option}")
         return value
 
-    def address(value: str | None, option: str) -> str:
-        return str(parse_address(need(value, option), f"--{option}"))
-
     dao = deployment.session.dao
     if kind == "ballot":
         pid = resolve_proposal_id(dao, need(proposal_id, "proposal"))
-        typed = ballots.export_ballot(dao, pid, steps.parse_support(need(support, "support")), address(voter, "voter"))
+        typed = ballots.export_ballot(dao, pid, steps.parse_support(need(support, "support")), need(voter, "voter"))
     elif kind == "delegation":
         expiry = ballots.time_or_duration(expires, dao.now())
-        typed = ballots.export_delegation(dao, address(delegator, "delegator"), address(delegatee, "delegatee"),
+        typed = ballots.export_delegation(dao, need(delegator, "delegator"), need(delegatee, "delegatee"),
                                           expiry)  # fmt: skip
     else:
         deadline = ballots.time_or_duration(expires, dao.now())
-        typed = ballots.export_permit(dao, address(owner, "owner"), address(spender, "spender"),
+        typed = ballots.export_permit(dao, need(owner, "owner"), need(spender, "spender"),
                                       parse_units(need(amount, "amount"), "--amount"), deadline)  # fmt: skip
     text = json.dumps(typed, indent=2, ensure_ascii=False) + "\n"
     if out is None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from furusato.cli.options import Deployment, Sending, deployment_options, echo_tx, sending_options
+from furusato.cli.options import ADDRESS, Deployment, Sending, deployment_options, echo_tx, sending_options
 from furusato.constants import ETH, MEMBER_KINDS
 from furusato.errors import ChainError
 from furusato.units import format_units, iso_time
@@ -109,7 +109,7 @@ def registry_stats_cmd(deployment: Deployment) -> None:
 
 
 @registry.command("show")
-@click.argument("address")
+@click.argument("address", type=ADDRESS)
 @deployment_options
 def registry_show(address: str, deployment: Deployment) -> None:
     """One address as the registry and the token see it: card, kind, since when, record hash, revoked or not,
@@ -117,7 +117,7 @@ def registry_show(address: str, deployment: Deployment) -> None:
     from furusato.membership.cards import card_status
 
     s = deployment.reader
-    _show_card(card_status(s.registry(), s.dao.token, _address(address)))
+    _show_card(card_status(s.registry(), s.dao.token, address))
 
 
 def _show_card(st: Any) -> None:
@@ -133,7 +133,7 @@ def _show_card(st: Any) -> None:
 
 
 @registry.command("revoke")
-@click.argument("address")
+@click.argument("address", type=ADDRESS)
 @sending_options(dry_run=True)
 def registry_revoke(address: str, deployment: Deployment, sending: Sending) -> None:
     """Revoke ADDRESS's card (a registrar's transaction, after the town's own decision). The former member keeps its
@@ -143,7 +143,7 @@ def registry_revoke(address: str, deployment: Deployment, sending: Sending) -> N
 
     s = deployment.session
     reg = s.registry()
-    status = card_status(reg, s.dao.token, _address(address))
+    status = card_status(reg, s.dao.token, address)
     _show_card(status)
     sender = sending.sender(s)
     check_revocable(reg, sender.address, status)
@@ -169,7 +169,9 @@ def sale() -> None:
 @sale.command("start")
 @click.argument("terms_path", metavar="TERMS.yaml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @sending_options(dry_run=True)
-@click.option("--sale", "sale_address", help="A sale already deployed with these terms: propose it (resume).")
+@click.option(
+    "--sale", "sale_address", type=ADDRESS, help="A sale already deployed with these terms: propose it (resume)."
+)
 def sale_start(terms_path: Path, deployment: Deployment, sending: Sending, sale_address: str | None) -> None:
     """Deploy a TokenSale with TERMS.yaml and propose the governance proposal that starts it (exclude the sale
     from voting + grant it MINTER_ROLE). With --dry-run, print the terms and the proposal; send nothing."""
@@ -198,9 +200,9 @@ def sale_start(terms_path: Path, deployment: Deployment, sending: Sending, sale_
 
 
 @sale.command("status")
-@click.argument("address")
+@click.argument("address", type=ADDRESS)
 @deployment_options
-@click.option("--buyer", help="Also show this buyer's purchase.")
+@click.option("--buyer", type=ADDRESS, help="Also show this buyer's purchase.")
 def sale_status(address: str, deployment: Deployment, buyer: str | None) -> None:
     """A sale's state, terms and totals (and one buyer's purchase with --buyer)."""
     from furusato.membership.sale import payment_decimals
@@ -210,7 +212,7 @@ def sale_status(address: str, deployment: Deployment, buyer: str | None) -> None
     sc = s.contract("TokenSale", address)
     v = read_sale(sc)
     decimals = payment_decimals(s.w3, v.terms.payment_token)
-    purchase = sc.functions.purchaseOf(_address(buyer)).call() if buyer else None
+    purchase = sc.functions.purchaseOf(buyer).call() if buyer else None
     ours = v.terms.token == s.dao.token.address
     pay = "ETH" if v.terms.payment_token == ETH else v.terms.payment_token
     click.echo(f"sale {sc.address}: {v.state}{' (finalized)' if v.finalized else ''}")
@@ -236,20 +238,8 @@ def sale_status(address: str, deployment: Deployment, buyer: str | None) -> None
         click.echo(hint)
 
 
-def _address(value: str | None) -> str:
-    from furusato.config import parse_address
-    from furusato.errors import ConfigError, InputError
-
-    try:
-        parsed = parse_address(value, "address")
-    except ConfigError as exc:
-        raise InputError(str(exc)) from exc
-    assert parsed is not None
-    return parsed
-
-
 @sale.command("finalize")
-@click.argument("address")
+@click.argument("address", type=ADDRESS)
 @sending_options(dry_run=True)
 def sale_finalize(address: str, deployment: Deployment, sending: Sending) -> None:
     """Settle a closed sale: goal met, the proceeds go to the Treasury; missed, the escrow does (anyone may call)."""
@@ -286,7 +276,7 @@ def _settle(action: str, address: str, deployment: Deployment, sending: Sending,
     if v.state != needed:
         raise ChainError(f"sale {sc.address} is {v.state}: {action} needs a {needed.lower()} sale")
     sender = sending.sender(s)
-    who = _address(buyer) if buyer else sender.address
+    who = buyer or sender.address
     amount, paid, settled = sc.functions.purchaseOf(who).call()
     if settled:
         done = "refunded" if action == "refund" else "tokens delivered"
@@ -313,8 +303,10 @@ def _settle_command(action: str, whose: str, doc: str) -> None:
         _settle(action, address, deployment, sending, buyer)
 
     command.__doc__ = doc
-    option = click.option("--buyer", help=f"Whose {whose} (default: the sender's own); always the buyer's.")
-    sale.command(action)(click.argument("address")(sending_options(dry_run=True)(option(command))))
+    option = click.option(
+        "--buyer", type=ADDRESS, help=f"Whose {whose} (default: the sender's own); always the buyer's."
+    )
+    sale.command(action)(click.argument("address", type=ADDRESS)(sending_options(dry_run=True)(option(command))))
 
 
 _settle_command("refund", "refund", "Refund a buyer of a failed sale in full (anyone may send it; the payment goes "

@@ -197,6 +197,24 @@ def _zone(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.tzinfo
     return parse_tz(value)
 
 
+class AddressParam(click.ParamType[str, Any]):
+    """An address argument or option, resolved to its EIP-55 checksum form. A mixed-case address whose checksum is
+    wrong is refused (a typo the checksum caught) before anything opens, as is anything that is not 40 hex digits."""
+
+    name = "address"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from furusato.abi import address_problem, to_checksum_address
+
+        problem = address_problem(value)
+        if problem:
+            self.fail(f"{value!r} {problem}", param, ctx)
+        return to_checksum_address(str(value))
+
+
+ADDRESS = AddressParam()
+
+
 def tz_option(fn: F) -> F:
     """--tz, resolved to ``tz``: a tzinfo (JST, UTC, +09:00, Asia/Tokyo)."""
     return click.option(

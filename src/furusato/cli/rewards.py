@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from furusato.cli.options import Deployment, Sending, sending_options
+from furusato.cli.options import ADDRESS, Deployment, Sending, sending_options
 
 if TYPE_CHECKING:
     from furusato.rewards.onchain import PlanFolder, RewardsDesk
@@ -103,7 +103,7 @@ def rewards_distribute(plan_dir: Path, deployment: Deployment, sending: Sending,
 
 @rewards.command("claim")
 @_chain_command
-@click.option("--member", required=True, help="Whose reward to claim (tokens always go to the member).")
+@click.option("--member", required=True, type=ADDRESS, help="Whose reward to claim (tokens always go to the member).")
 def rewards_claim(plan_dir: Path, deployment: Deployment, sending: Sending, member: str) -> None:
     """Claim one member's reward with its Merkle proof (the sender pays gas; the member receives the tokens)."""
     from furusato.rewards.onchain import claim

@@ -47,11 +47,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_utils.address import is_checksum_address, to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxReceipt
 
+from furusato.abi import checked_address
 from furusato.chain import Sender, transact
 from furusato.config import parse_kind
 from furusato.constants import MEMBER_KINDS, ROLE_REGISTRAR, ZERO_ADDRESS
@@ -195,14 +195,15 @@ def read_member_list(path: Path, note_key: bytes | None = None) -> MemberList:
         before = len(problems)
         member = clean_cell(cells["member"])
         address = ""
+        checksummed = checked_address(member)
         if not _ADDRESS.fullmatch(member):
             problems.append(Problem(line, f"member {member!r} is not an address (0x + 40 hex digits)"))
-        elif member != member.lower() and member[2:] != member[2:].upper() and not is_checksum_address(member):
+        elif checksummed is None:
             problems.append(Problem(line, f"member {member} has a wrong EIP-55 checksum (a typo?)"))
         elif member.lower() == ZERO_ADDRESS:
             problems.append(Problem(line, "member is the zero address"))
         else:
-            address = to_checksum_address(member)
+            address = checksummed
             if address in seen:
                 problems.append(Problem(line, f"member {address} is already on line {seen[address]}"))
             seen.setdefault(address, line)

@@ -49,8 +49,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from eth_utils.address import to_checksum_address
-
+from furusato.abi import checked_address
 from furusato.errors import ActivityLogError, FileProblemsError, Problem, TextEncodingError
 from furusato.rewards.policy import Epoch, Policy
 from furusato.textio import clean_cell, decode_spreadsheet_text, header_columns, leading_blank_rows
@@ -218,13 +217,12 @@ class _RowChecker:
         if not _ADDRESS_RE.fullmatch(text):
             self.problems.append(Problem(line, f"member {text!r} is not an address (0x followed by 40 hex digits)"))
             return None
-        checksummed = to_checksum_address(text)
-        digits = text[2:]
-        if text != checksummed and digits != digits.lower() and digits != digits.upper():
+        checksummed = checked_address(text)
+        if checksummed is None:
             problem = f"member {text} has a wrong checksum (upper/lower case mix), so it probably has a typo"
             self.problems.append(Problem(line, problem))
             return None
-        if int(digits, 16) == 0:
+        if int(text, 16) == 0:
             self.problems.append(Problem(line, "member is the zero address; tokens sent there are lost"))
             return None
         return checksummed
