@@ -18,9 +18,9 @@ from brownie import (
     ActivityRewards,
     Contract,
     RegionGovernor,
+    RegionTimelock,
     RegionToken,
     ResidentRegistry,
-    TimelockController,
     Treasury,
     accounts,
     chain,
@@ -185,7 +185,7 @@ def dao(deployer: Any, artifacts: Artifacts, local_config: DeployConfig, tmp_pat
     advance(2)
     return Dao(
         token=RegionToken.at(record.address("RegionToken")),
-        timelock=TimelockController.at(record.address("TimelockController")),
+        timelock=RegionTimelock.at(record.address("TimelockController")),
         governor=RegionGovernor.at(record.address("RegionGovernor")),
         treasury=Treasury.at(record.address("Treasury")),
         rewards=ActivityRewards.at(record.address("ActivityRewards")),

@@ -27,8 +27,8 @@ EIP712_NAME_MAX_BYTES = 31
 #: config is read (the constructor takes shorter periods than governance may set, for development chains).
 MAX_VOTING_DELAY = 30 * 86400
 MAX_VOTING_PERIOD = 90 * 86400
-#: TimelockController takes any delay; a town's is bounded here: a delay too long to wait out could only be changed
-#: by a proposal that waits it out.
+#: RegionTimelock's MAX_DELAY (its constructor and ``updateDelay`` refuse more): a delay too long to wait out could only
+#: be changed by a proposal that waits it out. Checked when the config is read, so the deploy never gets that far.
 MAX_TIMELOCK_DELAY = 30 * 86400
 
 #: Every key a config may hold, by section (``genesis`` holds a list of ``{to, amount}``).

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 from furusato.textio import atomic_write
 
 RECORD_FORMAT = "furusato-deployment-v1"
+#: A record names each contract by its role; where the deployed contract is another artifact, this says which (its
+#: ABI is a superset of the role's: a record from before RegionTimelock, with OpenZeppelin's TimelockController, reads
+#: the same way).
+RECORD_ARTIFACTS = {"TimelockController": "RegionTimelock"}
 
 
 @dataclass

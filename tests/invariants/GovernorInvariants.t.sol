@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {RegionGovernor} from "../../contracts/RegionGovernor.sol";
 import {RegionToken} from "../../contracts/RegionToken.sol";
-import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {RegionTimelock} from "../../contracts/RegionTimelock.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {HandlerBase, InvariantBase} from "./Base.sol";
@@ -43,7 +43,7 @@ contract GovernorHandler is HandlerBase {
     }
 
     RegionToken public immutable token;
-    TimelockController public immutable timelock;
+    RegionTimelock public immutable timelock;
     RegionGovernor public immutable governor;
     Pinged public immutable pinged;
     address public immutable guardian = address(0x6A4D);
@@ -65,7 +65,7 @@ contract GovernorHandler is HandlerBase {
         for (uint256 i = 0; i < 5; ++i) token.mint(actor(i), (i + 1) * 1_000e18);
         address[] memory none = new address[](0);
         address[] memory anyone = new address[](1);
-        timelock = new TimelockController(60, none, anyone, address(this));
+        timelock = new RegionTimelock(60, none, anyone, address(this));
         governor = new RegionGovernor(
             IVotes(address(token)),
             timelock,

@@ -19,10 +19,7 @@ from furusato.artifacts import Artifacts
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS = sorted(
-    p.relative_to(ROOT).as_posix()
-    for folder in ("contracts", "interfaces")
-    for p in (ROOT / folder).glob("*.sol")
-    if p.stem != "Timelock"
+    p.relative_to(ROOT).as_posix() for folder in ("contracts", "interfaces") for p in (ROOT / folder).glob("*.sol")
 )
 DEPLOYABLE = sorted(Path(p).stem for p in OURS if p.startswith("contracts/"))
 DECLARED = re.compile(r"^\s*(function|event|error)\s+(\w+)\s*\(", re.MULTILINE)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from furusato.config import DeployConfig
-from furusato.records import DeploymentRecord
+from furusato.records import RECORD_ARTIFACTS, DeploymentRecord
 
 CORE_CONTRACTS = ("RegionToken", "TimelockController", "RegionGovernor", "Treasury")
 REWARDS = "ActivityRewards"
@@ -44,7 +44,8 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
             if config.quorum_kind == "headcount"
             else []
         ),
-        f"TimelockController: min delay {config.timelock_delay}s; proposer/canceller/executor = governor only",
+        f"TimelockController (RegionTimelock, delay at most 30 days): min delay {config.timelock_delay}s; "
+        "proposer/canceller/executor = governor only",
         "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",
     ]
     if config.rewards:
@@ -114,7 +115,10 @@ class DeployPlan:
         )  # fmt: skip
 
 
-def governor_artifact(config: DeployConfig) -> str:
-    """The contract deployed as the record's ``RegionGovernor``: HeadcountGovernor (same ABI plus ``headcount``)
-    for a headcount quorum, else RegionGovernor."""
-    return "HeadcountGovernor" if config.quorum_kind == "headcount" else "RegionGovernor"
+def artifact_of(name: str, config: DeployConfig) -> str:
+    """The contract deployed as the record's ``name``: HeadcountGovernor (same ABI plus ``headcount``) as the
+    ``RegionGovernor`` for a headcount quorum; RegionTimelock (TimelockController with its delay bounded) as the
+    ``TimelockController``; else ``name`` itself."""
+    if name == "RegionGovernor" and config.quorum_kind == "headcount":
+        return "HeadcountGovernor"
+    return RECORD_ARTIFACTS.get(name, name)

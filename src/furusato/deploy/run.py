@@ -10,7 +10,7 @@ from furusato.artifacts import Artifacts
 from furusato.chain import Log, Sender
 from furusato.config import DeployConfig
 from furusato.deploy.checks import check_wiring
-from furusato.deploy.plan import contract_names, governor_artifact
+from furusato.deploy.plan import artifact_of, contract_names
 from furusato.deploy.preflight import Destination, PreparedDeploy, prepare_deploy
 from furusato.deploy.steps import Deployment, deploy_contracts
 from furusato.deploy.wiring import wire
@@ -40,7 +40,7 @@ def run_deploy(prepared: PreparedDeploy, log: Log = print) -> DeploymentRecord:
         "optimizer": first.optimizer,
         "remappings": artifacts.remappings(),
     }
-    built = {n: governor_artifact(plan.config) if n == "RegionGovernor" else n for n in contract_names(plan.config)}
+    built = {n: artifact_of(n, plan.config) for n in contract_names(plan.config)}
     record.verification = {
         "contracts": {n: f"{artifacts.get(a).source_path}:{a}" for n, a in built.items()},
         "standardJsonInput": artifacts.standard_json_input(list(built.values())),

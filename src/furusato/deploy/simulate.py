@@ -19,7 +19,7 @@ from furusato.abi import keccak, to_checksum_address
 from furusato.artifacts import Artifacts
 from furusato.config import DeployConfig
 from furusato.constants import ZERO_ADDRESS
-from furusato.deploy.plan import REGISTRY, REWARDS, governor_artifact
+from furusato.deploy.plan import REGISTRY, REWARDS, artifact_of
 from furusato.records import DeploymentRecord
 from furusato.reverts import ErrorDecoder, revert_data
 
@@ -117,10 +117,7 @@ def simulate_constructors(
 
     order = deploy_order(config)
 
-    def artifact(name: str) -> str:
-        return governor_artifact(config) if name == "RegionGovernor" else name
-
-    decoder = ErrorDecoder(error_selectors([artifacts.get(artifact(n)).abi for n in order]))
+    decoder = ErrorDecoder(error_selectors([artifacts.get(artifact_of(n, config)).abi for n in order]))
     nonce = int(w3.eth.get_transaction_count(Web3.to_checksum_address(deployer), "pending"))
     addresses: dict[str, str] = {}
     overrides: dict[str, Any] = {}
@@ -132,14 +129,14 @@ def simulate_constructors(
             continue
         addresses[name] = create_address(deployer, nonce)
         nonce += 1
-        code = artifacts.get(artifact(name)).deployed_bytecode
+        code = artifacts.get(artifact_of(name, config)).deployed_bytecode
         overrides[addresses[name]] = {"code": code if code.startswith("0x") else "0x" + code}
         todo.append(name)
     problems = []
     overridable = True
     start = nonce - len(todo)
     for i, name in enumerate(todo):
-        art = artifacts.get(artifact(name))
+        art = artifacts.get(artifact_of(name, config))
         args = constructor_args(name, config, deployer, addresses)
         data = w3.eth.contract(abi=art.abi, bytecode=art.bytecode).constructor(*args).data_in_transaction
         tx: Any = {"from": deployer, "data": data}

@@ -16,7 +16,7 @@ from web3.contract.contract import ContractFunction
 
 from furusato.abi import error_selectors
 from furusato.chain import Log, deploy, transact
-from furusato.deploy.plan import contract_names, governor_artifact
+from furusato.deploy.plan import artifact_of, contract_names
 from furusato.deploy.preflight import PreparedDeploy
 from furusato.deploy.simulate import _jsonable, constructor_args, deploy_order
 from furusato.records import ContractRecord, DeploymentRecord, write_record
@@ -34,23 +34,24 @@ class Deployment:
         self.journal = prepared.plan.journal
         self.record = record
         self.log = log
-        names = contract_names(self.config)
-        self.decoder = ErrorDecoder(error_selectors([self.artifacts.get(n).abi for n in names]))
+        abis = [self.artifacts.get(artifact_of(n, self.config)).abi for n in contract_names(self.config)]
+        self.decoder = ErrorDecoder(error_selectors(abis))
 
     def contract(self, name: str) -> Contract:
-        return self.w3.eth.contract(address=self.record.address(name), abi=self.artifacts.get(name).abi)
+        abi = self.artifacts.get(artifact_of(name, self.config)).abi
+        return self.w3.eth.contract(address=self.record.address(name), abi=abi)
 
     def _save(self) -> None:
         write_record(self.journal, self.record)
 
-    def deploy_contract(self, name: str, args: list[Any], artifact: str | None = None) -> ChecksumAddress:
-        """Deploy ``name`` (built from ``artifact``, default the same name) unless the journal names an address that
-        holds code already."""
+    def deploy_contract(self, name: str, args: list[Any]) -> ChecksumAddress:
+        """Deploy ``name`` (built from :func:`~furusato.deploy.plan.artifact_of` it) unless the journal names an
+        address that holds code already."""
         existing = self.record.contracts.get(name)
         if existing and self.w3.eth.get_code(Web3.to_checksum_address(existing.address)):
             self.log(f"  {name}: already at {existing.address} (resumed)")
             return Web3.to_checksum_address(existing.address)
-        art = self.artifacts.get(artifact or name)
+        art = self.artifacts.get(artifact_of(name, self.config))
         address, receipt = deploy(self.w3, self.sender, art.abi, art.bytecode, args, label=name, decoder=self.decoder)
         self.record.contracts[name] = ContractRecord(
             address=address,
@@ -82,5 +83,4 @@ def deploy_contracts(d: Deployment) -> None:
     addresses: dict[str, str] = {}
     for name in deploy_order(d.config):
         args = constructor_args(name, d.config, d.sender.address, addresses)
-        artifact = governor_artifact(d.config) if name == "RegionGovernor" else None
-        addresses[name] = d.deploy_contract(name, args, artifact=artifact)
+        addresses[name] = d.deploy_contract(name, args)

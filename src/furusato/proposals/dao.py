@@ -10,7 +10,7 @@ from furusato.abi import error_selectors
 from furusato.artifacts import Artifacts
 from furusato.errors import ChainError
 from furusato.governance import Governance
-from furusato.records import DeploymentRecord
+from furusato.records import RECORD_ARTIFACTS, DeploymentRecord
 from furusato.reverts import ErrorDecoder
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def load_dao(w3: Web3, record: DeploymentRecord, artifacts: Artifacts, *, check_
 
     def abi_of(name: str) -> list[dict[str, Any]]:
         if name not in abis:
-            abis[name] = artifacts.abi(name)
+            abis[name] = artifacts.abi(RECORD_ARTIFACTS.get(name, name))
         return abis[name]
 
     def at(name: str) -> Contract:
