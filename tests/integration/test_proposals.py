@@ -214,3 +214,15 @@ def test_an_unquoted_yaml_address_is_restored(pdao, funded_treasury, project, tm
     )
     built = build(load_spec(path), pdao)
     assert built.proposal.actions[0].calldata.hex().find(project.address.lower()[2:]) > 0
+
+
+def test_a_timelock_delay_beyond_its_bound_is_warned_before_the_proposal_is_made(pdao, funded_treasury):
+    """`call` on the timelock: the simulation from the timelock reads RegionTimelock's own error (the record still
+    names it TimelockController), so the proposer learns it could never execute before anyone votes."""
+    month, too_long = 30 * 86_400, 30 * 86_400 + 1
+    fine = build(spec({"kind": "call", "target": "timelock", "function": "updateDelay", "args": [month]}), pdao)
+    assert fine.warnings == ()
+    refused = build(spec({"kind": "call", "target": "timelock", "function": "updateDelay", "args": [too_long]}), pdao)
+    assert refused.warnings == (
+        f"actions[0] (call) would revert if executed now: RegionTimelockDelayOutOfBounds({too_long}, {month})",
+    )
