@@ -29,8 +29,12 @@ def test_ballots_through_the_api_and_raw_sends(tmp_path: Path) -> None:
     lines: list[str] = []
     results = bench_portal_ballots(_bench(tmp_path, lines), ballots=8)
     assert set(results) == {"rate.portal.ballots_per_s", "rate.web3.send_per_s", "ratio.portal.ballots_vs_raw",
-                            "rate.web3.ballot_send_per_s", "ratio.portal.ballots_vs_raw_ballots"}  # fmt: skip
+                            "rate.web3.ballot_send_per_s", "ratio.portal.ballots_vs_raw_ballots",
+                            "rate.portal.ballots_per_s_keystore", "ratio.portal.ballots_keystore_vs_raw"}  # fmt: skip
     assert results["rate.portal.ballots_per_s"] > 0
+    assert results["rate.portal.ballots_per_s_keystore"] > 0
+    ratio = results["rate.portal.ballots_per_s_keystore"] / results["rate.web3.send_per_s"]
+    assert abs(results["ratio.portal.ballots_keystore_vs_raw"] - ratio) < 0.01
     assert results["rate.web3.send_per_s"] > 0
     assert results["rate.web3.ballot_send_per_s"] > 0
     ratio = results["rate.portal.ballots_per_s"] / results["rate.web3.ballot_send_per_s"]
