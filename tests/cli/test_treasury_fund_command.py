@@ -1,11 +1,12 @@
-"""`furusato treasury fund --amount ETH`: a deposit the Treasury records (its `Deposited` event), the treasury's new
-balance printed; a zero, negative, malformed or too large amount is refused before anything is sent; --dry-run
-sends nothing."""
+"""`furusato treasury fund --amount ETH` and `--token ERC20`: a deposit the Treasury records (its `Deposited` event),
+the treasury's new balance printed; a zero, negative, malformed or too large amount, or a token that is not an ERC-20,
+is refused before anything is sent; --dry-run sends nothing; a token deposit stopped after its approval resumes
+with the deposit alone."""
 
 from __future__ import annotations
 
 import pytest
-from brownie import accounts, web3
+from brownie import MockERC20, accounts, web3
 
 from furusato.units import format_units
 
@@ -87,3 +88,91 @@ def test_treasury_fund_keeps_the_gas_back_where_gas_costs(start_anvil):
     assert 0 < funding.max_gas_cost < ETHER // 1000
     assert funding.sender_balance == ETHER
     assert w3.eth.get_transaction_count(sender) == 0
+
+
+# ------------------------------------------------------------------------------------------------ ERC-20
+
+
+@pytest.fixture
+def jpyc(deployer):
+    """A yen stablecoin stand-in; account 3 holds 1,000 of it."""
+    token = MockERC20.deploy("Yen Coin", "JPYC", {"from": deployer})
+    token.mint(accounts[3], 1_000 * ETHER, {"from": deployer})
+    return token
+
+
+def _deposits(dao, token):
+    logs = dao.treasury.events.Deposited.get_logs(from_block=0)
+    return [(d.args["from"], d.args.amount, d.args.balanceAfter) for d in logs if d.args.token == token.address]
+
+
+def test_treasury_fund_deposits_a_token_with_an_exact_approval(cli, dao, jpyc):
+    treasury = dao.treasury.address
+    nonce = web3.eth.get_transaction_count(accounts[3].address)
+    funded = cli("treasury", "fund", "--token", jpyc.address, "--amount", "250.5", dev=3)
+    assert funded.exit_code == 0, funded.output
+    amount = 2505 * ETHER // 10
+    assert "1. approve the treasury to take exactly 250.5 JPYC (its allowance now: 0 JPYC); 2. deposit" in funded.output
+    assert "approved the treasury for 250.5 JPYC: tx 0x" in funded.output
+    assert "deposited 250.5 JPYC: tx 0x" in funded.output
+    assert f"treasury {treasury}: 250.5 JPYC now" in funded.output
+    assert jpyc.balanceOf(treasury) == amount
+    assert jpyc.balanceOf(accounts[3]) == 1_000 * ETHER - amount
+    assert jpyc.allowance(accounts[3], treasury) == 0  # exactly the amount was approved, and it was taken
+    assert _deposits(dao, jpyc) == [(accounts[3].address, amount, amount)]
+    assert web3.eth.get_transaction_count(accounts[3].address) == nonce + 2
+
+
+def test_a_token_deposit_stopped_after_its_approval_resumes_with_the_deposit(cli, dao, jpyc):
+    jpyc.approve(dao.treasury, 100 * ETHER, {"from": accounts[3]})  # the first run's approval, then it stopped
+    nonce = web3.eth.get_transaction_count(accounts[3].address)
+    resumed = cli("treasury", "fund", "--token", jpyc.address, "--amount", "100", dev=3)
+    assert resumed.exit_code == 0, resumed.output
+    assert "the treasury may already take 100 JPYC (an earlier approval): deposit only" in resumed.output
+    assert "approved" not in resumed.output
+    assert web3.eth.get_transaction_count(accounts[3].address) == nonce + 1
+    assert _deposits(dao, jpyc) == [(accounts[3].address, 100 * ETHER, 100 * ETHER)]
+
+
+def test_a_token_deposit_dry_run_sends_nothing(cli, dao, jpyc):
+    nonce = web3.eth.get_transaction_count(accounts[3].address)
+    dry = cli("treasury", "fund", "--token", jpyc.address, "--amount", "10", "--dry-run", dev=3)
+    assert dry.exit_code == 0, dry.output
+    assert f"deposit 10 JPYC from {accounts[3].address} (balance 1,000 JPYC;" in dry.output
+    assert "dry run: nothing was sent" in dry.output
+    assert web3.eth.get_transaction_count(accounts[3].address) == nonce
+    assert jpyc.allowance(accounts[3], dao.treasury) == 0
+
+
+@pytest.mark.parametrize(
+    ("token", "amount", "says"),
+    [
+        ("jpyc", "1000.01", "--amount 1,000.01 JPYC is more than the balance of"),
+        ("jpyc", "0.0000000000000000001", "more than 18 decimal places"),
+        ("jpyc", "0", "'0' must be positive"),
+        ("jpyc", "ten", "is not a number"),
+        ("governor", "1", "does not answer decimals(): is it an ERC-20?"),
+        ("nobody", "1", "--token: no contract at"),
+        ("zero", "1", "the zero address is ETH here"),
+    ],
+)
+def test_a_bad_token_deposit_is_refused_before_anything_is_sent(cli, dao, jpyc, token, amount, says):
+    address = {"jpyc": jpyc.address, "governor": dao.governor.address, "nobody": accounts[5].address,
+               "zero": "0x" + "00" * 20}[token]  # fmt: skip
+    nonce = web3.eth.get_transaction_count(accounts[3].address)
+    refused = cli("treasury", "fund", "--token", address, "--amount", amount, dev=3)
+    assert refused.exit_code == 2, refused.output
+    assert says in refused.output
+    assert "Traceback" not in refused.output
+    assert web3.eth.get_transaction_count(accounts[3].address) == nonce
+    assert jpyc.balanceOf(dao.treasury) == 0
+
+
+def test_a_token_symbol_is_shown_without_its_control_characters(cli, dao, deployer):
+    hostile = MockERC20.deploy("Evil", "EV\x1b[2J\nIL\u202e", {"from": deployer})
+    hostile.mint(accounts[3], ETHER, {"from": deployer})
+    dry = cli("treasury", "fund", "--token", hostile.address, "--amount", "1", "--dry-run", dev=3)
+    assert dry.exit_code == 0, dry.output
+    assert "deposit 1 EV[2JIL from" in dry.output
+    assert "\x1b" not in dry.output
+    assert "\u202e" not in dry.output

@@ -34,6 +34,7 @@ EXPECTED = {
     ("sale", "refund"): {"address", "buyer"},
     ("sale", "start"): {"sale_address"},
     ("sale", "status"): {"address", "buyer"},
+    ("treasury", "fund"): {"token"},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from furusato.cli.options import Deployment, Sending, echo_tx, sending_options
+from furusato.cli.options import ADDRESS, Deployment, Sending, echo_tx, sending_options
 
 
 @click.group()
@@ -13,31 +13,45 @@ def treasury() -> None:
 
 
 @treasury.command("fund")
-@click.option("--amount", required=True, metavar="ETH", help='How much ETH to send, in ETH ("1.5").')
+@click.option("--amount", required=True, metavar="AMOUNT",
+              help='How much to send, in whole ETH or whole tokens ("1.5").')  # fmt: skip
+@click.option("--token", type=ADDRESS, help="An ERC-20 to deposit instead of ETH (its address).")
 @sending_options(dry_run=True)
-def treasury_fund(amount: str, deployment: Deployment, sending: Sending) -> None:
-    """Send --amount ETH from the signing account to the Treasury, which records it (a `Deposited` event, in the
-    transparency report's books); print the transaction and the treasury's new balance.
+def treasury_fund(amount: str, token: str | None, deployment: Deployment, sending: Sending) -> None:
+    """Send --amount ETH (or --amount of the ERC-20 --token) from the signing account to the Treasury, which
+    records it (a `Deposited` event, in the transparency report's books); print the transactions and the treasury's
+    new balance.
 
-    ERC-20 tokens: from the holder's wallet call the token's `approve(treasury, amount)`, then the Treasury's
-    `deposit(token, amount)` (a plain token transfer arrives too, but is not recorded as a deposit). The Treasury's
-    address is in deployments/<network>.json.
+    A token takes two transactions: the token's `approve(treasury, amount)` for exactly the amount, then the
+    Treasury's `deposit(token, amount)`, which pulls it. Run again after a stop between them: the approval is found
+    and only the deposit is sent. (A plain token transfer arrives too, but is not recorded as a deposit.)
     """
-    from furusato.treasury import fund_treasury, parse_amount, plan_funding
-    from furusato.units import format_units
+    from furusato import treasury as t
 
-    value = parse_amount(amount)  # a malformed amount is named before the keystore's password is asked
+    # a malformed amount is named before the keystore's password is asked (a token's decimals come from the chain)
+    value = t.parse_amount(amount) if token is None else 0
+    if token is not None:
+        t.check_token_amount(amount)
     s = deployment.session
     sender = sending.sender(s)
-    funding = plan_funding(s.w3, s.dao.treasury, sender.address, value)
-    click.echo("\n".join(funding.lines()))
+    plan: t.Funding | t.TokenFunding
+    if token is None:
+        plan = t.plan_funding(s.w3, s.dao.treasury, sender.address, value)
+    else:
+        plan = t.plan_token_funding(s.w3, s.dao.treasury, token, sender.address, amount)
+    click.echo("\n".join(plan.lines()))
     if sending.dry_run:
         click.echo("dry run: nothing was sent")
         return
-    sending.confirm(f"Send {format_units(funding.amount)} ETH to the treasury on '{s.network}'?")
-    deposit = fund_treasury(s.w3, s.dao.treasury, sender, funding)
-    echo_tx(f"deposited {format_units(deposit.amount)} ETH", deposit.receipt)
-    click.echo(f"treasury {funding.treasury}: {format_units(deposit.balance_after)} ETH now")
+    sending.confirm(f"Deposit {plan.show(plan.amount)} into the treasury on '{s.network}'?")
+    if isinstance(plan, t.Funding):
+        deposit = t.fund_treasury(s.w3, s.dao.treasury, sender, plan)
+    else:
+        deposit = t.fund_treasury_token(s.w3, s.dao.treasury, sender, plan, s.dao.decoder)
+    if deposit.approval is not None:
+        echo_tx(f"approved the treasury for {plan.show(plan.amount)}", deposit.approval)
+    echo_tx(f"deposited {plan.show(deposit.amount)}", deposit.receipt)
+    click.echo(f"treasury {plan.treasury}: {plan.show(deposit.balance_after)} now")
 
 
 COMMANDS: list[click.Command] = [treasury]
