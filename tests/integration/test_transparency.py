@@ -588,3 +588,46 @@ def test_bench_index_on_a_small_history(tmp_path: Path) -> None:
     assert 0 < results["time.index.noop"] < 5
     assert (tmp_path / "bench" / "report" / "report.json").is_file()
     assert any("history" in line for line in lines)
+
+
+def test_what_no_event_explains_is_booked_so_nobody_can_stop_the_report(report: Any, dao: Any, tmp_path: Path) -> None:
+    """Anyone can change the treasury's balances without an event the report reads: force ETH in (as SELFDESTRUCT
+    does), send a deposited token plainly, deposit a fee-on-transfer token (the event says 100, 99 arrive). Each
+    difference is booked at the report's block as `unrecorded_in` / `unrecorded_out`, shown in the reconciliation,
+    and the report is still written; a shortfall of ETH (a missed payment event) still stops it (the test above)."""
+    from brownie import FeeOnTransferERC20, MockERC20, accounts
+
+    _html, _data, cache = report
+    copy = tmp_path / "index.sqlite"
+    shutil.copy(cache, copy)
+    treasury, griefer = dao.treasury, accounts[9]
+    eth = web3.eth.get_balance(treasury.address)
+    web3.provider.make_request("anvil_setBalance", [treasury.address, hex(eth + 7)])
+    jpyc = MockERC20.deploy("Yen Coin", "JPYC", {"from": griefer})
+    jpyc.mint(griefer, 1_000, {"from": griefer})
+    jpyc.approve(treasury, 600, {"from": griefer})
+    treasury.deposit(jpyc, 600, {"from": griefer})
+    jpyc.transfer(treasury, 5, {"from": griefer})
+    fee = FeeOnTransferERC20.deploy({"from": griefer})
+    fee.mint(griefer, 100, {"from": griefer})
+    fee.approve(treasury, 100, {"from": griefer})
+    treasury.deposit(fee, 100, {"from": griefer})
+    advance(1)
+
+    out = tmp_path / "out"
+    write_report(web3, dao.record, Artifacts(ROOT), ReportOptions(out=out, cache=copy, charts=False))
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    rows = {r["name"]: (int(r["events"]), int(r["unrecorded"]), int(r["chain"])) for r in data["reconciliation"]}
+    assert rows["treasury balance ETH"] == (eth, 7, eth + 7)
+    assert rows[f"treasury balance {jpyc.address}"] == (600, 5, 605)
+    assert rows[f"treasury balance {fee.address}"] == (100, -1, 99)
+    assert rows[f"treasury balance {dao.token.address}"][1] == 0
+    gaps = sorted((x["asset"], int(x["delta"]), x["category"]) for x in data["treasury"]["ledger"]
+                  if x["category"].startswith("unrecorded"))  # fmt: skip
+    assert gaps == sorted([("ETH", 7, "unrecorded_in"), (jpyc.address, 5, "unrecorded_in"),
+                           (fee.address, -1, "unrecorded_out")])  # fmt: skip
+    balances = {a: int(v) for a, v in data["treasury"]["balances"].items()}
+    assert (balances["ETH"], balances[jpyc.address], balances[fee.address]) == (eth + 7, 605, 99)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "イベントのない入金" in page
+    assert "イベントのない減少" in page

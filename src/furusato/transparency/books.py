@@ -3,13 +3,14 @@ inflow/outflow, budget lines (approved / spent / left) and runway.
 
 Sources: the Treasury's own events (``Deposited``, ``Paid``, ``BudgetLineSpent`` — each also carries the balance
 after it) and the RegionToken's ``Transfer`` events that touch the treasury without a Treasury event (a failed
-sale's escrow returned, plain transfers in). Amounts are integers in base units; ETH is ``ETH``.
+sale's escrow returned, plain transfers in). What no event explains is booked at the report's block by
+:func:`unexplained`. Amounts are integers in base units; ETH is ``ETH``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,8 @@ class Entry:
     tx_hash: str
     asset: str
     delta: int
-    category: str  # sale | deposit | sale_escrow | transfer_in | payment | budget:<category> | transfer_out
+    # sale | deposit | sale_escrow | transfer_in | payment | budget:<category> | transfer_out | unrecorded_in/_out
+    category: str
     counterparty: str
     memo: str
     line_id: int | None = None
@@ -85,6 +87,25 @@ def ledger(events: Sequence[Event], treasury: str, token: str, sales: Collection
             out.append(Entry(e.timestamp, e.block, e.log_index, e.tx_hash, token, -int(e["value"]), "transfer_out",
                              e["to"], ""))  # fmt: skip
     out.sort(key=lambda x: (x.block, x.log_index))
+    return out
+
+
+def unexplained(booked: Mapping[str, int], on_chain: Mapping[str, int], at: tuple[int, int], *, exact: Collection[str],
+                inflow_only: Collection[str]) -> list[Entry]:  # fmt: skip
+    """Entries, at the report's (timestamp, block), for what an asset's events do not explain of its balance on
+    chain. More than the events say arrives without an event the report reads, and anyone can cause it: ETH forced
+    in (``SELFDESTRUCT``, a block reward), a plain transfer of a token other than RegionToken: ``unrecorded_in``. Less
+    than they say is ``unrecorded_out`` for a token anyone may deposit (a fee-on-transfer token's deposit records
+    the amount sent, not received; a token may move its own balances). Assets in ``exact`` (RegionToken: every
+    transfer is read) get no entry, nor does less than the events say of an asset in ``inflow_only`` (ETH, the
+    sales' payment tokens): the reconciliation refuses those differences, which mean a missed event."""
+    out: list[Entry] = []
+    for asset, chain in sorted(on_chain.items()):
+        gap = chain - booked.get(asset, 0)
+        if gap == 0 or asset in exact or (gap < 0 and asset in inflow_only):
+            continue
+        category = "unrecorded_in" if gap > 0 else "unrecorded_out"
+        out.append(Entry(at[0], at[1], 2**31, "", asset, gap, category, "", ""))
     return out
 
 

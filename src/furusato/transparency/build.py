@@ -218,24 +218,30 @@ def collect(
     sale_facts = {s: read_sale(w3.eth.contract(address=s, abi=abis["TokenSale"]), block) for s in ix.sales}
     sale_rows = sales.sales(events, sale_facts)
 
-    # treasury
+    # treasury: the events' books, then what no event explains (booked at the report's block), then reconciliation
     entries = books.ledger(events, treasury, token_addr, set(ix.sales))
-    balances = books.balances(entries)
+    booked = books.balances(entries)
     line_rows = books.budget_lines(events, now)
-
-    # reconciliation
-    checks: list[Check] = []
-    assets_seen = set(balances) | {books.ETH, token_addr}
-    assets_seen |= {
+    payment_assets = {
         f.terms.payment_token if f.terms.payment_token != books.ZERO else books.ETH for f in sale_facts.values()
     }
+    assets_seen = set(booked) | {books.ETH, token_addr} | payment_assets
+    on_chain: dict[str, int] = {}
     for asset in sorted(assets_seen):
         if asset == books.ETH:
-            chain_value = int(w3.eth.get_balance(treasury, block_identifier=block))
+            on_chain[asset] = int(w3.eth.get_balance(treasury, block_identifier=block))
         else:
             erc20 = w3.eth.contract(address=asset, abi=_BALANCE_OF)
-            chain_value = int(erc20.functions.balanceOf(treasury).call(block_identifier=block))
-        checks.append(Check(f"treasury balance {asset}", balances.get(asset, 0), chain_value))
+            on_chain[asset] = int(erc20.functions.balanceOf(treasury).call(block_identifier=block))
+    gaps = books.unexplained(booked, on_chain, (now, block), exact={token_addr},
+                             inflow_only={books.ETH} | payment_assets)  # fmt: skip
+    entries += gaps
+    balances = books.balances(entries)
+    unrecorded = {x.asset: x.delta for x in gaps}
+    checks: list[Check] = [
+        Check(f"treasury balance {asset}", booked.get(asset, 0), on_chain[asset], unrecorded.get(asset, 0))
+        for asset in sorted(assets_seen)
+    ]
     minted = burned = 0
     for e in events:
         if e.contract == "RegionToken" and e.name == "Transfer":
@@ -292,7 +298,10 @@ def collect(
             "series": {a: [[t, str(v)] for t, v in pts] for a, pts in books.balance_series(entries).items()},
         },
         "sales": sale_rows,
-        "reconciliation": [{"name": c.name, "events": str(c.from_events), "chain": str(c.on_chain)} for c in checks],
+        "reconciliation": [
+            {"name": c.name, "events": str(c.from_events), "chain": str(c.on_chain), "unrecorded": str(c.unrecorded)}
+            for c in checks
+        ],
     }
 
 

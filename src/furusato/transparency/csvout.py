@@ -84,7 +84,7 @@ def tables(data: Mapping[str, Any]) -> dict[str, Table]:
     out["sales"] = _rows(data["sales"], ["address", "payment_token", "price", "goal", "hard_cap", "sold", "raised",
                                          "buyers", "outcome", "claimed", "refunded", "refunded_paid",
                                          "tx_hash"])  # fmt: skip
-    out["reconciliation"] = _rows(data["reconciliation"], ["name", "events", "chain"])
+    out["reconciliation"] = _rows(data["reconciliation"], ["name", "events", "unrecorded", "chain"])
     return out
 
 

@@ -183,9 +183,9 @@ class Page:
         self.table(["sale", "raised", "sold", "goal", "buyers", "outcome"], rows, numeric=(1, 2, 3, 4))
         # reconciliation and downloads
         p.append(f'<h2 id="reconciliation">{self.t("reconciliation")}</h2>')
-        self.table(["check", "from_events", "on_chain"],
-                   [[e(r["name"]), e(r["events"]), e(r["chain"])] for r in d["reconciliation"]],
-                   numeric=(1, 2))  # fmt: skip
+        self.table(["check", "from_events", "unrecorded", "on_chain"],
+                   [[e(r["name"]), e(r["events"]), e(r["unrecorded"]), e(r["chain"])] for r in d["reconciliation"]],
+                   numeric=(1, 2, 3))  # fmt: skip
         links = " · ".join(f'<a href="csv/{e(name)}.csv">{e(name)}.csv</a>' for name in tables)
         p.append(f'<h2>{self.t("downloads")}</h2><p>{links} · <a href="report.json">report.json</a></p>')
         body = "\n".join(p)

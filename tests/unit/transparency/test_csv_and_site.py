@@ -68,7 +68,7 @@ def minimal_data(text: str) -> dict[str, Any]:
                                  "delta": "-1", "memo": text}]},
         "sales": [{"address": token, "tx_hash": None, "payment_token": zero, "raised": "1", "sold": "1",
                    "goal": "1", "buyers": 1, "outcome": "succeeded"}],
-        "reconciliation": [{"name": text, "events": "1", "chain": "1"}],
+        "reconciliation": [{"name": text, "events": "1", "unrecorded": "0", "chain": "1"}],
     }  # fmt: skip
 
 
