@@ -631,3 +631,12 @@ def test_what_no_event_explains_is_booked_so_nobody_can_stop_the_report(report: 
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "イベントのない入金" in page
     assert "イベントのない減少" in page
+
+    # a token whose balanceOf fails after its deposit (its code replaced here, as its owner could switch it)
+    web3.provider.make_request("anvil_setCode", [fee.address, "0xfe"])
+    again = tmp_path / "again"
+    write_report(web3, dao.record, Artifacts(ROOT), ReportOptions(out=again, cache=copy, charts=False))
+    rows = {r["name"]: r for r in json.loads((again / "report.json").read_text(encoding="utf-8"))["reconciliation"]}
+    assert rows[f"treasury balance {fee.address}"] == {"name": f"treasury balance {fee.address}", "events": "100",
+                                                       "chain": "unreadable", "unrecorded": "0"}  # fmt: skip
+    assert rows[f"treasury balance {jpyc.address}"]["chain"] == "605"
