@@ -21,7 +21,7 @@ padding:1rem;line-height:1.6;color:#1d1d1d}
 h1{font-size:1.6rem;margin-bottom:0}h2{border-bottom:2px solid #1b6ca8;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.6rem 0}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:top}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th.n{text-align:right;min-width:5em}
 .scroll{overflow-x:auto}img{max-width:100%;height:auto}.ok{color:#2a7a3b;font-weight:bold}
 .meta{color:#555;font-size:.9rem}code{font-size:.85em}
 @media print{h2{break-after:avoid}table,img{break-inside:avoid}a{color:inherit;text-decoration:none}}
@@ -71,7 +71,8 @@ class Page:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> None:
         """Cells are HTML already escaped by the caller."""
-        head = "".join(f"<th>{self.t(h)}</th>" for h in header)
+        head = "".join(f'<th class="n">{self.t(h)}</th>' if i in numeric else f"<th>{self.t(h)}</th>"
+                       for i, h in enumerate(header))  # fmt: skip
         body = "".join(
             "<tr>"
             + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r))
