@@ -31,8 +31,11 @@ contract Treasury is ITreasury, Ownable, ReentrancyGuardTransient {
     function deposit(address token, uint256 amount) external nonReentrant {
         if (token == address(0)) revert TreasuryZeroAddress();
         if (amount == 0) revert TreasuryZeroAmount();
+        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        emit Deposited(token, msg.sender, amount, IERC20(token).balanceOf(address(this)));
+        uint256 balanceAfter = IERC20(token).balanceOf(address(this));
+        // What arrived, not what was asked for: a fee-on-transfer token delivers less, and the books count what came.
+        emit Deposited(token, msg.sender, balanceAfter - balanceBefore, balanceAfter);
     }
 
     /// @inheritdoc ITreasury

@@ -64,7 +64,8 @@ interface ITreasury {
     /// @notice Value came in: ETH sent to the treasury, or tokens pulled by `deposit`.
     /// @param token The token (address(0) for ETH).
     /// @param from Who sent it.
-    /// @param amount How much.
+    /// @param amount How much arrived: for a token, the treasury's balance change (a fee-on-transfer token records
+    /// what the treasury received, not what was sent).
     /// @param balanceAfter The treasury's balance of `token` afterwards.
     event Deposited(address indexed token, address indexed from, uint256 amount, uint256 balanceAfter);
 
@@ -117,7 +118,8 @@ interface ITreasury {
     /// @param unspent What was left unspent.
     event BudgetLineCancelled(uint256 indexed lineId, uint256 unspent);
 
-    /// @notice Pull `amount` of `token` from the caller (who approved it) into the treasury.
+    /// @notice Pull `amount` of `token` from the caller (who approved it) into the treasury; `Deposited` records
+    /// what arrived.
     /// @param token ERC-20 token.
     /// @param amount Amount in base units.
     function deposit(address token, uint256 amount) external;

@@ -95,10 +95,11 @@ def unexplained(booked: Mapping[str, int], on_chain: Mapping[str, int], at: tupl
     """Entries, at the report's (timestamp, block), for what an asset's events do not explain of its balance on
     chain. More than the events say arrives without an event the report reads, and anyone can cause it: ETH forced
     in (``SELFDESTRUCT``, a block reward), a plain transfer of a token other than RegionToken: ``unrecorded_in``. Less
-    than they say is ``unrecorded_out`` for a token anyone may deposit (a fee-on-transfer token's deposit records
-    the amount sent, not received; a token may move its own balances). Assets in ``exact`` (RegionToken: every
-    transfer is read) get no entry, nor does less than the events say of an asset in ``inflow_only`` (ETH, the
-    sales' payment tokens): the reconciliation refuses those differences, which mean a missed event."""
+    than they say is ``unrecorded_out`` for a token anyone may deposit (a rebasing or owner-controlled token can take
+    balance away by itself; a fee-on-transfer deposit is recorded as what arrived, so it needs none). Assets in
+    ``exact`` (RegionToken: every transfer is read) get no entry, nor does less than the events say of an asset in
+    ``inflow_only`` (ETH, the sales' payment tokens): the reconciliation refuses those differences, which mean a
+    missed event."""
     out: list[Entry] = []
     for asset, chain in sorted(on_chain.items()):
         gap = chain - booked.get(asset, 0)

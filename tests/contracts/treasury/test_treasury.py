@@ -284,6 +284,18 @@ def test_deposits_are_recorded_with_the_balance_after(treasury, mock, bob, deplo
     assert mock.balanceOf(bob) == 0
 
 
+def test_a_fee_on_transfer_deposit_records_what_arrived(treasury, bob):
+    """The books count what the treasury received: a token that takes 1 % on transfer delivers 99 of 100."""
+    from brownie import FeeOnTransferERC20
+
+    fee = FeeOnTransferERC20.deploy({"from": bob})
+    fee.mint(bob, 100, {"from": bob})
+    fee.approve(treasury, 100, {"from": bob})
+    tx = treasury.deposit(fee, 100, {"from": bob})
+    assert tx.events["Deposited"][0].values() == [fee, bob, 99, 99]
+    assert fee.balanceOf(treasury) == 99
+
+
 def test_deposit_arguments_are_checked(treasury, mock, bob):
     mock.mint(bob, 10, {"from": bob})
     with reverts("TreasuryZeroAddress"):
