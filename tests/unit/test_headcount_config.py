@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from furusato.config import load_config
-from furusato.deploy.plan import plan_summary
-from furusato.deploy.steps import governor_artifact
+from furusato.deploy.plan import artifact_of, plan_summary
 from furusato.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,14 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_yamakoshi_example_states_ten_percent_of_heads() -> None:
     config = load_config(ROOT / "examples" / "config" / "yamakoshi.yaml")
     assert (config.quorum_kind, config.quorum_percent, config.governor_members_only) == ("headcount", 10, True)
-    assert governor_artifact(config) == "HeadcountGovernor"
+    assert artifact_of("RegionGovernor", config) == "HeadcountGovernor"
     assert any("more than 10% of the members active" in line for line in plan_summary(config, "0xD", "x"))
 
 
 def test_the_default_stays_a_token_quorum() -> None:
     config = load_config(preset="local")
     assert (config.quorum_kind, config.quorum_percent) == ("token", 4)
-    assert governor_artifact(config) == "RegionGovernor"
+    assert artifact_of("RegionGovernor", config) == "RegionGovernor"
+    assert artifact_of("TimelockController", config) == "RegionTimelock"  # the record's name, our bounded timelock
+    assert artifact_of("Treasury", config) == "Treasury"
 
 
 @pytest.mark.parametrize(
