@@ -29,8 +29,9 @@ def treasury_fund(amount: str, token: str | None, deployment: Deployment, sendin
     from furusato import treasury as t
 
     # a malformed amount is named before the keystore's password is asked (a token's decimals come from the chain)
-    value = t.parse_amount(amount) if token is None else 0
-    if token is not None:
+    if token is None:
+        value = t.parse_amount(amount)
+    else:
         t.check_token_amount(amount)
     s = deployment.session
     sender = sending.sender(s)
