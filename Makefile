@@ -46,7 +46,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(TOOLS)/.installed: node_modules/.installed tools/setup-toolchain.sh tools/solc-js.cjs package.json
+$(TOOLS)/.installed: node_modules/.installed tools/setup-toolchain.sh tools/anvil.sh tools/solc-js.cjs package.json
 	bash tools/setup-toolchain.sh
 	touch $@
 
