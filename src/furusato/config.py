@@ -27,6 +27,9 @@ EIP712_NAME_MAX_BYTES = 31
 #: config is read (the constructor takes shorter periods than governance may set, for development chains).
 MAX_VOTING_DELAY = 30 * 86400
 MAX_VOTING_PERIOD = 90 * 86400
+#: RegionTimelock's MIN_DELAY: the shortest delay governance may set (``updateDelay``), so members always have a day
+#: to react to a passed proposal. A deployment may be shorter (development chains); a live one is warned (deploy lint).
+MIN_TIMELOCK_DELAY = 86400
 #: RegionTimelock's MAX_DELAY (its constructor and ``updateDelay`` refuse more): a delay too long to wait out could only
 #: be changed by a proposal that waits it out. Checked when the config is read, so the deploy never gets that far.
 MAX_TIMELOCK_DELAY = 30 * 86400

@@ -216,13 +216,14 @@ def test_an_unquoted_yaml_address_is_restored(pdao, funded_treasury, project, tm
     assert built.proposal.actions[0].calldata.hex().find(project.address.lower()[2:]) > 0
 
 
-def test_a_timelock_delay_beyond_its_bound_is_warned_before_the_proposal_is_made(pdao, funded_treasury):
+def test_a_timelock_delay_outside_its_bounds_is_warned_before_the_proposal_is_made(pdao, funded_treasury):
     """`call` on the timelock: the simulation from the timelock reads RegionTimelock's own error (the record still
     names it TimelockController), so the proposer learns it could never execute before anyone votes."""
-    month, too_long = 30 * 86_400, 30 * 86_400 + 1
-    fine = build(spec({"kind": "call", "target": "timelock", "function": "updateDelay", "args": [month]}), pdao)
-    assert fine.warnings == ()
-    refused = build(spec({"kind": "call", "target": "timelock", "function": "updateDelay", "args": [too_long]}), pdao)
-    assert refused.warnings == (
-        f"actions[0] (call) would revert if executed now: RegionTimelockDelayOutOfBounds({too_long}, {month})",
-    )
+    day, month = 86_400, 30 * 86_400
+    for fine in (day, month):
+        built = build(spec({"kind": "call", "target": "timelock", "function": "updateDelay", "args": [fine]}), pdao)
+        assert built.warnings == ()
+    for refused in (day - 1, month + 1):
+        built = build(spec({"kind": "call", "target": "timelock", "function": "updateDelay", "args": [refused]}), pdao)
+        error = f"RegionTimelockDelayOutOfBounds({refused}, {day}, {month})"
+        assert built.warnings == (f"actions[0] (call) would revert if executed now: {error}",)

@@ -75,3 +75,19 @@ def test_a_voting_period_shorter_than_the_late_quorum_extension_is_a_warning():
     local = load_config(preset="local")
     (warning,) = messages(replace(local, voting_period=3600, late_quorum_extension=7200), "warning")
     assert "voting_period (1 hour(s)) is shorter than governor.late_quorum_extension (2 hour(s))" in warning
+
+
+def test_a_timelock_delay_under_a_day_is_a_warning_on_a_live_network_only():
+    """Governance may not set less than RegionTimelock.MIN_DELAY; a live deployment with less is warned."""
+    local = load_config(preset="local")  # 60 s: right for a development chain
+    assert lint_plan(local) == []
+    (warning,) = [f for f in lint_plan(local, live=True) if "timelock.min_delay" in f.message]
+    assert warning.level == "warning"
+    assert warning.message.startswith("timelock.min_delay is 60 s: ")
+    assert 'Use at least "1 day"' in warning.message
+    town = load_config(preset="town")
+    assert [f for f in lint_plan(town, live=True) if "timelock.min_delay" in f.message] == []
+    a_day = replace(town, timelock_delay=86_400)
+    assert [f for f in lint_plan(a_day, live=True) if "timelock.min_delay" in f.message] == []
+    just_under = replace(town, timelock_delay=86_399)
+    assert [f.level for f in lint_plan(just_under, live=True) if "timelock.min_delay" in f.message] == ["warning"]

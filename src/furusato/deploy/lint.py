@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from furusato.config import DeployConfig
+from furusato.config import MIN_TIMELOCK_DELAY, DeployConfig
 from furusato.units import format_units
 
 
@@ -31,10 +31,16 @@ def _days(seconds: int) -> str:
     return f"{seconds} s"
 
 
-def lint_plan(config: DeployConfig) -> list[Finding]:
-    """Every finding of ``config``, errors first."""
+def lint_plan(config: DeployConfig, *, live: bool = False) -> list[Finding]:
+    """Every finding of ``config``, errors first; ``live`` adds what only matters off a development chain."""
     c = config
     found: list[Finding] = []
+    if live and c.timelock_delay < MIN_TIMELOCK_DELAY:
+        found.append(Finding("warning", (
+            f"timelock.min_delay is {_days(c.timelock_delay)}: a passed proposal runs that soon after it is queued, "
+            "leaving members less than a day to react, and governance could never set it this short again "
+            '(RegionTimelock.MIN_DELAY). Use at least "1 day" (the town preset has "2 days")'
+        )))  # fmt: skip
     holdings: dict[str, int] = {}
     for a in c.genesis:
         holdings[a.to] = holdings.get(a.to, 0) + a.amount

@@ -44,8 +44,8 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
             if config.quorum_kind == "headcount"
             else []
         ),
-        f"TimelockController (RegionTimelock, delay at most 30 days): min delay {config.timelock_delay}s; "
-        "proposer/canceller/executor = governor only",
+        f"TimelockController (RegionTimelock, governance may set a delay of 1 to 30 days): min delay "
+        f"{config.timelock_delay}s; proposer/canceller/executor = governor only",
         "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",
     ]
     if config.rewards:

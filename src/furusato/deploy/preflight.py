@@ -76,7 +76,7 @@ def prepare_deploy(
             f"{final_path} already records a DAO on {network} (chain {existing.chain_id}, token {token}); "
             "pass --force to deploy another one (the old record is kept as .replaced.json)"
         )
-    findings = lint_plan(config)
+    findings = lint_plan(config, live=not development)
     errors = [f.message for f in findings if f.level == "error"]
     if errors:
         raise DeployError("the plan's DAO could never work; nothing was sent:\n  - " + "\n  - ".join(errors))
