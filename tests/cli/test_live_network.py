@@ -129,6 +129,9 @@ def test_cli_prints_the_plan_once_then_asks_then_deploys(live_network):
     assert out.count(PLAN_LAST_LINE) == 1
     assert out.count("network furusato-live, deployer") == 1
     assert out.index(PLAN_LAST_LINE) < out.index("Deploy to 'furusato-live'?") < out.index("  RegionToken: 0x")
+    # the `local` preset's 60 s timelock delay is right on a development chain, and named before the question here
+    warned = out.index("warning: timelock.min_delay is 60 s: ")
+    assert warned < out.index("Deploy to 'furusato-live'?")
     assert read_record(records / "furusato-live.json").deployer == address
 
 
