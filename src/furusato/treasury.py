@@ -10,7 +10,7 @@ finds the allowance in place and only deposits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from furusato.chain import fee_caps, send_eth, transact
@@ -191,8 +191,7 @@ def fund_treasury_token(w3: Web3, treasury: Contract, sender: Sender, funding: T
         approval = transact(w3, sender, approve, label="approve the treasury", decoder=decoder)
     deposit = treasury.functions.deposit(funding.token, funding.amount)
     receipt = transact(w3, sender, deposit, label="deposit to the treasury", decoder=decoder)
-    recorded = _recorded(treasury, funding.token, receipt)
-    return Deposit(recorded.amount, recorded.sender, recorded.balance_after, receipt, approval)
+    return replace(_recorded(treasury, funding.token, receipt), approval=approval)
 
 
 def _recorded(treasury: Contract, token: str, receipt: TxReceipt) -> Deposit:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from furusato.config import MIN_TIMELOCK_DELAY, DeployConfig
-from furusato.units import format_units
+from furusato.units import format_duration, format_units
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ def lint_plan(config: DeployConfig, *, live: bool = False) -> list[Finding]:
         found.append(Finding("warning", (
             f"timelock.min_delay is {_days(c.timelock_delay)}: a passed proposal runs that soon after it is queued, "
             "leaving members less than a day to react, and governance could never set it this short again "
-            '(RegionTimelock.MIN_DELAY). Use at least "1 day" (the town preset has "2 days")'
+            f'(RegionTimelock.MIN_DELAY). Use at least "{format_duration(MIN_TIMELOCK_DELAY)}" (the town preset has '
+            '"2 days")'
         )))  # fmt: skip
     holdings: dict[str, int] = {}
     for a in c.genesis:

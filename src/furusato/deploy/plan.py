@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass
 from pathlib import Path
 
-from furusato.config import DeployConfig
+from furusato.config import MAX_TIMELOCK_DELAY, MIN_TIMELOCK_DELAY, DeployConfig
 from furusato.records import RECORD_ARTIFACTS, DeploymentRecord
 
 CORE_CONTRACTS = ("RegionToken", "TimelockController", "RegionGovernor", "Treasury")
@@ -44,8 +44,9 @@ def plan_summary(config: DeployConfig, deployer: str, network: str) -> list[str]
             if config.quorum_kind == "headcount"
             else []
         ),
-        f"TimelockController (RegionTimelock, governance may set a delay of 1 to 30 days): min delay "
-        f"{config.timelock_delay}s; proposer/canceller/executor = governor only",
+        f"TimelockController (RegionTimelock, governance may set a delay of {MIN_TIMELOCK_DELAY // 86400} to "
+        f"{MAX_TIMELOCK_DELAY // 86400} days): min delay {config.timelock_delay}s; proposer/canceller/executor = "
+        "governor only",
         "Treasury owned by the timelock; treasury, timelock and governor excluded from voting",
     ]
     if config.rewards:
