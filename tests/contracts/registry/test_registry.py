@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from brownie import ResidentRegistry, accounts
 from brownie.exceptions import VirtualMachineError
-from helpers import govern, reverts
+from helpers import advance, govern, reverts
 from web3 import Web3
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -228,9 +228,13 @@ def test_constructor_refuses_a_zero_admin(deployer):
 
 def test_gas_register(registry, registrar, outsider, alice):
     registry.register(alice, RESIDENT, RECORD, {"from": registrar})  # counters slot no longer zero
+    # a later second, as registrations come in a town: the member count writes a new checkpoint. In the same second
+    # it overwrites the last one (180,601 gas rather than 202,867), so without this the figure, and whether the
+    # bound below held, depended on how fast the machine ran the two transactions (a CI run failed on it).
+    advance(2)
     tx = registry.register(outsider, RELATIONSHIP, RECORD, {"from": registrar})
     print(f"gas.registry.register {tx.gas_used}")
     # was < 160k; the membership history (IMemberHistory: the member count and the account's membership as
-    # checkpoints, for the headcount quorum and budget rounds) adds about 45k: one count checkpoint per second and
-    # the account's first checkpoint (array length + element)
-    assert tx.gas_used < 190_000
+    # checkpoints, for the headcount quorum and budget rounds) adds about 45k: a new count checkpoint and the
+    # account's first checkpoint (array length + element). `make bench` measures the same case: 202,867.
+    assert tx.gas_used < 210_000
